@@ -1,0 +1,165 @@
+// At-least-once barrier tracking (Flink's CheckpointBarrierTracker): counts barriers per checkpoint
+// and triggers once all open channels delivered one, never blocking, so records after a barrier may
+// be processed before the snapshot. A newer barrier does not abort older checkpoints. Assumes newer
+// checkpoints have higher ids; tracks at most MAX_CHECKPOINTS_TO_TRACK incomplete checkpoints.
+import { CheckpointBarrierCount } from './checkpoint-barrier-count';
+import { requireChannelCount, requireCheckpointId, requireReadable } from './input-preconditions';
+import { OutcomeRecorder } from './outcome-recorder';
+import type {
+  BarrierHandlerInput,
+  BarrierHandlerKind,
+  BarrierHandlerOutcome,
+  ChannelIndex,
+  CheckpointAbortReason,
+  CheckpointBarrierHandler,
+  CheckpointId,
+} from './types';
+
+/** Flink's CheckpointBarrierTracker.MAX_CHECKPOINTS_TO_TRACK: beyond it the oldest is dropped silently. */
+export const MAX_CHECKPOINTS_TO_TRACK = 50;
+
+const NOT_BLOCKED = { isBlocked: () => false };
+
+export class CheckpointBarrierTracker implements CheckpointBarrierHandler {
+  readonly mode = 'at-least-once' as const;
+  readonly kind: BarrierHandlerKind = 'CheckpointBarrierTracker';
+  private readonly ended = new Set<ChannelIndex>();
+  private numOpenChannels: number;
+  /** Checkpoints with some but not all barriers in, oldest first (Flink's ArrayDeque). */
+  private readonly pendingCheckpoints: CheckpointBarrierCount[] = [];
+  private latestPendingCheckpointId: CheckpointId = -1;
+  private highestSeenCheckpointId: CheckpointId = -1;
+  private recorder = new OutcomeRecorder();
+
+  constructor(
+    readonly numberOfChannels: number,
+    private readonly checkpointsAfterTasksFinish = true,
+  ) {
+    requireChannelCount(numberOfChannels);
+    this.numOpenChannels = numberOfChannels;
+  }
+
+  get latestCheckpointId(): CheckpointId {
+    return this.highestSeenCheckpointId;
+  }
+
+  process(input: BarrierHandlerInput): BarrierHandlerOutcome {
+    requireReadable(input, { ...NOT_BLOCKED, numberOfChannels: this.numberOfChannels, isEnded: (channel) => this.ended.has(channel) });
+    this.recorder = new OutcomeRecorder();
+    if (input.kind === 'barrier') this.processBarrier(input.checkpointId, input.channel);
+    else if (input.kind === 'cancellation-marker') this.processCancellationBarrier(input.checkpointId, input.channel);
+    else if (input.kind === 'end-of-partition') this.processEndOfPartition(input.channel);
+    return this.recorder.finish([]);
+  }
+
+  /**
+   * Marks `checkpointId` aborted (its remaining barriers are still counted, then dropped) or, if no
+   * barrier of it arrived yet, makes its future barriers stale. A finished or dropped one: no change.
+   */
+  abort(checkpointId: CheckpointId, reason: CheckpointAbortReason): BarrierHandlerOutcome {
+    requireCheckpointId(checkpointId);
+    this.recorder = new OutcomeRecorder();
+    this.highestSeenCheckpointId = Math.max(this.highestSeenCheckpointId, checkpointId);
+    const pending = this.pendingCheckpoints.find((count) => count.checkpointId === checkpointId);
+    if (pending !== undefined) {
+      if (pending.markAborted()) this.recorder.aborted(checkpointId, reason);
+    } else if (checkpointId > this.latestPendingCheckpointId) {
+      this.latestPendingCheckpointId = checkpointId;
+      this.recorder.aborted(checkpointId, reason);
+    }
+    return this.recorder.finish([]);
+  }
+
+  isBlocked(_channel: ChannelIndex): boolean {
+    return false;
+  }
+
+  blockedChannels(): ChannelIndex[] {
+    return [];
+  }
+
+  openChannels(): ChannelIndex[] {
+    return Array.from({ length: this.numberOfChannels }, (_, channel) => channel).filter((channel) => !this.ended.has(channel));
+  }
+
+  pendingCheckpointIds(): CheckpointId[] {
+    return this.pendingCheckpoints.map((count) => count.checkpointId);
+  }
+
+  private processBarrier(barrierId: CheckpointId, channel: ChannelIndex): void {
+    this.highestSeenCheckpointId = Math.max(this.highestSeenCheckpointId, barrierId);
+    // Fast path for a single open channel, only for new checkpoints: an older pending one must still
+    // be completed by this barrier (Flink's testNoFastPathWithChannelFinishedDuringCheckpoints).
+    if (barrierId > this.latestPendingCheckpointId && this.numOpenChannels === 1) {
+      this.recorder.started(barrierId);
+      this.recorder.triggered(barrierId);
+      return;
+    }
+    const position = this.pendingCheckpoints.findIndex((count) => count.checkpointId === barrierId);
+    const barrierCount = this.pendingCheckpoints[position];
+    if (barrierCount !== undefined) {
+      if (barrierCount.markChannelAligned(channel) === barrierCount.targetChannelCount) {
+        this.completeUpTo(position);
+      }
+    } else if (barrierId > this.latestPendingCheckpointId) {
+      // Only a newer checkpoint can still succeed; a barrier of an older unknown one is stale.
+      this.recorder.started(barrierId);
+      this.latestPendingCheckpointId = barrierId;
+      this.pendingCheckpoints.push(new CheckpointBarrierCount(barrierId, channel, this.numOpenChannels));
+      if (this.pendingCheckpoints.length > MAX_CHECKPOINTS_TO_TRACK) this.pendingCheckpoints.shift();
+    }
+  }
+
+  /** Removes the checkpoint at `position` and every older one (now subsumed, not reported), then triggers it. */
+  private completeUpTo(position: number): void {
+    const removed = this.pendingCheckpoints.splice(0, position + 1);
+    const completed = removed[removed.length - 1];
+    if (completed !== undefined && !completed.isAborted) this.recorder.triggered(completed.checkpointId);
+  }
+
+  private processCancellationBarrier(checkpointId: CheckpointId, channel: ChannelIndex): void {
+    this.highestSeenCheckpointId = Math.max(this.highestSeenCheckpointId, checkpointId);
+    if (checkpointId > this.latestPendingCheckpointId && this.numOpenChannels === 1) {
+      this.recorder.aborted(checkpointId, 'CHECKPOINT_DECLINED_ON_CANCELLATION_BARRIER');
+      return;
+    }
+    // Abort every older checkpoint on the way to this one.
+    let first = this.pendingCheckpoints[0];
+    while (first !== undefined && first.checkpointId < checkpointId) {
+      this.pendingCheckpoints.shift();
+      if (first.markAborted()) this.recorder.aborted(first.checkpointId, 'CHECKPOINT_DECLINED_ON_CANCELLATION_BARRIER');
+      first = this.pendingCheckpoints[0];
+    }
+    if (first !== undefined && first.checkpointId === checkpointId) {
+      if (first.markAborted()) this.recorder.aborted(checkpointId, 'CHECKPOINT_DECLINED_ON_CANCELLATION_BARRIER');
+      // Keep counting, to drop the entry once all its barriers (or markers) are in.
+      if (first.markChannelAligned(channel) === first.targetChannelCount) this.pendingCheckpoints.shift();
+    } else if (checkpointId > this.latestPendingCheckpointId) {
+      this.recorder.aborted(checkpointId, 'CHECKPOINT_DECLINED_ON_CANCELLATION_BARRIER');
+      this.latestPendingCheckpointId = checkpointId;
+      const abortedMarker = new CheckpointBarrierCount(checkpointId, channel, this.numOpenChannels);
+      abortedMarker.markAborted();
+      this.pendingCheckpoints.unshift(abortedMarker);
+    }
+    // Otherwise a trailing marker of a checkpoint already cancelled: ignored.
+  }
+
+  private processEndOfPartition(channel: ChannelIndex): void {
+    this.ended.add(channel);
+    this.numOpenChannels--;
+    if (!this.checkpointsAfterTasksFinish) {
+      for (const barrierCount of this.pendingCheckpoints.splice(0)) {
+        if (barrierCount.markAborted()) this.recorder.aborted(barrierCount.checkpointId, 'CHECKPOINT_DECLINED_INPUT_END_OF_STREAM');
+      }
+      return;
+    }
+    // Flink's checkAlignmentOnEndOfPartitionIfEnabled: the newest checkpoint that waited only for this channel completes.
+    for (let position = this.pendingCheckpoints.length - 1; position >= 0; position--) {
+      const barrierCount = this.pendingCheckpoints[position];
+      if (barrierCount !== undefined && barrierCount.markChannelAligned(channel) === barrierCount.targetChannelCount) {
+        this.completeUpTo(position);
+        return;
+      }
+    }
+  }
+}

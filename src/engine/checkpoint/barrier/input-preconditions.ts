@@ -1,0 +1,38 @@
+// Checks that an input is one a task can actually read, before any handler state changes: a caller
+// error throws and leaves the handler as it was. Messages use the sequence notation (B(1,2), d0).
+import type { BarrierHandlerInput, ChannelIndex, CheckpointId } from './types';
+import { formatBarrierInput } from './barrier-sequence';
+
+export function requireChannelCount(numberOfChannels: number): void {
+  if (!Number.isSafeInteger(numberOfChannels) || numberOfChannels < 1) {
+    throw new RangeError(`A barrier handler needs at least one input channel, got ${numberOfChannels}`);
+  }
+}
+
+export function requireCheckpointId(checkpointId: CheckpointId): void {
+  if (!Number.isSafeInteger(checkpointId) || checkpointId < 0) {
+    throw new RangeError(`A checkpoint id is a non-negative integer, got ${checkpointId}`);
+  }
+}
+
+export interface ChannelView {
+  readonly numberOfChannels: number;
+  isEnded(channel: ChannelIndex): boolean;
+  isBlocked(channel: ChannelIndex): boolean;
+}
+
+/** Throws unless the task could have read `input` from its channel right now. */
+export function requireReadable(input: BarrierHandlerInput, channels: ChannelView): void {
+  const { channel } = input;
+  const text = formatBarrierInput(input);
+  if (!Number.isSafeInteger(channel) || channel < 0 || channel >= channels.numberOfChannels) {
+    throw new RangeError(`${text}: no channel ${channel} (the task has ${channels.numberOfChannels})`);
+  }
+  if (input.kind === 'barrier' || input.kind === 'cancellation-marker') requireCheckpointId(input.checkpointId);
+  if (channels.isEnded(channel)) {
+    throw new Error(`${text}: channel ${channel} already delivered its end of partition`);
+  }
+  if (channels.isBlocked(channel)) {
+    throw new Error(`${text}: channel ${channel} is blocked for alignment; the task must not read a blocked channel`);
+  }
+}

@@ -1,0 +1,38 @@
+// JobConfiguration: the typed, frozen, validated settings of one job, read from Flink option keys.
+// Guarantee: a JobConfiguration exists only if every value and every cross-option rule holds.
+import type {
+  CheckpointingMode,
+  ExternalizedCheckpointRetention,
+  StateBackendType,
+} from './options';
+import type { RestartStrategyConfiguration } from './restart-strategy-configuration';
+
+export interface CheckpointingConfiguration {
+  /** execution.checkpointing.interval; null when checkpointing is disabled (Flink: no default). */
+  readonly intervalMs: number | null;
+  readonly mode: CheckpointingMode;
+  readonly timeoutMs: number;
+  readonly minPauseMs: number;
+  readonly maxConcurrentCheckpoints: number;
+  readonly tolerableFailedCheckpoints: number;
+  readonly numRetained: number;
+  readonly unalignedEnabled: boolean;
+  readonly alignedCheckpointTimeoutMs: number;
+  readonly incremental: boolean;
+  readonly externalizedCheckpointRetention: ExternalizedCheckpointRetention;
+}
+
+export interface JobConfiguration {
+  /** parallelism.default */
+  readonly parallelism: number;
+  /** pipeline.max-parallelism; -1 = not set, derived from the parallelism (see DESIGN.md, key groups). */
+  readonly maxParallelism: number;
+  readonly checkpointing: CheckpointingConfiguration;
+  readonly stateBackend: StateBackendType;
+  /** The resolved strategy: restart-strategy.type, or Flink's default for this job when unset. */
+  readonly restartStrategy: RestartStrategyConfiguration;
+}
+
+export function isCheckpointingEnabled(configuration: JobConfiguration): boolean {
+  return configuration.checkpointing.intervalMs !== null;
+}

@@ -1,0 +1,31 @@
+// CheckpointStorage: where state handles and checkpoint metadata are persisted. Callback-based on
+// purpose: the deterministic runtime completes calls from its scheduler (virtual time), so no promise
+// resolves outside its control; the IndexedDB implementation calls back when its transaction completes.
+import type { CheckpointId, JobId, OperatorUid, TaskId } from '../ids';
+import type { CheckpointMetadata } from '../checkpoint/checkpoint-metadata';
+
+export type StorageResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+export type StorageCallback<T> = (result: StorageResult<T>) => void;
+
+export interface StateWriteRequest {
+  readonly jobId: JobId;
+  readonly checkpointId: CheckpointId;
+  readonly taskId: TaskId;
+  readonly operatorUid: OperatorUid;
+  readonly bytes: Uint8Array;
+}
+
+export interface CheckpointStorage {
+  /** Write one state blob of a pending checkpoint (the async phase); returns its storage key. */
+  writeState(request: StateWriteRequest, done: StorageCallback<string>): void;
+  readState(storageKey: string, done: StorageCallback<Uint8Array>): void;
+  /** Written last and atomically: a checkpoint exists once, and only once, its metadata does. */
+  writeMetadata(metadata: CheckpointMetadata, done: StorageCallback<void>): void;
+  /** Completed checkpoints of a job (those with metadata), oldest first. */
+  listCompleted(jobId: JobId, done: StorageCallback<CheckpointMetadata[]>): void;
+  /** Delete a checkpoint's metadata and every blob it owns (also a pending one that never completed). */
+  discard(jobId: JobId, checkpointId: CheckpointId, done: StorageCallback<void>): void;
+}
+
+export const ok = <T>(value: T): StorageResult<T> => ({ ok: true, value });
+export const failed = <T>(error: string): StorageResult<T> => ({ ok: false, error });

@@ -1,0 +1,120 @@
+// CopyOnWriteStateTable: keyed state stored by key group → state name → key → cell, with epochs so a
+// snapshot is O(touched key groups) and never changes afterwards (the idea of Flink's CopyOnWriteStateMap).
+// Assumes callers mutate a value in place only when it came from ownedValue() or put() in this epoch.
+import type { Key } from './java-hash-code';
+
+/** A value and the epoch it belongs to; values of older epochs may be shared with snapshots. */
+interface Cell {
+  value: unknown;
+  readonly epoch: number;
+}
+
+interface Versioned<M> {
+  readonly map: M;
+  readonly epoch: number;
+}
+
+type KeyTable = Versioned<Map<Key, Cell>>;
+type KeyGroupTable = Versioned<Map<string, KeyTable>>;
+
+/** A frozen key group as a snapshot holds it: state name → key → value. Never changes. */
+export type FrozenKeyGroup = ReadonlyMap<string, ReadonlyMap<Key, { readonly value: unknown }>>;
+
+/** Cells restored from snapshots belong to no epoch, so their first write copies them. */
+const RESTORED_EPOCH = -1;
+
+export class CopyOnWriteStateTable {
+  /** Incremented by every snapshot; containers and cells of an older epoch are shared, hence frozen. */
+  private epoch = 0;
+  private readonly keyGroups = new Map<number, KeyGroupTable>();
+
+  /** The stored value, possibly shared with a snapshot: the caller must not change it. */
+  get(keyGroup: number, stateName: string, key: Key): unknown {
+    return this.keyGroups.get(keyGroup)?.map.get(stateName)?.map.get(key)?.value;
+  }
+
+  has(keyGroup: number, stateName: string, key: Key): boolean {
+    return this.keyGroups.get(keyGroup)?.map.get(stateName)?.map.has(key) ?? false;
+  }
+
+  /**
+   * The stored value, owned by the live table so the caller may change it in place. A value shared
+   * with a snapshot is first replaced by `copy(value)`, as Flink's CopyOnWriteStateMap.get copies
+   * entries older than the latest snapshot.
+   */
+  ownedValue(keyGroup: number, stateName: string, key: Key, copy: (value: unknown) => unknown): unknown {
+    const cell = this.keyGroups.get(keyGroup)?.map.get(stateName)?.map.get(key);
+    if (cell === undefined) return undefined;
+    if (cell.epoch === this.epoch || cell.value === null || typeof cell.value !== 'object') return cell.value;
+    const value = copy(cell.value);
+    this.put(keyGroup, stateName, key, value);
+    return value;
+  }
+
+  /** Stores `value`, which from now on belongs to the live table. */
+  put(keyGroup: number, stateName: string, key: Key, value: unknown): void {
+    this.ownKeyTable(keyGroup, stateName).map.set(key, { value, epoch: this.epoch });
+  }
+
+  remove(keyGroup: number, stateName: string, key: Key): void {
+    if (!this.has(keyGroup, stateName, key)) return;
+    const keyGroupTable = this.ownKeyGroupTable(keyGroup);
+    const keyTable = this.ownKeyTable(keyGroup, stateName);
+    keyTable.map.delete(key);
+    if (keyTable.map.size > 0) return;
+    keyGroupTable.map.delete(stateName);
+    if (keyGroupTable.map.size === 0) this.keyGroups.delete(keyGroup);
+  }
+
+  /** Adds a value read from a snapshot without copying it: it stays shared until first changed. */
+  restore(keyGroup: number, stateName: string, key: Key, value: unknown): void {
+    this.ownKeyTable(keyGroup, stateName).map.set(key, { value, epoch: RESTORED_EPOCH });
+  }
+
+  /**
+   * The synchronous part of a snapshot: references to every non-empty key group, which later writes
+   * copy instead of changing. Costs O(key groups in use × state names), not O(state size).
+   */
+  snapshot(): ReadonlyMap<number, FrozenKeyGroup> {
+    const frozen = new Map<number, FrozenKeyGroup>();
+    const sorted = Array.from(this.keyGroups).sort(([a], [b]) => a - b);
+    for (const [keyGroup, keyGroupTable] of sorted) {
+      const byName = new Map<string, ReadonlyMap<Key, { readonly value: unknown }>>();
+      for (const [stateName, keyTable] of keyGroupTable.map) byName.set(stateName, keyTable.map);
+      frozen.set(keyGroup, byName);
+    }
+    this.epoch++;
+    return frozen;
+  }
+
+  /** The key groups that hold any state, ascending. */
+  keyGroupsInUse(): number[] {
+    return Array.from(this.keyGroups.keys()).sort((a, b) => a - b);
+  }
+
+  /** Every [keyGroup, key, value] of one state, by ascending key group; values must not be changed. */
+  *entries(stateName: string): Generator<[number, Key, unknown]> {
+    for (const keyGroup of this.keyGroupsInUse()) {
+      const keyTable = this.keyGroups.get(keyGroup)?.map.get(stateName);
+      if (keyTable === undefined) continue;
+      for (const [key, cell] of keyTable.map) yield [keyGroup, key, cell.value];
+    }
+  }
+
+  private ownKeyGroupTable(keyGroup: number): KeyGroupTable {
+    const table = this.keyGroups.get(keyGroup);
+    if (table !== undefined && table.epoch === this.epoch) return table;
+    const owned: KeyGroupTable = { map: new Map(table?.map), epoch: this.epoch };
+    this.keyGroups.set(keyGroup, owned);
+    return owned;
+  }
+
+  private ownKeyTable(keyGroup: number, stateName: string): KeyTable {
+    const keyGroupTable = this.ownKeyGroupTable(keyGroup);
+    const table = keyGroupTable.map.get(stateName);
+    if (table !== undefined && table.epoch === this.epoch) return table;
+    const owned: KeyTable = { map: new Map(table?.map), epoch: this.epoch };
+    keyGroupTable.map.set(stateName, owned);
+    return owned;
+  }
+}

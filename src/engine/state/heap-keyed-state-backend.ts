@@ -1,0 +1,203 @@
+// HeapKeyedStateBackend: Flink's "hashmap" backend — keyed state on the heap, scoped to the current key,
+// stored by key group so snapshots and restores work per key group. Snapshots are copy-on-write views.
+import { CopyOnWriteStateTable } from './copy-on-write-state-table';
+import type {
+  AggregatingStateDescriptor,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  ReducingStateDescriptor,
+  StateDescriptorInfo,
+  StateKind,
+  ValueStateDescriptor,
+} from './descriptors';
+import { HeapAggregatingState } from './heap-aggregating-state';
+import { HeapListState } from './heap-list-state';
+import { HeapMapState } from './heap-map-state';
+import { HeapReducingState } from './heap-reducing-state';
+import { restoreKeyedState } from './heap-restore-operation';
+import { HeapValueState } from './heap-value-state';
+import { checkKey, type Key } from './java-hash-code';
+import { copyJson, type Json } from './json';
+import { KeyGroupRange } from './key-group-range';
+import { assignToKeyGroup, checkParallelismPreconditions } from './key-groups';
+import type { KeyedStateAccess } from './keyed-state-access';
+import { toSnapshotValue, type KeyedStateSnapshot, type KeyedStateSnapshotView } from './keyed-state-snapshot';
+import type { AggregatingState, ListState, MapState, ReducingState, State, ValueState } from './state-interfaces';
+
+export interface HeapKeyedStateBackendOptions {
+  readonly maxParallelism: number;
+  readonly keyGroupRange: KeyGroupRange | { readonly start: number; readonly end: number };
+}
+
+export class HeapKeyedStateBackend {
+  readonly backend = 'hashmap' as const;
+  readonly maxParallelism: number;
+  readonly keyGroupRange: KeyGroupRange;
+  private readonly table = new CopyOnWriteStateTable();
+  private readonly stateKinds = new Map<string, StateKind>();
+  private readonly states = new Map<string, { readonly descriptor: StateDescriptorInfo; readonly state: State }>();
+  private currentKey: Key | null = null;
+  private currentKeyGroup = -1;
+
+  constructor(options: HeapKeyedStateBackendOptions) {
+    checkParallelismPreconditions(options.maxParallelism);
+    const range = options.keyGroupRange;
+    this.keyGroupRange = range instanceof KeyGroupRange ? range : KeyGroupRange.fromJson(range);
+    if (this.keyGroupRange.endKeyGroup >= options.maxParallelism) {
+      throw new RangeError(`${this.keyGroupRange} exceeds the maximum parallelism ${options.maxParallelism}`);
+    }
+    this.maxParallelism = options.maxParallelism;
+  }
+
+  /** A backend for `options`, holding every key group of its range found in `snapshots`. */
+  static restore(options: HeapKeyedStateBackendOptions, snapshots: readonly KeyedStateSnapshot[]): HeapKeyedStateBackend {
+    const backend = new HeapKeyedStateBackend(options);
+    restoreKeyedState(
+      {
+        maxParallelism: backend.maxParallelism,
+        keyGroupRange: backend.keyGroupRange,
+        registerRestoredState: (stateName, kind) => backend.registerStateKind(stateName, kind),
+        restoreValue: (keyGroup, stateName, key, value) => backend.table.restore(keyGroup, stateName, key, value),
+      },
+      snapshots,
+    );
+    return backend;
+  }
+
+  /** Scopes every state to `key`; throws when its key group is not this backend's. */
+  setCurrentKey(key: Key): void {
+    checkKey(key);
+    const keyGroup = assignToKeyGroup(key, this.maxParallelism);
+    if (!this.keyGroupRange.contains(keyGroup)) {
+      throw new RangeError(
+        `Key group ${keyGroup} is not in ${this.keyGroupRange}. Unless you're directly using low level state ` +
+          `access APIs, this is most likely caused by non-deterministic shuffle key (hashCode and equals implementation).`,
+      );
+    }
+    this.currentKey = key;
+    this.currentKeyGroup = keyGroup;
+  }
+
+  getCurrentKey(): Key | null {
+    return this.currentKey;
+  }
+
+  /** The current key's key group, or -1 before any key is set. */
+  getCurrentKeyGroupIndex(): number {
+    return this.currentKeyGroup;
+  }
+
+  getPartitionedState<T>(descriptor: ValueStateDescriptor<T>): ValueState<T>;
+  getPartitionedState<T>(descriptor: ListStateDescriptor<T>): ListState<T>;
+  getPartitionedState<UK extends string | number, V>(descriptor: MapStateDescriptor<UK, V>): MapState<UK, V>;
+  getPartitionedState<T>(descriptor: ReducingStateDescriptor<T>): ReducingState<T>;
+  getPartitionedState<IN, ACC, OUT>(descriptor: AggregatingStateDescriptor<IN, ACC, OUT>): AggregatingState<IN, OUT>;
+  getPartitionedState(descriptor: StateDescriptorInfo): State {
+    const cached = this.states.get(descriptor.name);
+    if (cached !== undefined && cached.descriptor === descriptor) return cached.state;
+    this.registerStateKind(descriptor.name, descriptor.kind);
+    const state = this.createState(descriptor, this.accessFor(descriptor.name));
+    this.states.set(descriptor.name, { descriptor, state });
+    return state;
+  }
+
+  /** The synchronous part of a snapshot: O(key groups in use); later writes never change it. */
+  snapshot(): KeyedStateSnapshotView {
+    return {
+      backend: this.backend,
+      maxParallelism: this.maxParallelism,
+      keyGroupRange: this.keyGroupRange,
+      stateMetaInfo: new Map(this.stateKinds),
+      keyGroups: this.table.snapshot(),
+    };
+  }
+
+  /** Registered and restored state names, in registration order. */
+  getRegisteredStateNames(): string[] {
+    return Array.from(this.stateKinds.keys());
+  }
+
+  getStateKind(stateName: string): StateKind | undefined {
+    return this.stateKinds.get(stateName);
+  }
+
+  /** The keys that hold `stateName`, by ascending key group. */
+  *keys(stateName: string): Generator<Key> {
+    for (const [, key] of this.table.entries(stateName)) yield key;
+  }
+
+  /** [key, value] of `stateName` as snapshot JSON (MAP values as pairs), by ascending key group. Read-only. */
+  *entries(stateName: string): Generator<[Key, Json]> {
+    const kind = this.stateKinds.get(stateName);
+    if (kind === undefined) return;
+    for (const [, key, value] of this.table.entries(stateName)) yield [key, toSnapshotValue(kind, value)];
+  }
+
+  /** How many keys hold `stateName`, or, without a name, how many distinct keys hold any state. */
+  numberOfKeys(stateName?: string): number {
+    if (stateName !== undefined) return Array.from(this.table.entries(stateName)).length;
+    const keys = new Set<Key>();
+    for (const name of this.stateKinds.keys()) for (const [, key] of this.table.entries(name)) keys.add(key);
+    return keys.size;
+  }
+
+  /** The key groups that hold any state, ascending. */
+  keyGroupsInUse(): number[] {
+    return this.table.keyGroupsInUse();
+  }
+
+  private registerStateKind(stateName: string, kind: StateKind): void {
+    const known = this.stateKinds.get(stateName);
+    if (known !== undefined && known !== kind) {
+      throw new Error(
+        `Incompatible key/value state types for state "${stateName}". Was [${known}], registered with [${kind}].`,
+      );
+    }
+    this.stateKinds.set(stateName, kind);
+  }
+
+  private accessFor(stateName: string): KeyedStateAccess {
+    const table = this.table;
+    const scope = (): [number, Key] => {
+      if (this.currentKey === null) {
+        throw new Error('No key set. This method should not be called outside of a keyed context.');
+      }
+      return [this.currentKeyGroup, this.currentKey];
+    };
+    return {
+      get: () => {
+        const [keyGroup, key] = scope();
+        return table.get(keyGroup, stateName, key);
+      },
+      getOwned: () => {
+        const [keyGroup, key] = scope();
+        return table.ownedValue(keyGroup, stateName, key, copyJson);
+      },
+      put: (value) => {
+        const [keyGroup, key] = scope();
+        table.put(keyGroup, stateName, key, value);
+      },
+      clear: () => {
+        const [keyGroup, key] = scope();
+        table.remove(keyGroup, stateName, key);
+      },
+    };
+  }
+
+  private createState(descriptor: StateDescriptorInfo, access: KeyedStateAccess): State {
+    switch (descriptor.kind) {
+      case 'VALUE':
+        return new HeapValueState(descriptor as ValueStateDescriptor<unknown>, access);
+      case 'LIST':
+        return new HeapListState(access);
+      case 'MAP':
+        return new HeapMapState(access);
+      case 'REDUCING':
+        return new HeapReducingState(descriptor as ReducingStateDescriptor<unknown>, access);
+      case 'AGGREGATING':
+        return new HeapAggregatingState(descriptor as AggregatingStateDescriptor<unknown, unknown, unknown>, access);
+      default:
+        throw new TypeError(`Unknown state kind ${String((descriptor as { kind: unknown }).kind)}`);
+    }
+  }
+}

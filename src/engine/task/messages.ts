@@ -1,0 +1,70 @@
+// The typed messages that cross the Transport: data plane (channel elements, credits) between tasks,
+// control plane (trigger, notify, ack, decline, failure) between tasks and the job master.
+import type { AttemptNumber, CheckpointId, TaskId } from '../ids';
+import type { SubtaskCheckpointMetrics, TaskStateSnapshot } from '../checkpoint/task-state';
+
+/** Version of the message schema; the Worker runtime rejects messages of another version. */
+export const MESSAGE_VERSION = 1;
+
+export type CheckpointType = 'CHECKPOINT' | 'SAVEPOINT';
+
+export interface CheckpointOptions {
+  readonly checkpointType: CheckpointType;
+}
+
+/** What travels in one channel, in order. Only buffers of records need credit (as in Flink). */
+export type ChannelElement =
+  | { readonly kind: 'buffer'; readonly records: readonly unknown[]; readonly sizeBytes: number }
+  | { readonly kind: 'barrier'; readonly checkpointId: CheckpointId; readonly timestamp: number; readonly options: CheckpointOptions }
+  | { readonly kind: 'cancellation-marker'; readonly checkpointId: CheckpointId }
+  | { readonly kind: 'end-of-partition' };
+
+export type TaskMessage =
+  | { readonly type: 'channel'; readonly attempt: AttemptNumber; readonly channel: number; readonly element: ChannelElement }
+  | { readonly type: 'credit'; readonly attempt: AttemptNumber; readonly output: number; readonly subpartition: number; readonly credits: number }
+  | {
+      readonly type: 'trigger-checkpoint';
+      readonly attempt: AttemptNumber;
+      readonly checkpointId: CheckpointId;
+      readonly timestamp: number;
+      readonly options: CheckpointOptions;
+    }
+  | { readonly type: 'notify-checkpoint-complete'; readonly attempt: AttemptNumber; readonly checkpointId: CheckpointId }
+  | { readonly type: 'notify-checkpoint-aborted'; readonly attempt: AttemptNumber; readonly checkpointId: CheckpointId };
+
+/** Flink's ExecutionState, as reported by a task. */
+export type ExecutionState =
+  | 'CREATED'
+  | 'DEPLOYING'
+  | 'INITIALIZING'
+  | 'RUNNING'
+  | 'FINISHED'
+  | 'CANCELING'
+  | 'CANCELED'
+  | 'FAILED';
+
+export type JobMasterMessage =
+  | {
+      readonly type: 'acknowledge-checkpoint';
+      readonly taskId: TaskId;
+      readonly attempt: AttemptNumber;
+      readonly checkpointId: CheckpointId;
+      readonly subtaskState: TaskStateSnapshot;
+      readonly metrics: SubtaskCheckpointMetrics;
+    }
+  | {
+      readonly type: 'decline-checkpoint';
+      readonly taskId: TaskId;
+      readonly attempt: AttemptNumber;
+      readonly checkpointId: CheckpointId;
+      readonly reason: string;
+      readonly message: string;
+    }
+  | { readonly type: 'task-state'; readonly taskId: TaskId; readonly attempt: AttemptNumber; readonly state: ExecutionState }
+  | { readonly type: 'task-failed'; readonly taskId: TaskId; readonly attempt: AttemptNumber; readonly cause: string };
+
+/** The Transport port, as a task sees it. */
+export interface TaskTransport {
+  sendToTask(target: TaskId, message: TaskMessage): void;
+  sendToJobMaster(message: JobMasterMessage): void;
+}

@@ -1,0 +1,20 @@
+// Serialized size of a record or state value, as UTF-8 JSON bytes: what processed_data,
+// persisted_data and state sizes are measured in. Cheap paths for the common primitive shapes.
+const encoder = new TextEncoder();
+
+export function serializedSizeBytes(value: unknown): number {
+  if (typeof value === 'number') return 8;
+  if (typeof value === 'string') return value.length + 2;
+  if (value === null || value === undefined || typeof value === 'boolean') return 4;
+  return encoder.encode(JSON.stringify(value)).length;
+}
+
+export function encodeJson(value: unknown): Uint8Array {
+  return encoder.encode(JSON.stringify(value));
+}
+
+const decoder = new TextDecoder();
+
+export function decodeJson(bytes: Uint8Array): unknown {
+  return JSON.parse(decoder.decode(bytes));
+}

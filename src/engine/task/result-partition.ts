@@ -1,0 +1,117 @@
+// A task's output: one subpartition per consumer channel. Records fill buffers; a finished buffer
+// waits in the subpartition's backlog until the consumer grants credit (credit-based flow control).
+// Events (barriers, markers, end of partition) need no credit but never overtake earlier buffers.
+// Guarantee: nothing is dropped; a full backlog makes the task stop producing (backpressure).
+import type { ChannelElement } from './messages';
+import type { NetworkLimits } from './network-limits';
+
+export interface SubpartitionTarget {
+  readonly taskId: string;
+  readonly channel: number;
+}
+
+export interface SentElement {
+  readonly target: SubpartitionTarget;
+  readonly element: ChannelElement;
+}
+
+class Subpartition {
+  credits: number;
+  #current: unknown[] = [];
+  #currentBytes = 0;
+  readonly backlog: ChannelElement[] = [];
+
+  constructor(
+    readonly target: SubpartitionTarget,
+    private readonly limits: NetworkLimits,
+  ) {
+    this.credits = limits.buffersPerChannel;
+  }
+
+  add(record: unknown, sizeBytes: number): void {
+    this.#current.push(record);
+    this.#currentBytes += sizeBytes;
+    if (this.#current.length >= this.limits.bufferCapacityRecords) this.finishBuffer();
+  }
+
+  finishBuffer(): void {
+    if (this.#current.length === 0) return;
+    this.backlog.push({ kind: 'buffer', records: this.#current, sizeBytes: this.#currentBytes });
+    this.#current = [];
+    this.#currentBytes = 0;
+  }
+
+  addEvent(element: ChannelElement): void {
+    this.finishBuffer();
+    this.backlog.push(element);
+  }
+
+  /** Send what credit allows, in order. */
+  drain(send: (element: ChannelElement) => void): void {
+    while (this.backlog.length > 0) {
+      const head = this.backlog[0]!;
+      if (head.kind === 'buffer') {
+        if (this.credits === 0) return;
+        this.credits -= 1;
+      }
+      this.backlog.shift();
+      send(head);
+    }
+  }
+
+  bufferedBacklog(): number {
+    let buffers = 0;
+    for (const element of this.backlog) if (element.kind === 'buffer') buffers += 1;
+    return buffers;
+  }
+}
+
+export class ResultPartition {
+  readonly #subpartitions: Subpartition[];
+
+  constructor(
+    targets: readonly SubpartitionTarget[],
+    private readonly limits: NetworkLimits,
+  ) {
+    this.#subpartitions = targets.map((target) => new Subpartition(target, limits));
+  }
+
+  get numberOfSubpartitions(): number {
+    return this.#subpartitions.length;
+  }
+
+  emitRecord(subpartition: number, record: unknown, sizeBytes: number): void {
+    this.subpartition(subpartition).add(record, sizeBytes);
+  }
+
+  broadcastEvent(element: ChannelElement): void {
+    for (const subpartition of this.#subpartitions) subpartition.addEvent(element);
+  }
+
+  addCredit(subpartition: number, credits: number): void {
+    this.subpartition(subpartition).credits += credits;
+  }
+
+  /** False while some subpartition's backlog is full: the task must not produce more. */
+  isAvailable(): boolean {
+    return this.#subpartitions.every((subpartition) => subpartition.bufferedBacklog() < this.limits.maxBacklogBuffersPerSubpartition);
+  }
+
+  /** Close partly filled buffers (Flink's output flusher) and send what credit allows. */
+  flush(send: (sent: SentElement) => void): void {
+    for (const subpartition of this.#subpartitions) {
+      subpartition.finishBuffer();
+      subpartition.drain((element) => send({ target: subpartition.target, element }));
+    }
+  }
+
+  backlogBuffers(): number[] {
+    return this.#subpartitions.map((subpartition) => subpartition.bufferedBacklog());
+  }
+
+  private subpartition(index: number): Subpartition {
+    const subpartition = this.#subpartitions[index];
+    if (!subpartition) throw new Error(`No subpartition ${index}`);
+    return subpartition;
+  }
+}

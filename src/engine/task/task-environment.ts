@@ -1,0 +1,17 @@
+// Everything a Task gets from outside (DESIGN: Transport, Clock, Storage injected), plus the
+// runtime's scheduling hook: message handlers only enqueue and ask for a step.
+import type { Clock } from '../ports/clock';
+import type { CheckpointStorage } from '../ports/checkpoint-storage';
+import type { ExternalSystems } from '../connectors/external-systems';
+import type { EventSink } from '../events';
+import type { TaskTransport } from './messages';
+
+export interface TaskEnvironment {
+  readonly clock: Clock;
+  readonly transport: TaskTransport;
+  readonly storage: CheckpointStorage;
+  readonly external: ExternalSystems;
+  readonly emit: EventSink;
+  /** Ask the runtime to call `task.step()` soon; idempotent until the step runs. */
+  requestStep(): void;
+}

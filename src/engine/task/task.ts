@@ -1,0 +1,386 @@
+// Task: one parallel subtask running an operator chain. Message handlers only enqueue; `step(budget)`
+// does a bounded amount of work (control messages, then records, then flushing), so the same code runs
+// under the simulator's seeded loop and a Worker's message loop. Exceptions fail the task, never the runtime.
+import type { CheckpointId } from '../ids';
+import type { JobVertex } from '../graph/job-graph';
+import { createBarrierHandler, type BarrierHandlerOutcome, type CheckpointBarrierHandler } from '../checkpoint/barrier';
+import { isSourceOperator, type SourceOperator } from '../operators/stream-operator';
+import type { ChannelElement, CheckpointOptions, ExecutionState, TaskMessage } from './messages';
+import { InputGate } from './input-gate';
+import { ResultPartition } from './result-partition';
+import { OperatorChain } from './operator-chain';
+import type { TaskDeploymentDescriptor } from './task-deployment';
+import type { TaskEnvironment } from './task-environment';
+import { SubtaskCheckpointCoordinator, type OperatorBackends } from './subtask-checkpoint';
+import { serializedSizeBytes } from './record-size';
+import { restoreOperatorBackends } from './state-restore';
+
+export interface StepResult {
+  /** Records (or source emissions) handled in this step. */
+  readonly processed: number;
+  /** True if there is work left that the task could do right now. */
+  readonly hasMoreWork: boolean;
+}
+
+/** Flink's pending-alignment bookkeeping for statistics, per checkpoint. */
+interface AlignmentInProgress {
+  readonly checkpointId: CheckpointId;
+  readonly firstBarrierTime: number;
+  readonly barrierTimestamp: number;
+  readonly options: CheckpointOptions;
+  processedBytes: number;
+}
+
+export class Task {
+  #state: ExecutionState = 'CREATED';
+  readonly #control: TaskMessage[] = [];
+  readonly #gate: InputGate;
+  readonly #partitions: ResultPartition[];
+  readonly #chain: OperatorChain;
+  readonly #source: SourceOperator | null;
+  readonly #barriers: CheckpointBarrierHandler | null;
+  readonly #alignments = new Map<CheckpointId, AlignmentInProgress>();
+  #backends: OperatorBackends[] = [];
+  #checkpointing!: SubtaskCheckpointCoordinator;
+  #wakeUp: unknown = null;
+  #blocked: readonly number[] = [];
+
+  constructor(
+    readonly descriptor: TaskDeploymentDescriptor,
+    private readonly vertex: JobVertex,
+    private readonly env: TaskEnvironment,
+  ) {
+    this.#gate = new InputGate(descriptor.inputChannels, descriptor.network);
+    this.#partitions = descriptor.outputs.map((output) => new ResultPartition(output.targets, descriptor.network));
+    this.#chain = new OperatorChain(vertex, this.#partitions, descriptor.subtaskIndex, serializedSizeBytes);
+    this.#source = isSourceOperator(this.#chain.head) ? this.#chain.head : null;
+    this.#barriers = this.#source ? null : createBarrierHandler(descriptor.checkpointingMode, descriptor.inputChannels.length);
+  }
+
+  get taskId(): string {
+    return this.descriptor.taskId;
+  }
+
+  get executionState(): ExecutionState {
+    return this.#state;
+  }
+
+  /** For the UI and tests: the barrier handler's state name and blocked channels. */
+  get barrierHandlerKind(): string | null {
+    return this.#barriers?.kind ?? null;
+  }
+
+  blockedChannels(): readonly number[] {
+    return this.#blocked;
+  }
+
+  backends(): readonly OperatorBackends[] {
+    return this.#backends;
+  }
+
+  /** Deploy: restore state (asynchronously, from storage), open the operators, start running. */
+  start(): void {
+    this.transition('DEPLOYING');
+    this.transition('INITIALIZING');
+    restoreOperatorBackends(this.descriptor, this.vertex, this.env, (result) => {
+      if (this.#state !== 'INITIALIZING') return;
+      if (!result.ok) return this.fail(`State restore failed: ${result.error}`);
+      this.guard(() => {
+        this.#backends = result.value;
+        this.openOperators();
+        this.#checkpointing = new SubtaskCheckpointCoordinator({
+          descriptor: this.descriptor,
+          env: this.env,
+          chain: this.#chain,
+          backends: this.#backends,
+          broadcastEvent: (element) => this.broadcast(element),
+          isAlive: () => this.#state === 'RUNNING',
+        });
+        this.transition('RUNNING');
+        this.env.requestStep();
+      });
+    });
+  }
+
+  private openOperators(): void {
+    const { descriptor, env } = this;
+    const isRestored = descriptor.restore !== null;
+    this.#chain.operators.forEach((operator, i) => {
+      const backends = this.#backends[i]!;
+      operator.open({
+        taskInfo: {
+          taskId: descriptor.taskId,
+          taskName: this.vertex.name,
+          operatorUid: backends.operatorUid,
+          indexOfThisSubtask: descriptor.subtaskIndex,
+          numberOfParallelSubtasks: descriptor.parallelism,
+          maxNumberOfParallelSubtasks: descriptor.maxParallelism,
+          attemptNumber: descriptor.attempt,
+        },
+        clock: env.clock,
+        keyedStateBackend: backends.keyed,
+        operatorStateBackend: backends.operator,
+        isRestored,
+        external: env.external,
+        emit: env.emit,
+      });
+    });
+    if (descriptor.restore) {
+      this.env.emit({ type: 'task-restored', time: env.clock.now(), taskId: this.taskId, checkpointId: descriptor.restore.checkpointId });
+    }
+  }
+
+  /** Enqueue only; the work happens in step(). */
+  receive(message: TaskMessage): void {
+    if (message.attempt !== this.descriptor.attempt || this.isTerminal()) return;
+    if (message.type === 'channel') this.#gate.receive(message.channel, message.element);
+    else if (message.type === 'credit') this.#partitions[message.output]?.addCredit(message.subpartition, message.credits);
+    else this.#control.push(message);
+    this.env.requestStep();
+  }
+
+  step(budget: number): StepResult {
+    if (this.#state !== 'RUNNING') return { processed: 0, hasMoreWork: false };
+    let processed = 0;
+    this.guard(() => {
+      while (this.#control.length > 0 && this.#state === 'RUNNING') this.handleControl(this.#control.shift()!);
+      processed = this.#source ? this.emitFromSource(budget) : this.processInput(budget);
+      this.flush();
+    });
+    return { processed, hasMoreWork: this.#state === 'RUNNING' && this.hasMoreWork() };
+  }
+
+  /** The job master cancels every task on failover; pending async work is dropped. */
+  cancel(): void {
+    if (this.isTerminal()) return;
+    this.transition('CANCELING');
+    if (this.#wakeUp !== null) this.env.clock.clearTimeout(this.#wakeUp);
+    this.transition('CANCELED');
+  }
+
+  /** A failure inside the task (operator exception, injected crash). */
+  fail(cause: string): void {
+    if (this.isTerminal()) return;
+    if (this.#wakeUp !== null) this.env.clock.clearTimeout(this.#wakeUp);
+    this.transition('FAILED');
+    this.env.emit({ type: 'task-failed', time: this.env.clock.now(), taskId: this.taskId, attempt: this.descriptor.attempt, cause });
+    this.env.transport.sendToJobMaster({ type: 'task-failed', taskId: this.taskId, attempt: this.descriptor.attempt, cause });
+  }
+
+  private hasMoreWork(): boolean {
+    if (this.#control.length > 0) return true;
+    if (!this.#partitions.every((partition) => partition.isAvailable())) return false;
+    if (this.#source) return this.#sourceHasMore;
+    return this.#gate.hasAvailable((channel) => this.#barriers!.isBlocked(channel));
+  }
+
+  #sourceHasMore = false;
+
+  private emitFromSource(budget: number): number {
+    const source = this.#source!;
+    let emitted = 0;
+    this.#sourceHasMore = false;
+    while (emitted < budget && this.outputAvailable()) {
+      const before = this.#chain.recordsOut;
+      const status = source.emitNext(this.#chain.outputs[0]!, budget - emitted);
+      emitted += Math.max(1, this.#chain.recordsOut - before);
+      if (status.kind === 'more-available') {
+        this.#sourceHasMore = true;
+        continue;
+      }
+      this.#sourceHasMore = false;
+      if (status.kind === 'nothing-until') this.wakeUpAt(status.timeMs);
+      if (status.kind === 'end-of-input') this.endOfInput();
+      break;
+    }
+    return emitted;
+  }
+
+  private processInput(budget: number): number {
+    const barriers = this.#barriers!;
+    let processed = 0;
+    while (processed < budget && this.#state === 'RUNNING' && this.outputAvailable()) {
+      const polled = this.#gate.poll((channel) => barriers.isBlocked(channel));
+      if (!polled) break;
+      const { channel, element } = polled;
+      if (element.kind === 'buffer') {
+        this.applyOutcome(barriers.process({ kind: 'data', channel }));
+        for (const record of element.records) this.#chain.processElement(record);
+        for (const alignment of this.#alignments.values()) alignment.processedBytes += element.sizeBytes;
+        processed += element.records.length;
+      } else {
+        this.handleEvent(channel, element);
+        processed += 1;
+      }
+    }
+    return processed;
+  }
+
+  private handleEvent(channel: number, element: Exclude<ChannelElement, { kind: 'buffer' }>): void {
+    const barriers = this.#barriers!;
+    const now = this.env.clock.now();
+    if (element.kind === 'barrier') {
+      this.env.emit({ type: 'barrier-received', time: now, taskId: this.taskId, checkpointId: element.checkpointId, channel });
+      if (!this.#alignments.has(element.checkpointId) && element.checkpointId > barriers.latestCheckpointId) {
+        this.#alignments.set(element.checkpointId, {
+          checkpointId: element.checkpointId,
+          firstBarrierTime: now,
+          barrierTimestamp: element.timestamp,
+          options: element.options,
+          processedBytes: 0,
+        });
+      }
+      this.applyOutcome(barriers.process({ kind: 'barrier', channel, checkpointId: element.checkpointId }));
+    } else if (element.kind === 'cancellation-marker') {
+      this.applyOutcome(barriers.process({ kind: 'cancellation-marker', channel, checkpointId: element.checkpointId }));
+    } else {
+      this.applyOutcome(barriers.process({ kind: 'end-of-partition', channel }));
+      if (barriers.openChannels().length === 0) this.endOfInput();
+    }
+  }
+
+  private applyOutcome(outcome: BarrierHandlerOutcome): void {
+    const now = this.env.clock.now();
+    for (const aborted of outcome.aborted) {
+      this.#alignments.delete(aborted.checkpointId);
+      this.decline(aborted.checkpointId, aborted.reason);
+    }
+    for (const checkpointId of outcome.triggered) {
+      const alignment = this.#alignments.get(checkpointId);
+      this.#alignments.delete(checkpointId);
+      if (!alignment) throw new Error(`Checkpoint ${checkpointId} triggered without a barrier`);
+      const alignmentDurationMs = now - alignment.firstBarrierTime;
+      this.env.emit({ type: 'alignment-done', time: now, taskId: this.taskId, checkpointId, alignmentDurationMs });
+      this.#checkpointing.checkpointState(checkpointId, alignment.barrierTimestamp, alignment.options, {
+        startDelayMs: Math.max(0, alignment.firstBarrierTime - alignment.barrierTimestamp),
+        alignmentDurationMs,
+        processedDataBytes: alignment.processedBytes,
+        alignmentBufferedBytes: this.#gate.bufferedBytes(this.#blocked),
+      });
+    }
+    this.updateBlocked(outcome.blocked, now);
+  }
+
+  private updateBlocked(blocked: readonly number[], now: number): void {
+    const before = new Set(this.#blocked);
+    const after = new Set(blocked);
+    const pending = this.#barriers?.pendingCheckpointIds().at(-1) ?? -1;
+    for (const channel of after) {
+      if (!before.has(channel)) this.env.emit({ type: 'channel-blocked', time: now, taskId: this.taskId, channel, checkpointId: pending });
+    }
+    for (const channel of before) if (!after.has(channel)) this.env.emit({ type: 'channel-unblocked', time: now, taskId: this.taskId, channel });
+    this.#blocked = blocked;
+  }
+
+  private decline(checkpointId: CheckpointId, reason: string): void {
+    this.env.emit({ type: 'checkpoint-declined', time: this.env.clock.now(), taskId: this.taskId, checkpointId, reason });
+    this.env.transport.sendToJobMaster({
+      type: 'decline-checkpoint',
+      taskId: this.taskId,
+      attempt: this.descriptor.attempt,
+      checkpointId,
+      reason,
+      message: `Task ${this.taskId} declined checkpoint ${checkpointId}: ${reason}`,
+    });
+    this.broadcast({ kind: 'cancellation-marker', checkpointId });
+  }
+
+  private handleControl(message: TaskMessage): void {
+    switch (message.type) {
+      case 'trigger-checkpoint': {
+        if (!this.#source) throw new Error(`Only sources are triggered by the coordinator; ${this.taskId} is not one`);
+        const now = this.env.clock.now();
+        this.#checkpointing.checkpointState(message.checkpointId, message.timestamp, message.options, {
+          startDelayMs: Math.max(0, now - message.timestamp),
+          alignmentDurationMs: 0,
+          processedDataBytes: 0,
+          alignmentBufferedBytes: 0,
+        });
+        return;
+      }
+      case 'notify-checkpoint-complete':
+        for (const operator of this.#chain.operators) operator.notifyCheckpointComplete(message.checkpointId);
+        return;
+      case 'notify-checkpoint-aborted':
+        for (const operator of this.#chain.operators) operator.notifyCheckpointAborted(message.checkpointId);
+        return;
+      default:
+        throw new Error(`Unexpected control message ${message.type}`);
+    }
+  }
+
+  private endOfInput(): void {
+    this.#chain.endInput();
+    this.broadcast({ kind: 'end-of-partition' });
+    this.flush();
+    this.transition('FINISHED');
+  }
+
+  private broadcast(element: ChannelElement): void {
+    for (const partition of this.#partitions) partition.broadcastEvent(element);
+  }
+
+  private outputAvailable(): boolean {
+    return this.#partitions.every((partition) => partition.isAvailable());
+  }
+
+  private flush(): void {
+    const now = this.env.clock.now();
+    const attempt = this.descriptor.attempt;
+    for (const partition of this.#partitions) {
+      partition.flush(({ target, element }) => {
+        this.env.transport.sendToTask(target.taskId, { type: 'channel', attempt, channel: target.channel, element });
+        if (element.kind === 'buffer') {
+          this.env.emit({
+            type: 'records-moved',
+            time: now,
+            from: this.taskId,
+            to: target.taskId,
+            channel: target.channel,
+            count: element.records.length,
+            sizeBytes: element.sizeBytes,
+          });
+        }
+      });
+    }
+    for (const { channel, credits } of this.#gate.takeCreditsToReturn()) {
+      const source = this.#gate.channels[channel]!;
+      this.env.transport.sendToTask(source.producerTaskId, {
+        type: 'credit',
+        attempt,
+        output: source.producerOutput,
+        subpartition: source.subpartition,
+        credits,
+      });
+    }
+  }
+
+  private wakeUpAt(timeMs: number): void {
+    if (this.#wakeUp !== null) this.env.clock.clearTimeout(this.#wakeUp);
+    this.#wakeUp = this.env.clock.setTimeout(
+      () => {
+        this.#wakeUp = null;
+        this.env.requestStep();
+      },
+      Math.max(0, timeMs - this.env.clock.now()),
+    );
+  }
+
+  private guard(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.fail(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private transition(state: ExecutionState): void {
+    this.#state = state;
+    this.env.emit({ type: 'task-state-changed', time: this.env.clock.now(), taskId: this.taskId, attempt: this.descriptor.attempt, state });
+    this.env.transport.sendToJobMaster({ type: 'task-state', taskId: this.taskId, attempt: this.descriptor.attempt, state });
+  }
+
+  private isTerminal(): boolean {
+    return this.#state === 'FINISHED' || this.#state === 'CANCELED' || this.#state === 'FAILED';
+  }
+}
