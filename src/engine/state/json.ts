@@ -12,9 +12,10 @@ export function copyJson<T>(value: T): T {
   }
   const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return value;
-  const copy: Record<string, unknown> = {};
-  for (const [key, element] of Object.entries(value as Record<string, unknown>)) copy[key] = copyJson(element);
-  return copy as T;
+  // fromEntries defines own properties, so a "__proto__" key stays data instead of setting the prototype.
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([key, element]) => [key, copyJson(element)]),
+  ) as T;
 }
 
 /** The number of bytes `text` takes in UTF-8 (a lone surrogate counts as U+FFFD, 3 bytes, as TextEncoder writes it). */

@@ -20,6 +20,11 @@ export const MAX_CHECKPOINTS_TO_TRACK = 50;
 
 const NOT_BLOCKED = { isBlocked: () => false };
 
+/**
+ * Follows apache/flink flink-runtime/src/main/java/org/apache/flink/streaming/runtime/io/checkpointing/
+ * CheckpointBarrierTracker.java: processBarrier, processCancellationBarrier, processEndOfPartition and
+ * checkAlignmentOnEndOfPartitionIfEnabled keep Flink's names, conditions and silent drops.
+ */
 export class CheckpointBarrierTracker implements CheckpointBarrierHandler {
   readonly mode = 'at-least-once' as const;
   readonly kind: BarrierHandlerKind = 'CheckpointBarrierTracker';
@@ -59,11 +64,13 @@ export class CheckpointBarrierTracker implements CheckpointBarrierHandler {
   abort(checkpointId: CheckpointId, reason: CheckpointAbortReason): BarrierHandlerOutcome {
     requireCheckpointId(checkpointId);
     this.recorder = new OutcomeRecorder();
+    // Compared with the highest id seen too: the single-channel fast path leaves latestPendingCheckpointId behind.
+    const seenBefore = this.highestSeenCheckpointId;
     this.highestSeenCheckpointId = Math.max(this.highestSeenCheckpointId, checkpointId);
     const pending = this.pendingCheckpoints.find((count) => count.checkpointId === checkpointId);
     if (pending !== undefined) {
       if (pending.markAborted()) this.recorder.aborted(checkpointId, reason);
-    } else if (checkpointId > this.latestPendingCheckpointId) {
+    } else if (checkpointId > this.latestPendingCheckpointId && checkpointId > seenBefore) {
       this.latestPendingCheckpointId = checkpointId;
       this.recorder.aborted(checkpointId, reason);
     }

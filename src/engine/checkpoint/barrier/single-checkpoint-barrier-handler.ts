@@ -16,6 +16,12 @@ import type {
 } from './types';
 import { WaitingForFirstBarrier } from './waiting-for-first-barrier';
 
+/**
+ * Follows apache/flink flink-runtime/src/main/java/org/apache/flink/streaming/runtime/io/checkpointing/
+ * SingleCheckpointBarrierHandler.java (the `aligned` factory; before 2.0 in flink-streaming-java):
+ * processBarrier, checkNewCheckpoint, markCheckpointAlignedAndTransformState, processCancellationBarrier,
+ * abortInternal and processEndOfPartition keep Flink's names and conditions.
+ */
 export class SingleCheckpointBarrierHandler implements CheckpointBarrierHandler {
   readonly mode = 'exactly-once' as const;
   private readonly channelState = new ChannelState();

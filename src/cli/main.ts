@@ -1,0 +1,38 @@
+// Entry of the `barrierscope` CLI: dispatches commands, turns usage errors into a message and exit 2.
+import { runCommand, UsageError, RUN_USAGE } from './run-command';
+import { SCENARIOS } from '../scenarios';
+
+const USAGE = `Usage: barrierscope <command> [options]
+
+Commands:
+  run         run a scenario on the deterministic runtime (barrierscope run --help)
+  scenarios   list the scenarios
+  help        this text
+`;
+
+export async function main(argv: readonly string[], print: (line: string) => void = console.log, printError: (line: string) => void = console.error): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        return runCommand(rest, print);
+      case 'scenarios':
+        for (const scenario of SCENARIOS.values()) print(`${scenario.name.padEnd(14)} ${scenario.description}`);
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+        print(USAGE);
+        return 0;
+      default:
+        throw new UsageError(`Unknown command '${command}'.\n\n${USAGE}`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      printError(`barrierscope: ${error.message}${command === 'run' ? `\n\n${RUN_USAGE}` : ''}`);
+      return 2;
+    }
+    printError(`barrierscope: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,121 @@
+// A replayable, deterministic source over partitions with offsets (a Kafka topic in miniature). Offsets
+// live in operator list state (even-split redistribution on rescale), so a restore rewinds to exactly
+// the position the checkpoint's barrier was emitted at. Unbounded: at the end of its data it idles.
+import { ListStateDescriptor, type ListState } from '../state';
+import type { Source } from '../graph/stream-execution-environment';
+import { AbstractStreamOperator, type Output, type SourceOperator, type SourceStatus } from '../operators/stream-operator';
+import type { OperatorContext } from '../operators/runtime-context';
+
+/** The replayable input: record `offset` of partition `partition`, the same every time it is read. */
+export interface ReplayableTopic {
+  readonly name: string;
+  readonly numberOfPartitions: number;
+  partitionLength(partition: number): number;
+  read(partition: number, offset: number): unknown;
+}
+
+export interface PartitionOffset {
+  readonly partition: number;
+  /** The next offset to read. */
+  readonly offset: number;
+}
+
+export interface ReplayableSourceOptions {
+  readonly topic: ReplayableTopic;
+  /** Steady emission rate per subtask, in records per second of the clock. */
+  readonly recordsPerSecond: number;
+}
+
+export const OFFSETS_STATE_NAME = 'partition-offsets';
+
+export class ReplayableSource<T = unknown> implements Source<T> {
+  declare readonly __type?: T;
+  readonly name: string;
+
+  constructor(readonly options: ReplayableSourceOptions) {
+    if (!(options.recordsPerSecond > 0)) throw new Error(`recordsPerSecond must be positive, got ${options.recordsPerSecond}`);
+    this.name = options.topic.name;
+  }
+
+  createReader(): ReplayableSourceReader {
+    return new ReplayableSourceReader(this.options);
+  }
+}
+
+export class ReplayableSourceReader extends AbstractStreamOperator implements SourceOperator {
+  readonly isSource = true as const;
+  #offsets: Array<{ partition: number; offset: number }> = [];
+  #state!: ListState<PartitionOffset>;
+  #startTime = 0;
+  #emitted = 0;
+  #nextPartition = 0;
+
+  constructor(private readonly options: ReplayableSourceOptions) {
+    super();
+  }
+
+  override open(context: OperatorContext): void {
+    super.open(context);
+    const { topic } = this.options;
+    const { indexOfThisSubtask, numberOfParallelSubtasks } = context.taskInfo;
+    this.#state = context.operatorStateBackend.getListState(new ListStateDescriptor<PartitionOffset>(OFFSETS_STATE_NAME));
+    if (context.isRestored) {
+      this.#offsets = this.#state.get().map((entry) => ({ ...entry }));
+      context.emit({
+        type: 'source-rewound',
+        time: context.clock.now(),
+        taskId: context.taskInfo.taskId,
+        offsets: Object.fromEntries(this.#offsets.map(({ partition, offset }) => [String(partition), offset])),
+      });
+    } else {
+      for (let partition = 0; partition < topic.numberOfPartitions; partition++) {
+        if (partition % numberOfParallelSubtasks === indexOfThisSubtask) this.#offsets.push({ partition, offset: 0 });
+      }
+    }
+    this.#startTime = context.clock.now();
+  }
+
+  /** Current read positions, for the UI and tests. */
+  currentOffsets(): readonly PartitionOffset[] {
+    return this.#offsets;
+  }
+
+  processElement(): void {
+    throw new Error('A source has no input');
+  }
+
+  emitNext(out: Output, budget: number): SourceStatus {
+    const now = this.context.clock.now();
+    const due = Math.floor(((now - this.#startTime) * this.options.recordsPerSecond) / 1000) - this.#emitted;
+    let emitted = 0;
+    while (emitted < Math.min(budget, due)) {
+      const position = this.nextReadablePartition();
+      if (!position) return emitted > 0 ? { kind: 'more-available' } : { kind: 'idle' };
+      out.collect(this.options.topic.read(position.partition, position.offset));
+      position.offset += 1;
+      emitted += 1;
+    }
+    this.#emitted += emitted;
+    if (!this.nextReadablePartition()) return { kind: 'idle' };
+    if (emitted < due) return { kind: 'more-available' };
+    const nextDueTime = this.#startTime + Math.ceil(((this.#emitted + 1) * 1000) / this.options.recordsPerSecond);
+    return { kind: 'nothing-until', timeMs: nextDueTime };
+  }
+
+  override snapshotState(): void {
+    this.#state.update(this.#offsets.map(({ partition, offset }) => ({ partition, offset })));
+  }
+
+  /** Round robin over this subtask's partitions that still have data. */
+  private nextReadablePartition(): { partition: number; offset: number } | null {
+    const count = this.#offsets.length;
+    for (let i = 0; i < count; i++) {
+      const position = this.#offsets[(this.#nextPartition + i) % count]!;
+      if (position.offset < this.options.topic.partitionLength(position.partition)) {
+        this.#nextPartition = (this.#nextPartition + i + 1) % count;
+        return position;
+      }
+    }
+    return null;
+  }
+}

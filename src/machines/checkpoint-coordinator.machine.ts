@@ -1,0 +1,249 @@
+// The checkpoint coordinator (Flink's CheckpointCoordinator) as an XState machine: it owns the
+// lifecycle — periodic triggering with interval, min pause and max concurrent; per-checkpoint expiry;
+// completion (metadata written last), abort and suspension — while bookkeeping stays in engine classes
+// (PendingCheckpoint, CompletedCheckpointStore, CheckpointFailureManager, CheckpointStatsTracker).
+// Side effects go through the injected CoordinatorGateway and CheckpointStorage; time through the actor's clock.
+import { assign, enqueueActions, setup } from 'xstate';
+import type { CheckpointingConfiguration } from '../engine/config';
+import type { CheckpointStorage } from '../engine/ports/checkpoint-storage';
+import type { Clock } from '../engine/ports/clock';
+import type { CheckpointId, JobId, TaskId } from '../engine/ids';
+import type { EventSink } from '../engine/events';
+import { PendingCheckpoint, type OperatorLayout } from '../engine/checkpoint/pending-checkpoint';
+import type { CompletedCheckpointStore } from '../engine/checkpoint/completed-checkpoint-store';
+import { CheckpointFailureManager } from '../engine/checkpoint/checkpoint-failure-manager';
+import type { CheckpointStatsTracker } from '../engine/checkpoint/checkpoint-stats';
+import type { SubtaskCheckpointMetrics, TaskStateSnapshot } from '../engine/checkpoint/task-state';
+import type { CheckpointMetadata } from '../engine/checkpoint/checkpoint-metadata';
+
+/** What the coordinator asks of the job master. */
+export interface CoordinatorGateway {
+  /** All tasks are RUNNING (Flink refuses to trigger otherwise: NOT_ALL_REQUIRED_TASKS_RUNNING). */
+  allTasksRunning(): boolean;
+  /** Tasks that must acknowledge (all of them) and the sources that get the trigger. */
+  tasksToAcknowledge(): TaskId[];
+  triggerCheckpoint(checkpointId: CheckpointId, timestamp: number, isSavepoint: boolean): void;
+  notifyCheckpointComplete(checkpointId: CheckpointId): void;
+  notifyCheckpointAborted(checkpointId: CheckpointId): void;
+  failJob(cause: string): void;
+}
+
+export interface CheckpointCoordinatorInput {
+  readonly jobId: JobId;
+  readonly config: CheckpointingConfiguration;
+  readonly clock: Clock;
+  readonly gateway: CoordinatorGateway;
+  readonly storage: CheckpointStorage;
+  readonly store: CompletedCheckpointStore;
+  readonly stats: CheckpointStatsTracker;
+  readonly operators: readonly OperatorLayout[];
+  readonly emit: EventSink;
+  /** Continue numbering after a restored checkpoint (ids are never reused). */
+  readonly firstCheckpointId?: CheckpointId;
+}
+
+export type CheckpointCoordinatorEvent =
+  | { type: 'START' }
+  | { type: 'STOP'; reason: string }
+  | { type: 'TRIGGER_SAVEPOINT' }
+  | { type: 'ACKNOWLEDGE'; taskId: TaskId; checkpointId: CheckpointId; state: TaskStateSnapshot; metrics: SubtaskCheckpointMetrics }
+  | { type: 'DECLINE'; taskId: TaskId; checkpointId: CheckpointId; reason: string; message: string }
+  | { type: 'EXPIRE'; checkpointId: CheckpointId }
+  | { type: 'METADATA_WRITTEN'; checkpointId: CheckpointId; metadata: CheckpointMetadata }
+  | { type: 'METADATA_FAILED'; checkpointId: CheckpointId; error: string }
+  | { type: 'PENDING_FINISHED' };
+
+interface CoordinatorContext extends CheckpointCoordinatorInput {
+  readonly pending: Map<CheckpointId, PendingCheckpoint>;
+  readonly failureManager: CheckpointFailureManager;
+  nextCheckpointId: CheckpointId;
+  lastTriggerTime: number | null;
+  lastCompletionTime: number | null;
+}
+
+const expiryTimerId = (checkpointId: CheckpointId) => `expire-${checkpointId}`;
+
+export const checkpointCoordinatorMachine = setup({
+  types: {
+    input: {} as CheckpointCoordinatorInput,
+    context: {} as CoordinatorContext,
+    events: {} as CheckpointCoordinatorEvent,
+  },
+  delays: {
+    /** Flink: the periodic interval, but never sooner than min-pause after the last completion. */
+    untilNextTrigger: ({ context }) => {
+      const now = context.clock.now();
+      const interval = context.config.intervalMs ?? 0;
+      const byInterval = context.lastTriggerTime === null ? interval : context.lastTriggerTime + interval - now;
+      const byPause = context.lastCompletionTime === null ? 0 : context.lastCompletionTime + context.config.minPauseMs - now;
+      return Math.max(0, byInterval, byPause);
+    },
+  },
+  guards: {
+    periodicCheckpointingEnabled: ({ context }) => context.config.intervalMs !== null,
+    tooManyPending: ({ context }) =>
+      [...context.pending.values()].filter((p) => !p.properties.isSavepoint).length >= context.config.maxConcurrentCheckpoints,
+  },
+  actions: {
+    triggerCheckpoint: enqueueActions(({ context, enqueue, event }) => {
+      const isSavepoint = event.type === 'TRIGGER_SAVEPOINT';
+      const now = context.clock.now();
+      if (!isSavepoint) enqueue.assign({ lastTriggerTime: now });
+      // NOT_ALL_REQUIRED_TASKS_RUNNING: skipped until the next period, not counted as a failure (as Flink).
+      if (!context.gateway.allTasksRunning()) return;
+      const checkpointId = context.nextCheckpointId;
+      const tasks = context.gateway.tasksToAcknowledge();
+      context.pending.set(checkpointId, new PendingCheckpoint(context.jobId, checkpointId, now, { isSavepoint }, tasks));
+      context.stats.reportPending(checkpointId, now, isSavepoint, tasks);
+      enqueue.assign({ nextCheckpointId: checkpointId + 1 });
+      enqueue.raise({ type: 'EXPIRE', checkpointId }, { delay: context.config.timeoutMs, id: expiryTimerId(checkpointId) });
+      context.emit({ type: 'checkpoint-triggered', time: now, checkpointId, isSavepoint });
+      context.gateway.triggerCheckpoint(checkpointId, now, isSavepoint);
+    }),
+    acknowledge: ({ context, event, self }) => {
+      if (event.type !== 'ACKNOWLEDGE') return;
+      const pending = context.pending.get(event.checkpointId);
+      const result = pending ? pending.acknowledgeTask(event.taskId, event.state, event.metrics) : 'UNKNOWN';
+      if (result !== 'SUCCESS') {
+        // A late ack of an aborted checkpoint: its state is discarded, as Flink's discardSubtaskState.
+        if (!pending) context.storage.discard(context.jobId, event.checkpointId, () => {});
+        return;
+      }
+      context.stats.reportSubtask(event.checkpointId, event.taskId, event.metrics);
+      if (!pending!.isFullyAcknowledged()) return;
+      const metadata = pending!.toMetadata(context.operators, context.clock.now());
+      context.storage.writeMetadata(metadata, (written) =>
+        self.send(
+          written.ok
+            ? { type: 'METADATA_WRITTEN', checkpointId: event.checkpointId, metadata }
+            : { type: 'METADATA_FAILED', checkpointId: event.checkpointId, error: written.error },
+        ),
+      );
+    },
+    completeCheckpoint: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'METADATA_WRITTEN') return;
+      const pending = context.pending.get(event.checkpointId);
+      if (!pending || pending.isDisposed) return;
+      const now = context.clock.now();
+      context.pending.delete(event.checkpointId);
+      enqueue.cancel(expiryTimerId(event.checkpointId));
+      const subsumed = context.store.add(event.metadata);
+      context.failureManager.handleCheckpointSuccess();
+      context.stats.reportCompleted(event.checkpointId, `memory://${context.jobId}/chk-${event.checkpointId}`);
+      context.emit({
+        type: 'checkpoint-completed',
+        time: now,
+        checkpointId: event.checkpointId,
+        isSavepoint: pending.properties.isSavepoint,
+        endToEndDurationMs: now - pending.triggerTimestamp,
+        stateSizeBytes: pending.acknowledgedTasks().reduce((sum, task) => sum + task.metrics.stateSizeBytes, 0),
+      });
+      enqueue.assign({ lastCompletionTime: now });
+      // Flink drops older pending checkpoints once a newer one completes (they are subsumed).
+      for (const older of [...context.pending.values()]) {
+        if (older.checkpointId < event.checkpointId && !older.properties.isSavepoint) {
+          abortPending(context, older, 'CHECKPOINT_SUBSUMED', `Checkpoint ${older.checkpointId} was subsumed by ${event.checkpointId}`);
+          enqueue.cancel(expiryTimerId(older.checkpointId));
+        }
+      }
+      for (const old of subsumed) {
+        context.storage.discard(context.jobId, old.checkpointId, () => {});
+        context.stats.reportDiscarded(old.checkpointId);
+        context.emit({ type: 'checkpoint-discarded', time: now, checkpointId: old.checkpointId });
+      }
+      context.gateway.notifyCheckpointComplete(event.checkpointId);
+      enqueue.raise({ type: 'PENDING_FINISHED' });
+    }),
+    abortOne: enqueueActions(({ context, event, enqueue }) => {
+      const failure =
+        event.type === 'DECLINE'
+          ? { checkpointId: event.checkpointId, reason: event.reason, message: event.message }
+          : event.type === 'EXPIRE'
+            ? { checkpointId: event.checkpointId, reason: 'CHECKPOINT_EXPIRED', message: `Checkpoint expired before completing.` }
+            : event.type === 'METADATA_FAILED'
+              ? { checkpointId: event.checkpointId, reason: 'FINALIZE_CHECKPOINT_FAILURE', message: event.error }
+              : null;
+      if (!failure) return;
+      const pending = context.pending.get(failure.checkpointId);
+      if (!pending) return;
+      enqueue.cancel(expiryTimerId(failure.checkpointId));
+      abortPending(context, pending, failure.reason, failure.message);
+      if (context.failureManager.handleCheckpointFailure(failure.checkpointId, failure.reason, pending.properties.isSavepoint)) {
+        context.gateway.failJob('Exceeded checkpoint tolerable failure threshold.');
+      }
+      enqueue.raise({ type: 'PENDING_FINISHED' });
+    }),
+    abortAll: enqueueActions(({ context, event, enqueue }) => {
+      const reason = event.type === 'STOP' ? event.reason : 'CHECKPOINT_COORDINATOR_SUSPEND';
+      for (const pending of [...context.pending.values()]) {
+        enqueue.cancel(expiryTimerId(pending.checkpointId));
+        abortPending(context, pending, 'CHECKPOINT_COORDINATOR_SUSPEND', reason);
+      }
+      context.failureManager.reset();
+    }),
+  },
+}).createMachine({
+  id: 'checkpointCoordinator',
+  context: ({ input }) => ({
+    ...input,
+    pending: new Map(),
+    failureManager: new CheckpointFailureManager(input.config.tolerableFailedCheckpoints),
+    nextCheckpointId: input.firstCheckpointId ?? 1,
+    lastTriggerTime: null,
+    lastCompletionTime: null,
+  }),
+  initial: 'stopped',
+  states: {
+    stopped: {
+      on: {
+        START: { target: 'running', actions: assign({ lastTriggerTime: ({ context }) => context.clock.now() }) },
+        ACKNOWLEDGE: { actions: 'acknowledge' },
+      },
+    },
+    running: {
+      on: {
+        STOP: { target: 'stopped', actions: 'abortAll' },
+        TRIGGER_SAVEPOINT: { actions: 'triggerCheckpoint' },
+        ACKNOWLEDGE: { actions: 'acknowledge' },
+        DECLINE: { actions: 'abortOne' },
+        EXPIRE: { actions: 'abortOne' },
+        METADATA_FAILED: { actions: 'abortOne' },
+        METADATA_WRITTEN: { actions: 'completeCheckpoint' },
+      },
+      initial: 'scheduled',
+      states: {
+        scheduled: {
+          always: { guard: ({ context }) => context.config.intervalMs === null, target: 'manualOnly' },
+          after: { untilNextTrigger: 'triggering' },
+          on: { PENDING_FINISHED: { target: 'scheduled', reenter: true } },
+        },
+        triggering: {
+          always: [
+            { guard: 'tooManyPending', target: 'waitingForSlot' },
+            { target: 'scheduled', actions: 'triggerCheckpoint' },
+          ],
+        },
+        /** max-concurrent-checkpoints reached: the periodic request waits for one to finish. */
+        waitingForSlot: {
+          on: { PENDING_FINISHED: 'scheduled' },
+        },
+        /** No interval: checkpointing is off; only savepoints are taken. */
+        manualOnly: {},
+      },
+    },
+  },
+});
+
+function abortPending(context: CoordinatorContext, pending: PendingCheckpoint, reason: string, message: string): void {
+  const now = context.clock.now();
+  pending.dispose();
+  context.pending.delete(pending.checkpointId);
+  context.stats.reportFailed(pending.checkpointId, now, message);
+  context.emit(
+    reason === 'CHECKPOINT_EXPIRED'
+      ? { type: 'checkpoint-expired', time: now, checkpointId: pending.checkpointId }
+      : { type: 'checkpoint-aborted', time: now, checkpointId: pending.checkpointId, reason },
+  );
+  context.storage.discard(context.jobId, pending.checkpointId, () => {});
+  context.gateway.notifyCheckpointAborted(pending.checkpointId);
+}

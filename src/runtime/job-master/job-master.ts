@@ -1,0 +1,216 @@
+// The JobManager side of one job: wires the job lifecycle machine, the checkpoint coordinator machine
+// and a runtime's TaskDeployer. Routes task messages (acks, declines, state changes, failures), deploys
+// every attempt from the latest completed checkpoint, and exposes what the UI and CLI need to observe.
+import { createActor, type Actor } from 'xstate';
+import type { JobGraph } from '../../engine/graph/job-graph';
+import type { JobConfiguration } from '../../engine/config';
+import type { CheckpointStorage } from '../../engine/ports/checkpoint-storage';
+import type { Clock } from '../../engine/ports/clock';
+import type { Random } from '../../engine/ports/random';
+import type { EventSink } from '../../engine/events';
+import type { CheckpointId, JobId, TaskId } from '../../engine/ids';
+import { CompletedCheckpointStore } from '../../engine/checkpoint/completed-checkpoint-store';
+import { CheckpointStatsTracker } from '../../engine/checkpoint/checkpoint-stats';
+import type { CheckpointMetadata } from '../../engine/checkpoint/checkpoint-metadata';
+import { assignStates } from '../../engine/checkpoint/state-assignment';
+import type { ExecutionState, JobMasterMessage } from '../../engine/task/messages';
+import { DEFAULT_NETWORK_LIMITS, type NetworkLimits } from '../../engine/task/network-limits';
+import { createRestartStrategy } from '../../engine/failover';
+import { checkpointCoordinatorMachine } from '../../machines/checkpoint-coordinator.machine';
+import { jobLifecycleMachine, jobStatusOf, type JobStatus } from '../../machines/job-lifecycle.machine';
+import { createDeploymentDescriptors } from './deployment-plan';
+import type { TaskDeployer } from './task-deployer';
+
+export interface JobMasterOptions {
+  readonly jobId: JobId;
+  readonly jobGraph: JobGraph;
+  readonly configuration: JobConfiguration;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly storage: CheckpointStorage;
+  readonly deployer: TaskDeployer;
+  readonly emit: EventSink;
+  readonly network?: NetworkLimits;
+  /** Start from this checkpoint or savepoint instead of empty state. */
+  readonly initialCheckpoint?: CheckpointMetadata;
+  readonly allowNonRestoredState?: boolean;
+}
+
+export class JobMaster {
+  readonly store: CompletedCheckpointStore;
+  readonly stats = new CheckpointStatsTracker();
+  readonly #taskStates = new Map<TaskId, ExecutionState>();
+  readonly #coordinator: Actor<typeof checkpointCoordinatorMachine>;
+  readonly #lifecycle: Actor<typeof jobLifecycleMachine>;
+  #attempt = 0;
+  #status: JobStatus = 'CREATED';
+
+  constructor(private readonly options: JobMasterOptions) {
+    const { jobGraph, configuration, clock, emit } = options;
+    this.store = new CompletedCheckpointStore(configuration.checkpointing.numRetained);
+    if (options.initialCheckpoint) this.store.add(options.initialCheckpoint);
+    this.#coordinator = createActor(checkpointCoordinatorMachine, {
+      clock,
+      input: {
+        jobId: options.jobId,
+        config: configuration.checkpointing,
+        clock,
+        storage: options.storage,
+        store: this.store,
+        stats: this.stats,
+        emit,
+        firstCheckpointId: (options.initialCheckpoint?.checkpointId ?? 0) + 1,
+        operators: jobGraph.vertices.flatMap((vertex) =>
+          vertex.operators.map((node) => ({ operatorUid: node.uid, parallelism: vertex.parallelism, maxParallelism: jobGraph.maxParallelism })),
+        ),
+        gateway: {
+          allTasksRunning: () => this.allTasksRunning(),
+          tasksToAcknowledge: () => [...this.#taskStates.keys()],
+          triggerCheckpoint: (checkpointId, timestamp, isSavepoint) => this.triggerSources(checkpointId, timestamp, isSavepoint),
+          notifyCheckpointComplete: (checkpointId) => this.broadcast({ type: 'notify-checkpoint-complete', attempt: this.#attempt, checkpointId }),
+          notifyCheckpointAborted: (checkpointId) => this.broadcast({ type: 'notify-checkpoint-aborted', attempt: this.#attempt, checkpointId }),
+          failJob: (cause) => this.#lifecycle.send({ type: 'TASK_FAILED', cause }),
+        },
+      },
+    });
+    const lifecycle = jobLifecycleMachine.provide({
+      actions: {
+        deployTasks: (_, params) => this.deploy(params.attempt, params.restore),
+        cancelAllTasks: () => this.options.deployer.cancelAll(() => this.#lifecycle.send({ type: 'ALL_TASKS_TERMINATED' })),
+        startCheckpointScheduler: () => this.#coordinator.send({ type: 'START' }),
+        stopCheckpointScheduler: () => this.#coordinator.send({ type: 'STOP', reason: 'Checkpoint Coordinator is suspending.' }),
+        reportJobStatus: (_, report) => {
+          const previous = this.#status;
+          this.#status = report.status;
+          const cause = report.cause === undefined ? {} : { cause: String(report.cause) };
+          emit({ type: 'job-status-changed', time: report.timestampMs, status: report.status, previous, ...cause });
+          if (report.status === 'RESTARTING') {
+            emit({ type: 'job-restarting', time: report.timestampMs, attempt: this.#attempt + 1, backoffMs: this.#lifecycle?.getSnapshot().context.restartBackoffMs ?? 0 });
+          }
+        },
+      },
+    });
+    this.#lifecycle = createActor(lifecycle, {
+      clock,
+      input: { restartStrategy: createRestartStrategy(configuration, options.random), clock },
+    });
+  }
+
+  get status(): JobStatus {
+    return this.#status;
+  }
+
+  get attempt(): number {
+    return this.#attempt;
+  }
+
+  get numRestarts(): number {
+    return this.#lifecycle.getSnapshot().context.numRestarts;
+  }
+
+  taskStates(): ReadonlyMap<TaskId, ExecutionState> {
+    return this.#taskStates;
+  }
+
+  /** The coordinator's state name, e.g. `running.scheduled`, for the UI and tests. */
+  coordinatorState(): string {
+    const value = this.#coordinator.getSnapshot().value;
+    return typeof value === 'string' ? value : Object.entries(value).map(([k, v]) => `${k}.${String(v)}`).join(',');
+  }
+
+  start(): void {
+    this.#coordinator.start();
+    this.#lifecycle.start();
+    this.#lifecycle.send({ type: 'START', restore: this.options.initialCheckpoint !== undefined });
+  }
+
+  cancel(): void {
+    this.#lifecycle.send({ type: 'CANCEL' });
+  }
+
+  triggerSavepoint(): void {
+    this.#coordinator.send({ type: 'TRIGGER_SAVEPOINT' });
+  }
+
+  /** Messages from tasks (through the runtime's transport). */
+  receive(message: JobMasterMessage): void {
+    if (message.type === 'acknowledge-checkpoint') {
+      // Stale acks still go to the coordinator: it discards their state instead of leaking it.
+      this.#coordinator.send({ type: 'ACKNOWLEDGE', taskId: message.taskId, checkpointId: message.checkpointId, state: message.subtaskState, metrics: message.metrics });
+      return;
+    }
+    if (message.attempt !== this.#attempt) return;
+    switch (message.type) {
+      case 'decline-checkpoint':
+        this.#coordinator.send({ type: 'DECLINE', taskId: message.taskId, checkpointId: message.checkpointId, reason: message.reason, message: message.message });
+        return;
+      case 'task-state':
+        this.#taskStates.set(message.taskId, message.state);
+        if ([...this.#taskStates.values()].every((state) => state === 'FINISHED')) this.#lifecycle.send({ type: 'ALL_TASKS_FINISHED' });
+        return;
+      case 'task-failed':
+        this.#taskStates.set(message.taskId, 'FAILED');
+        this.#lifecycle.send({ type: 'TASK_FAILED', cause: `${message.taskId}: ${message.cause}` });
+        return;
+    }
+  }
+
+  /** A runtime detected a lost task (worker killed, heartbeat timeout). */
+  taskLost(taskId: TaskId, cause: string): void {
+    this.receive({ type: 'task-failed', taskId, attempt: this.#attempt, cause });
+  }
+
+  latestCompletedCheckpoint(): CheckpointMetadata | null {
+    return this.store.latest();
+  }
+
+  stop(): void {
+    this.#lifecycle.stop();
+    this.#coordinator.stop();
+  }
+
+  private deploy(attempt: number, restore: boolean): void {
+    const { jobGraph, configuration, jobId } = this.options;
+    this.#attempt = attempt;
+    const latest = restore ? this.store.latest() : null;
+    const assignment = latest ? assignStates(latest, jobGraph, this.options.allowNonRestoredState) : null;
+    if (latest) this.stats.reportRestored(latest.checkpointId, this.options.clock.now(), latest.isSavepoint, `memory://${jobId}/chk-${latest.checkpointId}`);
+    const descriptors = createDeploymentDescriptors(jobGraph, {
+      jobId,
+      attempt,
+      checkpointingMode: configuration.checkpointing.mode === 'AT_LEAST_ONCE' ? 'at-least-once' : 'exactly-once',
+      network: this.options.network ?? DEFAULT_NETWORK_LIMITS,
+      restore: assignment?.tasks ?? null,
+    });
+    this.#taskStates.clear();
+    for (const descriptor of descriptors) this.#taskStates.set(descriptor.taskId, 'CREATED');
+    this.options.deployer.deploy(descriptors);
+  }
+
+  private allTasksRunning(): boolean {
+    return this.#taskStates.size > 0 && [...this.#taskStates.values()].every((state) => state === 'RUNNING');
+  }
+
+  private triggerSources(checkpointId: CheckpointId, timestamp: number, isSavepoint: boolean): void {
+    for (const vertex of this.options.jobGraph.vertices) {
+      if (!vertex.isSource) continue;
+      for (let subtask = 0; subtask < vertex.parallelism; subtask++) {
+        this.options.deployer.sendToTask(`${vertex.id}#${subtask}`, {
+          type: 'trigger-checkpoint',
+          attempt: this.#attempt,
+          checkpointId,
+          timestamp,
+          options: { checkpointType: isSavepoint ? 'SAVEPOINT' : 'CHECKPOINT' },
+        });
+      }
+    }
+  }
+
+  private broadcast(message: Parameters<TaskDeployer['sendToTask']>[1]): void {
+    for (const taskId of this.#taskStates.keys()) this.options.deployer.sendToTask(taskId, message);
+  }
+}
+
+export function jobStatusOfActor(actor: Actor<typeof jobLifecycleMachine>): JobStatus {
+  return jobStatusOf(actor.getSnapshot());
+}

@@ -1,0 +1,162 @@
+// Run a named scenario on the deterministic runtime, start to drained: until the latest completed
+// checkpoint covers all input and its commit had time to land (or until a fixed time). Returns the
+// event log, Flink-shaped checkpoint statistics, the committed output and the scenario's verdict.
+import { StreamExecutionEnvironment, type ConfigurationMap } from '../../engine/graph/stream-execution-environment';
+import { parseJobConfiguration } from '../../engine/config';
+import type { EngineEvent, EventSink } from '../../engine/events';
+import type { CheckpointingStatistics } from '../../engine/checkpoint/checkpoint-stats';
+import type { CheckpointMetadata } from '../../engine/checkpoint/checkpoint-metadata';
+import { OFFSETS_STATE_NAME, type PartitionOffset } from '../../engine/connectors/replayable-source';
+import { seededRandom } from '../../engine/ports/random';
+import { findScenario, type Scenario, type ScenarioParameters } from '../../scenarios';
+import { totalLength, type SourceOffsets } from '../../scenarios/scenario';
+import { Simulation } from './simulation';
+import { randomFaultPlan, type Fault } from './fault-plan';
+
+export interface RunScenarioOptions {
+  readonly scenario: string;
+  readonly parallelism: number;
+  readonly maxParallelism?: number;
+  readonly checkpointIntervalMs: number;
+  readonly mode: 'exactly-once' | 'at-least-once';
+  readonly seed: number;
+  /** Explicit faults, plus `randomFaults` drawn from the seed. */
+  readonly faults?: readonly Fault[];
+  readonly randomFaults?: boolean;
+  /** Stop at this virtual time; default: when drained (capped at `maxTimeMs`). */
+  readonly untilMs?: number;
+  readonly maxTimeMs?: number;
+  readonly keys?: number;
+  readonly recordsPerSecond?: number;
+  /** Further Flink options (e.g. restart-strategy.*). */
+  readonly configuration?: ConfigurationMap;
+  readonly onEvent?: EventSink;
+  /** Keep every event in the result (default true). */
+  readonly recordEvents?: boolean;
+}
+
+export interface RunScenarioResult {
+  readonly scenario: Scenario;
+  readonly parameters: ScenarioParameters;
+  readonly faults: readonly Fault[];
+  readonly events: readonly EngineEvent[];
+  readonly checkpoints: CheckpointingStatistics;
+  readonly output: readonly unknown[];
+  readonly problems: readonly string[];
+  readonly drained: boolean;
+  readonly endTimeMs: number;
+  readonly jobStatus: string;
+  readonly numRestarts: number;
+  readonly simulation: Simulation;
+}
+
+export const DEFAULT_KEYS = 100;
+export const DEFAULT_RECORDS_PER_SECOND = 100;
+const DEFAULT_MAX_TIME_MS = 30 * 60 * 1000;
+/** After the covering checkpoint completes: time for notifications and commits to land. */
+const DRAIN_GRACE_MS = 100;
+const RUN_SLICE_MS = 50;
+
+export function runScenario(options: RunScenarioOptions): RunScenarioResult {
+  const scenario = findScenario(options.scenario);
+  const parameters: ScenarioParameters = {
+    keys: options.keys ?? DEFAULT_KEYS,
+    recordsPerSecond: options.recordsPerSecond ?? DEFAULT_RECORDS_PER_SECOND,
+    mode: options.mode,
+  };
+  const environment = new StreamExecutionEnvironment(null, { ...options.configuration });
+  environment.setParallelism(options.parallelism);
+  if (options.maxParallelism !== undefined) environment.setMaxParallelism(options.maxParallelism);
+  environment.enableCheckpointing(options.checkpointIntervalMs, options.mode === 'exactly-once' ? 'EXACTLY_ONCE' : 'AT_LEAST_ONCE');
+  const built = scenario.build(environment, parameters);
+  const jobGraph = environment.getJobGraph(scenario.name);
+  const configuration = parseJobConfiguration({ ...environment.configuration, 'pipeline.max-parallelism': jobGraph.maxParallelism });
+
+  const faults = [...(options.faults ?? [])];
+  if (options.randomFaults) {
+    const sourceSubtasks = jobGraph.vertices.filter((v) => v.isSource).reduce((sum, v) => sum + v.parallelism, 0);
+    const totalRecords = [...built.sources.values()].reduce((sum, topic) => sum + totalLength(topic), 0);
+    const streamMs = Math.ceil((totalRecords / (parameters.recordsPerSecond * Math.max(1, sourceSubtasks))) * 1000);
+    const targets = jobGraph.vertices.flatMap((v) => v.operators.map((node) => ({ uid: node.uid, parallelism: v.parallelism })));
+    const keyedTargets = jobGraph.vertices.flatMap((v) =>
+      v.operators.filter((node) => node.keySelector !== null).map((node) => ({ uid: node.uid, parallelism: v.parallelism })),
+    );
+    // A stream of its own, so adding faults does not shift the runtime's random choices.
+    faults.push(...randomFaultPlan(seededRandom(options.seed ^ 0x5eed), targets, keyedTargets, streamMs, options.checkpointIntervalMs));
+  }
+
+  const events: EngineEvent[] = [];
+  let drainedAt: number | null = null;
+  const simulation: Simulation = new Simulation({
+    seed: options.seed,
+    jobId: scenario.name,
+    jobGraph,
+    configuration,
+    faults,
+    onEvent: (event) => {
+      if (options.recordEvents !== false) events.push(event);
+      options.onEvent?.(event);
+      if (event.type === 'checkpoint-completed' && drainedAt === null) {
+        const latest = simulation.jobMaster.latestCompletedCheckpoint();
+        if (latest && coversAllInput(latest, built.sources)) drainedAt = event.time + DRAIN_GRACE_MS;
+      }
+    },
+  });
+  simulation.start();
+  const until = options.untilMs ?? options.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
+  while (simulation.now < until) {
+    if (options.untilMs === undefined && drainedAt !== null && simulation.now >= drainedAt) break;
+    if (['FAILED', 'CANCELED', 'FINISHED'].includes(simulation.jobMaster.status)) break;
+    simulation.runUntil(Math.min(until, simulation.now + RUN_SLICE_MS));
+  }
+  const output = simulation.external.output(built.outputName).records();
+  const drained = drainedAt !== null && simulation.now >= drainedAt;
+  const problems = !drained
+    ? [`not drained by ${simulation.now} ms (job ${simulation.jobMaster.status})`]
+    : options.mode === 'exactly-once'
+      ? scenario.checkExactlyOnce(output, parameters)
+      : scenario.checkAtLeastOnce(output, parameters);
+  return {
+    scenario,
+    parameters,
+    faults,
+    events,
+    checkpoints: simulation.jobMaster.stats.statistics(),
+    output,
+    problems,
+    drained,
+    endTimeMs: simulation.now,
+    jobStatus: simulation.jobMaster.status,
+    numRestarts: simulation.jobMaster.numRestarts,
+    simulation,
+  };
+}
+
+/** Source offsets a checkpoint recorded: source uid → partition → next offset. */
+export function sourceOffsetsOf(metadata: CheckpointMetadata, sourceUids: Iterable<string>): SourceOffsets {
+  const result = new Map<string, Map<number, number>>();
+  for (const uid of sourceUids) {
+    const offsets = new Map<number, number>();
+    const operator = metadata.operators.find((o) => o.operatorUid === uid);
+    for (const subtask of operator?.subtaskStates ?? []) {
+      for (const entry of (subtask?.operator?.states[OFFSETS_STATE_NAME]?.entries ?? []) as unknown as PartitionOffset[]) {
+        offsets.set(entry.partition, entry.offset);
+      }
+    }
+    result.set(uid, offsets);
+  }
+  return result;
+}
+
+function coversAllInput(metadata: CheckpointMetadata, sources: RunScenarioResultSources): boolean {
+  const offsets = sourceOffsetsOf(metadata, sources.keys());
+  for (const [uid, topic] of sources) {
+    const recorded = offsets.get(uid)!;
+    for (let partition = 0; partition < topic.numberOfPartitions; partition++) {
+      if ((recorded.get(partition) ?? 0) < topic.partitionLength(partition)) return false;
+    }
+  }
+  return true;
+}
+
+type RunScenarioResultSources = ReturnType<Scenario['build']>['sources'];

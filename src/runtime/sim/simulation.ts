@@ -1,0 +1,225 @@
+// The deterministic runtime: a whole job in one thread under virtual time. Tasks, the job master and
+// the coordinator share one seeded scheduler; messages take a modelled latency and stay FIFO per
+// sender/receiver pair; faults are scheduled from the plan. Same seed + plan ⇒ the same event log.
+import type { JobGraph } from '../../engine/graph/job-graph';
+import type { JobConfiguration } from '../../engine/config';
+import type { EngineEvent, EventSink } from '../../engine/events';
+import type { TaskId } from '../../engine/ids';
+import { parseTaskId } from '../../engine/ids';
+import { seededRandom, type Random } from '../../engine/ports/random';
+import { Task } from '../../engine/task/task';
+import type { JobMasterMessage, TaskMessage } from '../../engine/task/messages';
+import type { TaskDeploymentDescriptor } from '../../engine/task/task-deployment';
+import { InMemoryExternalSystems } from '../../engine/connectors/external-systems';
+import type { CheckpointMetadata } from '../../engine/checkpoint/checkpoint-metadata';
+import { MemoryCheckpointStorage, type StorageLatency } from '../../storage/memory-checkpoint-storage';
+import { JobMaster } from '../job-master/job-master';
+import type { TaskDeployer } from '../job-master/task-deployer';
+import { Scheduler } from './scheduler';
+import { SimulatedClock } from './sim-clock';
+import { FaultyCheckpointStorage } from './faulty-storage';
+import { formatFault, type Fault } from './fault-plan';
+
+export interface SimulationOptions {
+  readonly seed: number;
+  readonly jobId?: string;
+  readonly jobGraph: JobGraph;
+  readonly configuration: JobConfiguration;
+  readonly faults?: readonly Fault[];
+  /** Base one-way message latency and its seeded jitter, in ms. */
+  readonly networkLatencyMs?: number;
+  readonly networkJitterMs?: number;
+  /** Virtual processing cost of one record. */
+  readonly recordCostMs?: number;
+  /** Records a task handles per step. */
+  readonly stepBudget?: number;
+  readonly storageLatency?: StorageLatency;
+  /** How long the runtime takes to notice a killed task (a Worker's error event). */
+  readonly failureDetectionMs?: number;
+  readonly initialCheckpoint?: CheckpointMetadata;
+  /** Called for each event; by default events are kept in `events`. */
+  readonly onEvent?: EventSink;
+}
+
+const MAX_ACTIONS_PER_RUN = 50_000_000;
+
+export class Simulation {
+  readonly scheduler = new Scheduler();
+  readonly clock = new SimulatedClock(this.scheduler);
+  readonly random: Random;
+  readonly external = new InMemoryExternalSystems();
+  readonly memoryStorage: MemoryCheckpointStorage;
+  readonly storage: FaultyCheckpointStorage;
+  readonly events: EngineEvent[] = [];
+  readonly jobMaster: JobMaster;
+  readonly tasks = new Map<TaskId, Task>();
+  readonly #stepScheduled = new Set<TaskId>();
+  readonly #lastDelivery = new Map<string, number>();
+  readonly #processedRecords = new Map<TaskId, number>();
+  readonly #extraLatency = new Map<TaskId, number>();
+  readonly #slowFactor = new Map<TaskId, number>();
+  readonly #killAfter: Array<{ taskId: TaskId; records: number; fault: Fault }> = [];
+  readonly #emit: EventSink;
+
+  constructor(private readonly options: SimulationOptions) {
+    this.random = seededRandom(options.seed);
+    this.#emit = options.onEvent ?? ((event) => this.events.push(event));
+    this.memoryStorage = new MemoryCheckpointStorage(this.clock, options.storageLatency);
+    this.storage = new FaultyCheckpointStorage(this.memoryStorage, (fault) => this.#emit({ type: 'fault-injected', time: this.clock.now(), fault }));
+    const deployer: TaskDeployer = {
+      deploy: (descriptors) => this.deploy(descriptors),
+      cancelAll: (done) => {
+        for (const task of this.tasks.values()) task.cancel();
+        this.tasks.clear();
+        this.clock.setTimeout(done, 0);
+      },
+      sendToTask: (taskId, message) => this.deliverToTask('jobmaster', taskId, message),
+    };
+    this.jobMaster = new JobMaster({
+      jobId: options.jobId ?? 'job',
+      jobGraph: options.jobGraph,
+      configuration: options.configuration,
+      clock: this.clock,
+      random: this.random,
+      storage: this.storage,
+      deployer,
+      emit: this.#emit,
+      ...(options.initialCheckpoint ? { initialCheckpoint: options.initialCheckpoint } : {}),
+    });
+    for (const fault of options.faults ?? []) this.scheduleFault(fault);
+  }
+
+  start(): void {
+    this.jobMaster.start();
+  }
+
+  /** Run until virtual time `timeMs`, or until `stop()` says so after an action. */
+  runUntil(timeMs: number, stop?: () => boolean): void {
+    this.scheduler.runUntil(timeMs, stop, MAX_ACTIONS_PER_RUN);
+  }
+
+  get now(): number {
+    return this.scheduler.now;
+  }
+
+  private deploy(descriptors: readonly TaskDeploymentDescriptor[]): void {
+    for (const descriptor of descriptors) {
+      const taskId = descriptor.taskId;
+      const task: Task = new Task(descriptor, this.options.jobGraph.vertex(descriptor.vertexId), {
+        clock: this.clock,
+        storage: this.storage,
+        external: this.external,
+        emit: this.#emit,
+        transport: {
+          sendToTask: (target, message) => this.deliverToTask(taskId, target, message),
+          sendToJobMaster: (message) => this.deliverToJobMaster(taskId, message),
+        },
+        requestStep: () => this.requestStep(task),
+      });
+      this.tasks.set(taskId, task);
+    }
+    for (const descriptor of descriptors) this.tasks.get(descriptor.taskId)!.start();
+  }
+
+  private requestStep(task: Task): void {
+    if (this.#stepScheduled.has(task.taskId)) return;
+    this.#stepScheduled.add(task.taskId);
+    this.clock.setTimeout(() => this.runStep(task), 0);
+  }
+
+  private runStep(task: Task): void {
+    this.#stepScheduled.delete(task.taskId);
+    if (this.tasks.get(task.taskId) !== task) return;
+    const result = task.step(this.options.stepBudget ?? 64);
+    const processed = (this.#processedRecords.get(task.taskId) ?? 0) + result.processed;
+    this.#processedRecords.set(task.taskId, processed);
+    const killAfter = this.#killAfter.find((entry) => entry.taskId === task.taskId && processed >= entry.records);
+    if (killAfter) {
+      this.#killAfter.splice(this.#killAfter.indexOf(killAfter), 1);
+      this.kill(task.taskId, formatFault(killAfter.fault));
+      return;
+    }
+    if (!result.hasMoreWork) return;
+    const costMs = Math.ceil(result.processed * (this.options.recordCostMs ?? 0.02) * (this.#slowFactor.get(task.taskId) ?? 1));
+    this.#stepScheduled.add(task.taskId);
+    this.clock.setTimeout(() => this.runStep(task), costMs);
+  }
+
+  private latency(from: string, to: string): number {
+    const base = this.options.networkLatencyMs ?? 1;
+    const jitter = this.options.networkJitterMs ?? 1;
+    return base + Math.floor(this.random.next() * (jitter + 1)) + (this.#extraLatency.get(to) ?? 0) + (from === to ? 0 : 0);
+  }
+
+  /** FIFO per (from, to): a message never overtakes an earlier one on the same connection. */
+  private deliveryTime(from: string, to: string): number {
+    const connection = `${from}->${to}`;
+    const time = Math.max(this.clock.now() + this.latency(from, to), this.#lastDelivery.get(connection) ?? 0);
+    this.#lastDelivery.set(connection, time);
+    return time;
+  }
+
+  private deliverToTask(from: string, to: TaskId, message: TaskMessage): void {
+    this.scheduler.schedule(this.deliveryTime(from, to), () => this.tasks.get(to)?.receive(message));
+  }
+
+  private deliverToJobMaster(from: TaskId, message: JobMasterMessage): void {
+    this.scheduler.schedule(this.deliveryTime(from, 'jobmaster'), () => this.jobMaster.receive(message));
+  }
+
+  private resolveTask(uid: string, subtask: number): TaskId {
+    const vertex = this.options.jobGraph.vertices.find((v) => v.operators.some((operator) => operator.uid === uid));
+    if (!vertex) throw new Error(`Fault names operator uid '${uid}', which is not in the job (uids: ${this.options.jobGraph.operatorUids().join(', ')})`);
+    if (subtask >= vertex.parallelism) throw new Error(`Fault names subtask ${subtask} of '${uid}', which has parallelism ${vertex.parallelism}`);
+    return `${vertex.id}#${subtask}`;
+  }
+
+  private scheduleFault(fault: Fault): void {
+    const taskId = this.resolveTask(fault.uid, fault.subtask);
+    const description = formatFault(fault);
+    switch (fault.kind) {
+      case 'kill':
+        this.scheduler.schedule(fault.atMs, () => this.kill(taskId, description));
+        return;
+      case 'kill-after':
+        this.#killAfter.push({ taskId, records: fault.records, fault });
+        return;
+      case 'fail-snapshot': {
+        // Only keyed state is uploaded by the task; operator state travels inline with the ack (as Flink
+        // inlines state below its memory threshold), so a task without keyed state has no upload to fail.
+        const vertex = this.options.jobGraph.vertex(parseTaskId(taskId).vertexId);
+        if (!vertex.operators.some((operator) => operator.keySelector !== null)) {
+          const keyed = this.options.jobGraph.vertices.filter((v) => v.operators.some((o) => o.keySelector !== null)).flatMap((v) => v.operators.map((o) => o.uid));
+          throw new Error(`Fault '${description}': task ${taskId} uploads no keyed state, so it has no snapshot upload to fail; pick one of: ${keyed.join(', ')}`);
+        }
+        this.storage.failUpload(taskId, fault.checkpointId);
+        return;
+      }
+      case 'delay-channel':
+        this.scheduler.schedule(fault.atMs, () => {
+          this.#extraLatency.set(taskId, fault.latencyMs);
+          this.#emit({ type: 'fault-injected', time: this.clock.now(), fault: description });
+        });
+        return;
+      case 'slow-task':
+        this.scheduler.schedule(fault.atMs, () => {
+          this.#slowFactor.set(taskId, fault.factor);
+          this.#emit({ type: 'fault-injected', time: this.clock.now(), fault: description });
+        });
+    }
+  }
+
+  /** As worker.terminate(): the task stops at once; the job master notices after the detection delay. */
+  kill(taskId: TaskId, description: string): void {
+    const task = this.tasks.get(taskId);
+    this.#emit({ type: 'fault-injected', time: this.clock.now(), fault: description });
+    if (!task || task.executionState === 'CANCELED' || task.executionState === 'FAILED') return;
+    task.cancel();
+    this.tasks.delete(taskId);
+    this.#stepScheduled.delete(taskId);
+    const attempt = task.descriptor.attempt;
+    this.clock.setTimeout(() => {
+      if (this.jobMaster.attempt === attempt) this.jobMaster.taskLost(taskId, `Task ${parseTaskId(taskId).vertexId} subtask ${parseTaskId(taskId).subtaskIndex} was killed (worker terminated)`);
+    }, this.options.failureDetectionMs ?? 5);
+  }
+}
