@@ -1,6 +1,8 @@
-// Entry of the `barrierscope` CLI: dispatches commands, turns usage errors into a message and exit 2.
+// Entry of the `barrierscope` CLI: dispatches commands, turns usage errors (bad options, bad --set values)
+// into a message and exit 2, and run errors into a message and exit 1.
 import { runCommand, UsageError, RUN_USAGE } from './run-command';
 import { SCENARIOS } from '../scenarios';
+import { ConfigurationError } from '../engine/config';
 
 const USAGE = `Usage: barrierscope <command> [options]
 
@@ -30,6 +32,11 @@ export async function main(argv: readonly string[], print: (line: string) => voi
   } catch (error) {
     if (error instanceof UsageError) {
       printError(`barrierscope: ${error.message}${command === 'run' ? `\n\n${RUN_USAGE}` : ''}`);
+      return 2;
+    }
+    if (error instanceof ConfigurationError) {
+      // Bad --set values: found when the job is built, before anything runs; a usage error all the same.
+      printError(`barrierscope: ${error.message}`);
       return 2;
     }
     printError(`barrierscope: ${error instanceof Error ? error.message : String(error)}`);

@@ -25,13 +25,21 @@ Options:
   --keys N                   distinct keys (default ${DEFAULT_KEYS})
   --rate N                   records per second per source subtask (default ${DEFAULT_RECORDS_PER_SECOND})
   --until T                  stop at this virtual time (default: when all input is committed)
-  --set KEY=VALUE            repeatable; any Flink option, e.g. --set restart-strategy.type=fixed-delay
+  --set KEY=VALUE            repeatable; any other Flink option, e.g. --set restart-strategy.type=fixed-delay
   --out DIR                  write events.jsonl, checkpoints.json, output.json
   --check                    exit with status 1 unless the output passes the mode's check
   --help                     this text
 `;
 
 export class UsageError extends Error {}
+
+/** Flink options the run sets from a dedicated flag (always, with its default). */
+const OPTIONS_SET_BY_FLAGS: Readonly<Record<string, string>> = {
+  'parallelism.default': '--parallelism',
+  'pipeline.max-parallelism': '--max-parallelism',
+  'execution.checkpointing.interval': '--checkpoint-interval',
+  'execution.checkpointing.mode': '--mode',
+};
 
 function positiveInteger(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
@@ -96,7 +104,11 @@ export function parseRunOptions(argv: readonly string[]): (RunScenarioOptions & 
   for (const assignment of values.set ?? []) {
     const eq = assignment.indexOf('=');
     if (eq <= 0) throw new UsageError(`--set takes KEY=VALUE, got '${assignment}'`);
-    configuration[assignment.slice(0, eq).trim()] = assignment.slice(eq + 1).trim();
+    const key = assignment.slice(0, eq).trim();
+    // The run writes these from its own options; a --set of them would be silently overwritten.
+    const dedicated = OPTIONS_SET_BY_FLAGS[key];
+    if (dedicated) throw new UsageError(`--set ${key} is not read: use ${dedicated}`);
+    configuration[key] = assignment.slice(eq + 1).trim();
   }
   const maxParallelism = values['max-parallelism'] === undefined ? undefined : positiveInteger('max-parallelism', values['max-parallelism'], 128);
   return {

@@ -1,14 +1,14 @@
 // Run a named scenario on the deterministic runtime, start to drained: until the latest completed
 // checkpoint covers all input and its commit had time to land (or until a fixed time). Returns the
 // event log, Flink-shaped checkpoint statistics, the committed output and the scenario's verdict.
-import { StreamExecutionEnvironment, type ConfigurationMap } from '../../engine/graph/stream-execution-environment';
-import { parseJobConfiguration } from '../../engine/config';
+import type { ConfigurationMap } from '../../engine/graph/stream-execution-environment';
 import type { EngineEvent, EventSink } from '../../engine/events';
 import type { CheckpointingStatistics } from '../../engine/checkpoint/checkpoint-stats';
 import type { CheckpointMetadata } from '../../engine/checkpoint/checkpoint-metadata';
 import { OFFSETS_STATE_NAME, type PartitionOffset } from '../../engine/connectors/replayable-source';
 import { seededRandom } from '../../engine/ports/random';
-import { findScenario, type Scenario, type ScenarioParameters } from '../../scenarios';
+import type { Scenario, ScenarioParameters } from '../../scenarios';
+import { prepareScenarioJob } from './scenario-job';
 import { totalLength, type SourceOffsets } from '../../scenarios/scenario';
 import { Simulation } from './simulation';
 import { randomFaultPlan, type Fault } from './fault-plan';
@@ -31,6 +31,8 @@ export interface RunScenarioOptions {
   /** Further Flink options (e.g. restart-strategy.*). */
   readonly configuration?: ConfigurationMap;
   readonly onEvent?: EventSink;
+  /** Called with the simulation before it starts (to observe storage or the job master during the run). */
+  readonly onStart?: (simulation: Simulation) => void;
   /** Keep every event in the result (default true). */
   readonly recordEvents?: boolean;
 }
@@ -58,19 +60,11 @@ const DRAIN_GRACE_MS = 100;
 const RUN_SLICE_MS = 50;
 
 export function runScenario(options: RunScenarioOptions): RunScenarioResult {
-  const scenario = findScenario(options.scenario);
-  const parameters: ScenarioParameters = {
+  const { scenario, parameters, built, jobGraph, configuration } = prepareScenarioJob({
+    ...options,
     keys: options.keys ?? DEFAULT_KEYS,
     recordsPerSecond: options.recordsPerSecond ?? DEFAULT_RECORDS_PER_SECOND,
-    mode: options.mode,
-  };
-  const environment = new StreamExecutionEnvironment(null, { ...options.configuration });
-  environment.setParallelism(options.parallelism);
-  if (options.maxParallelism !== undefined) environment.setMaxParallelism(options.maxParallelism);
-  environment.enableCheckpointing(options.checkpointIntervalMs, options.mode === 'exactly-once' ? 'EXACTLY_ONCE' : 'AT_LEAST_ONCE');
-  const built = scenario.build(environment, parameters);
-  const jobGraph = environment.getJobGraph(scenario.name);
-  const configuration = parseJobConfiguration({ ...environment.configuration, 'pipeline.max-parallelism': jobGraph.maxParallelism });
+  });
 
   const faults = [...(options.faults ?? [])];
   if (options.randomFaults) {
@@ -102,6 +96,7 @@ export function runScenario(options: RunScenarioOptions): RunScenarioResult {
       }
     },
   });
+  options.onStart?.(simulation);
   simulation.start();
   const until = options.untilMs ?? options.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
   while (simulation.now < until) {
