@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { chromiumLaunchOptions } from './tests/chromium';
+import { chromiumLaunchOptions } from './tests/chromium.ts';
 
 /** End-to-end tests of the built page in Debian's headless Chromium (no browser download here). */
 export default defineConfig({

@@ -88,6 +88,7 @@ describe('barrierscope run: bad input is refused before anything runs', () => {
     ['unknown fault kind', ['--fault', 'explode:sum#0@10'], /Cannot read fault 'explode:sum#0@10'/],
     ['fail-snapshot of checkpoint 0', ['--fault', 'fail-snapshot:sum#0@0'], /checkpoint ids start at 1/],
     ['slow-task without a factor', ['--fault', 'slow-task:sum#0@10'], /write slow-task:<uid>#<subtask>@<ms>x<factor>/],
+    ['a fractional channel latency', ['--fault', 'delay-channel:sum#0@10+2.5'], /latency must be a whole number of milliseconds/],
     ['kill with a latency part', ['--fault', 'kill:sum#0@10+5'], /Fault 'kill:sum#0@10\+5' takes no '\+' part/],
     ['duration with an unknown unit', ['--checkpoint-interval', '5x'], /--checkpoint-interval must be a positive duration.*got '5x'.*unknown time unit "x"/],
     ['zero duration', ['--until', '0ms'], /--until must be positive, got '0ms'/],

@@ -94,11 +94,17 @@ export function parseRunOptions(argv: readonly string[]): (RunScenarioOptions & 
   const faultSpecs = values.fault ?? [];
   const faults: Fault[] = [];
   for (const spec of faultSpecs.filter((s) => s !== 'random')) {
+    let fault: Fault;
     try {
-      faults.push(parseFault(spec));
+      fault = parseFault(spec);
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
+    // Virtual time is whole milliseconds; a fractional latency would make every later time fractional.
+    if (fault.kind === 'delay-channel' && !Number.isInteger(fault.latencyMs)) {
+      throw new UsageError(`Fault '${spec}': the latency must be a whole number of milliseconds`);
+    }
+    faults.push(fault);
   }
   const configuration: Record<string, string> = {};
   for (const assignment of values.set ?? []) {

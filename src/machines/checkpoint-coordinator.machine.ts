@@ -139,8 +139,10 @@ export const checkpointCoordinatorMachine = setup({
         stateSizeBytes: pending.acknowledgedTasks().reduce((sum, task) => sum + task.metrics.stateSizeBytes, 0),
       });
       enqueue.assign({ lastCompletionTime: now });
-      // Flink drops older pending checkpoints once a newer one completes (they are subsumed).
-      for (const older of [...context.pending.values()]) {
+      // Flink drops older pending checkpoints once a newer one completes (they are subsumed) and notifies the
+      // tasks; a completed savepoint does neither (CheckpointCoordinator.cleanupAfterCompletedCheckpoint).
+      const isSavepoint = pending.properties.isSavepoint;
+      for (const older of isSavepoint ? [] : [...context.pending.values()]) {
         if (older.checkpointId < event.checkpointId && !older.properties.isSavepoint) {
           abortPending(context, older, 'CHECKPOINT_SUBSUMED', `Checkpoint ${older.checkpointId} was subsumed by ${event.checkpointId}`);
           enqueue.cancel(expiryTimerId(older.checkpointId));
@@ -151,7 +153,7 @@ export const checkpointCoordinatorMachine = setup({
         context.stats.reportDiscarded(old.checkpointId);
         context.emit({ type: 'checkpoint-discarded', time: now, checkpointId: old.checkpointId });
       }
-      context.gateway.notifyCheckpointComplete(event.checkpointId);
+      if (!isSavepoint) context.gateway.notifyCheckpointComplete(event.checkpointId);
       enqueue.raise({ type: 'PENDING_FINISHED' });
     }),
     abortOne: enqueueActions(({ context, event, enqueue }) => {

@@ -1,0 +1,39 @@
+// Batches a worker's events for the main thread: one postMessage per interval, and `records-moved`
+// folded into one event per channel per batch (a Worker moves millions of records per second).
+import type { EngineEvent } from '../../engine/events';
+
+export const MAX_EVENTS_PER_BATCH = 2000;
+
+export class EventBatcher {
+  #pending: EngineEvent[] = [];
+  readonly #moved = new Map<string, Extract<EngineEvent, { type: 'records-moved' }>>();
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  dropped = 0;
+
+  constructor(
+    private readonly post: (events: readonly EngineEvent[]) => void,
+    private readonly intervalMs: number,
+  ) {}
+
+  add(event: EngineEvent): void {
+    if (event.type === 'records-moved') {
+      const key = `${event.to}/${event.channel}`;
+      const previous = this.#moved.get(key);
+      this.#moved.set(key, previous ? { ...event, count: previous.count + event.count, sizeBytes: previous.sizeBytes + event.sizeBytes } : event);
+    } else if (this.#pending.length < MAX_EVENTS_PER_BATCH) {
+      this.#pending.push(event);
+    } else {
+      this.dropped += 1;
+    }
+    this.#timer ??= setTimeout(() => this.flush(), this.intervalMs);
+  }
+
+  flush(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    const events = [...this.#pending, ...this.#moved.values()];
+    this.#pending = [];
+    this.#moved.clear();
+    if (events.length > 0) this.post(events);
+  }
+}

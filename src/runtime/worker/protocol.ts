@@ -1,0 +1,58 @@
+// The typed, versioned messages between the main thread (job master, cluster) and a task's Worker.
+// Data between tasks never passes through here: it flows over MessagePorts wired worker to worker.
+import type { EngineEvent } from '../../engine/events';
+import type { JobMasterMessage, TaskMessage } from '../../engine/task/messages';
+import { MESSAGE_VERSION } from '../../engine/task/messages';
+import type { TaskDeploymentDescriptor } from '../../engine/task/task-deployment';
+import type { TaskId } from '../../engine/ids';
+import type { ScenarioJobOptions } from '../sim/scenario-job';
+
+export { MESSAGE_VERSION };
+
+/** How a Worker rebuilds the job graph: functions cannot be posted, so the scenario is named. */
+export interface JobSpec {
+  readonly scenario: ScenarioJobOptions;
+}
+
+/** Which port leads to which peer task; one MessagePort per pair of connected tasks. */
+export interface PeerPorts {
+  readonly peers: readonly TaskId[];
+}
+
+export type ToWorker =
+  | {
+      readonly version: typeof MESSAGE_VERSION;
+      readonly type: 'deploy';
+      readonly descriptor: TaskDeploymentDescriptor;
+      readonly job: JobSpec;
+      readonly peers: readonly TaskId[];
+      /** 'indexeddb': open the database named; 'proxy': storage calls go through the main thread. */
+      readonly storage: { readonly kind: 'indexeddb'; readonly databaseName: string } | { readonly kind: 'proxy' };
+      readonly eventFlushIntervalMs: number;
+    }
+  | { readonly version: typeof MESSAGE_VERSION; readonly type: 'task-message'; readonly message: TaskMessage }
+  | { readonly version: typeof MESSAGE_VERSION; readonly type: 'storage-result'; readonly requestId: number; readonly result: unknown }
+  /** Fault injection: throw inside the operator chain on the next step (a crash in user code). */
+  | { readonly version: typeof MESSAGE_VERSION; readonly type: 'crash'; readonly message: string };
+
+export type FromWorker =
+  | { readonly version: typeof MESSAGE_VERSION; readonly type: 'job-master'; readonly message: JobMasterMessage }
+  | { readonly version: typeof MESSAGE_VERSION; readonly type: 'events'; readonly events: readonly EngineEvent[] }
+  | {
+      readonly version: typeof MESSAGE_VERSION;
+      readonly type: 'external';
+      readonly output: string;
+      readonly operation: 'commit' | 'append';
+      readonly transactionId: string | null;
+      readonly records: readonly unknown[];
+    }
+  | { readonly version: typeof MESSAGE_VERSION; readonly type: 'storage-call'; readonly requestId: number; readonly method: string; readonly args: readonly unknown[] }
+  | { readonly version: typeof MESSAGE_VERSION; readonly type: 'heartbeat'; readonly taskId: TaskId }
+  | { readonly version: typeof MESSAGE_VERSION; readonly type: 'fatal'; readonly taskId: TaskId; readonly error: string };
+
+/** Rejects a message of another schema version with a clear error instead of misreading it. */
+export function checkVersion(message: { version?: unknown; type?: unknown }): void {
+  if (message.version !== MESSAGE_VERSION) {
+    throw new Error(`Message '${String(message.type)}' has schema version ${String(message.version)}; this build speaks ${MESSAGE_VERSION}`);
+  }
+}

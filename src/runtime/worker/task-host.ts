@@ -1,0 +1,87 @@
+// Hosts one Task inside a Worker: wires its environment (real clock, MessagePorts to peer tasks,
+// the main thread for the job master, events, external writes and storage) and runs its step loop —
+// bounded slices of work, yielding between them so messages keep flowing.
+import type { CheckpointStorage } from '../../engine/ports/checkpoint-storage';
+import type { EngineEvent } from '../../engine/events';
+import type { TaskId } from '../../engine/ids';
+import { Task } from '../../engine/task/task';
+import type { JobMasterMessage, TaskMessage } from '../../engine/task/messages';
+import type { TaskDeploymentDescriptor } from '../../engine/task/task-deployment';
+import type { JobGraph } from '../../engine/graph/job-graph';
+import { realClock } from './real-clock';
+import { EventBatcher } from './event-batcher';
+import { ForwardingExternalSystems, type ExternalWrite } from './worker-external-systems';
+
+/** Records per step; a slice runs steps for at most SLICE_MS before yielding to the message loop. */
+export const STEP_BUDGET = 1024;
+export const SLICE_MS = 8;
+
+export interface TaskHostOptions {
+  readonly descriptor: TaskDeploymentDescriptor;
+  readonly jobGraph: JobGraph;
+  readonly peers: ReadonlyMap<TaskId, MessagePort>;
+  readonly storage: CheckpointStorage;
+  readonly eventFlushIntervalMs: number;
+  postEvents(events: readonly EngineEvent[]): void;
+  postToJobMaster(message: JobMasterMessage): void;
+  writeExternal: ExternalWrite;
+}
+
+export class TaskHost {
+  readonly task: Task;
+  readonly #batcher: EventBatcher;
+  readonly #wake = new MessageChannel();
+  #scheduled = false;
+
+  constructor(private readonly options: TaskHostOptions) {
+    this.#batcher = new EventBatcher(options.postEvents, options.eventFlushIntervalMs);
+    this.#wake.port1.onmessage = () => this.runSlice();
+    this.task = new Task(options.descriptor, options.jobGraph.vertex(options.descriptor.vertexId), {
+      clock: realClock,
+      storage: options.storage,
+      external: new ForwardingExternalSystems(options.writeExternal),
+      emit: (event) => this.#batcher.add(event),
+      transport: {
+        sendToTask: (target, message) => this.sendToPeer(target, message),
+        sendToJobMaster: (message) => options.postToJobMaster(message),
+      },
+      requestStep: () => this.requestStep(),
+    });
+    for (const port of options.peers.values()) {
+      port.onmessage = (event: MessageEvent<TaskMessage>) => this.task.receive(event.data);
+    }
+  }
+
+  start(): void {
+    this.task.start();
+  }
+
+  receive(message: TaskMessage): void {
+    this.task.receive(message);
+  }
+
+  flushEvents(): void {
+    this.#batcher.flush();
+  }
+
+  private sendToPeer(target: TaskId, message: TaskMessage): void {
+    const port = this.options.peers.get(target);
+    if (!port) throw new Error(`${this.options.descriptor.taskId} has no channel to ${target}`);
+    port.postMessage(message);
+  }
+
+  /** A macrotask through a MessageChannel: sooner than setTimeout(0), and lets port messages in between. */
+  private requestStep(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    this.#wake.port2.postMessage(null);
+  }
+
+  private runSlice(): void {
+    this.#scheduled = false;
+    const deadline = performance.now() + SLICE_MS;
+    let result = this.task.step(STEP_BUDGET);
+    while (result.hasMoreWork && performance.now() < deadline) result = this.task.step(STEP_BUDGET);
+    if (result.hasMoreWork) this.requestStep();
+  }
+}

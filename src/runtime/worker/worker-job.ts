@@ -1,0 +1,106 @@
+// A job on the Worker runtime, as the page and the browser tests use it: the job master on the main
+// thread (real clock), one Worker per subtask, checkpoints in IndexedDB (or proxied in-memory storage),
+// sinks writing to external outputs owned here, and one ordered event stream.
+import type { CheckpointStorage } from '../../engine/ports/checkpoint-storage';
+import type { CheckpointMetadata } from '../../engine/checkpoint/checkpoint-metadata';
+import type { EngineEvent } from '../../engine/events';
+import type { TaskId } from '../../engine/ids';
+import { seededRandom } from '../../engine/ports/random';
+import { InMemoryExternalSystems } from '../../engine/connectors/external-systems';
+import type { NetworkLimits } from '../../engine/task/network-limits';
+import { JobMaster } from '../job-master/job-master';
+import { prepareScenarioJob, type ScenarioJob, type ScenarioJobOptions } from '../sim/scenario-job';
+import { realClock } from './real-clock';
+import { WorkerCluster } from './worker-cluster';
+import { OrderedEventStream } from './ordered-event-stream';
+
+/** Network buffers sized for postMessage: ~6 µs per message whatever its size (TOOLCHAIN.md). */
+export const WORKER_NETWORK_LIMITS: NetworkLimits = {
+  bufferCapacityRecords: 1024,
+  buffersPerChannel: 4,
+  maxBacklogBuffersPerSubpartition: 4,
+};
+
+export interface WorkerJobOptions {
+  readonly jobId: string;
+  readonly scenario: ScenarioJobOptions;
+  readonly storage: CheckpointStorage;
+  /** The IndexedDB database workers open; null when storage is in memory (proxied through this thread). */
+  readonly databaseName: string | null;
+  readonly external?: InMemoryExternalSystems;
+  readonly initialCheckpoint?: CheckpointMetadata;
+  readonly seed?: number;
+  readonly network?: NetworkLimits;
+  /** Collect `records-moved` events and the rest; off for benchmarks. */
+  readonly events?: boolean;
+}
+
+export class WorkerJob {
+  readonly job: ScenarioJob;
+  readonly jobMaster: JobMaster;
+  readonly cluster: WorkerCluster;
+  readonly external: InMemoryExternalSystems;
+  readonly events = new OrderedEventStream();
+
+  constructor(readonly options: WorkerJobOptions) {
+    this.job = prepareScenarioJob(options.scenario);
+    this.external = options.external ?? new InMemoryExternalSystems();
+    const emit = options.events === false ? () => {} : (event: EngineEvent) => this.events.push([event]);
+    this.cluster = new WorkerCluster({
+      job: { scenario: options.scenario },
+      databaseName: options.databaseName,
+      storage: options.storage,
+      onJobMasterMessage: (message) => this.jobMaster.receive(message),
+      onEvents: (events) => {
+        if (options.events !== false) this.events.push(events);
+      },
+      onExternalWrite: (output, operation, transactionId, records) => {
+        const target = this.external.output(output);
+        if (operation === 'commit') target.commitTransaction(transactionId ?? '', records);
+        else target.append(records);
+      },
+      onTaskLost: (taskId, cause) => this.jobMaster.taskLost(taskId, cause),
+    });
+    this.jobMaster = new JobMaster({
+      jobId: options.jobId,
+      jobGraph: this.job.jobGraph,
+      configuration: this.job.configuration,
+      clock: realClock,
+      random: seededRandom(options.seed ?? 1),
+      storage: options.storage,
+      deployer: this.cluster,
+      emit,
+      network: options.network ?? WORKER_NETWORK_LIMITS,
+      ...(options.initialCheckpoint ? { initialCheckpoint: options.initialCheckpoint } : {}),
+    });
+  }
+
+  start(): void {
+    this.jobMaster.start();
+  }
+
+  kill(taskId: TaskId): boolean {
+    return this.cluster.kill(taskId);
+  }
+
+  crash(taskId: TaskId, message = 'user code threw'): void {
+    this.cluster.crash(taskId, message);
+  }
+
+  output(): readonly unknown[] {
+    return this.external.output(this.job.built.outputName).records();
+  }
+
+  stop(): void {
+    this.jobMaster.stop();
+    this.cluster.shutdown();
+    this.events.flush();
+  }
+}
+
+/** The newest completed checkpoint of `jobId` in storage (what a reloaded page offers to resume from). */
+export function latestCompletedCheckpoint(storage: CheckpointStorage, jobId: string): Promise<CheckpointMetadata | null> {
+  return new Promise((resolve, reject) =>
+    storage.listCompleted(jobId, (result) => (result.ok ? resolve(result.value.at(-1) ?? null) : reject(new Error(result.error)))),
+  );
+}
