@@ -15,6 +15,7 @@ import { CheckpointFailureManager } from '../engine/checkpoint/checkpoint-failur
 import type { CheckpointStatsTracker } from '../engine/checkpoint/checkpoint-stats';
 import type { SubtaskCheckpointMetrics, TaskStateSnapshot } from '../engine/checkpoint/task-state';
 import type { CheckpointMetadata } from '../engine/checkpoint/checkpoint-metadata';
+import { SharedStateRegistry } from '../engine/checkpoint/shared-state-registry';
 
 /** What the coordinator asks of the job master. */
 export interface CoordinatorGateway {
@@ -55,6 +56,8 @@ export type CheckpointCoordinatorEvent =
 
 interface CoordinatorContext extends CheckpointCoordinatorInput {
   readonly pending: Map<CheckpointId, PendingCheckpoint>;
+  /** References of retained checkpoints and savepoints to their blobs: what discarding may delete. */
+  readonly registry: SharedStateRegistry;
   readonly failureManager: CheckpointFailureManager;
   nextCheckpointId: CheckpointId;
   lastTriggerTime: number | null;
@@ -106,7 +109,14 @@ export const checkpointCoordinatorMachine = setup({
       const result = pending ? pending.acknowledgeTask(event.taskId, event.state, event.metrics) : 'UNKNOWN';
       if (result !== 'SUCCESS') {
         // A late ack of an aborted checkpoint: its state is discarded, as Flink's discardSubtaskState.
-        if (!pending) context.storage.discard(context.jobId, event.checkpointId, () => {});
+        if (!pending) discardUncompleted(context, event.checkpointId);
+        return;
+      }
+      const unknown = context.registry.unknownSharedState(event.state, event.checkpointId);
+      if (unknown.length > 0) {
+        // Flink's SharedStateRegistry refuses this too ("Attempt to reference unknown state"); never expected.
+        const message = `Task ${event.taskId} references discarded shared state: ${unknown.join(', ')}`;
+        self.send({ type: 'DECLINE', taskId: event.taskId, checkpointId: event.checkpointId, reason: 'CHECKPOINT_DECLINED', message });
         return;
       }
       context.stats.reportSubtask(event.checkpointId, event.taskId, event.metrics);
@@ -125,6 +135,15 @@ export const checkpointCoordinatorMachine = setup({
       const pending = context.pending.get(event.checkpointId);
       if (!pending || pending.isDisposed) return;
       const now = context.clock.now();
+      try {
+        // Register before subsumed checkpoints unregister, so pieces this one shares with them stay.
+        context.registry.registerCheckpoint(event.metadata);
+      } catch (error) {
+        enqueue.cancel(expiryTimerId(event.checkpointId));
+        abortPending(context, pending, 'FINALIZE_CHECKPOINT_FAILURE', error instanceof Error ? error.message : String(error));
+        enqueue.raise({ type: 'PENDING_FINISHED' });
+        return;
+      }
       context.pending.delete(event.checkpointId);
       enqueue.cancel(expiryTimerId(event.checkpointId));
       const subsumed = context.store.add(event.metadata);
@@ -149,7 +168,10 @@ export const checkpointCoordinatorMachine = setup({
         }
       }
       for (const old of subsumed) {
-        context.storage.discard(context.jobId, old.checkpointId, () => {});
+        // The subsumed checkpoint's metadata and what only it used; also older pieces nobody references now.
+        for (const request of context.registry.unregisterCheckpoint(old.checkpointId)) {
+          context.storage.discard(context.jobId, request.checkpointId, request.keep, () => {});
+        }
         context.stats.reportDiscarded(old.checkpointId);
         context.emit({ type: 'checkpoint-discarded', time: now, checkpointId: old.checkpointId });
       }
@@ -167,7 +189,11 @@ export const checkpointCoordinatorMachine = setup({
               : null;
       if (!failure) return;
       const pending = context.pending.get(failure.checkpointId);
-      if (!pending) return;
+      if (!pending) {
+        // A decline after the abort: its uploads finished after the abort's discard, so discard again.
+        if (event.type === 'DECLINE') discardUncompleted(context, event.checkpointId);
+        return;
+      }
       enqueue.cancel(expiryTimerId(failure.checkpointId));
       abortPending(context, pending, failure.reason, failure.message);
       if (context.failureManager.handleCheckpointFailure(failure.checkpointId, failure.reason, pending.properties.isSavepoint)) {
@@ -183,12 +209,16 @@ export const checkpointCoordinatorMachine = setup({
       }
       context.failureManager.reset();
     }),
+    discardDeclined: ({ context, event }) => {
+      if (event.type === 'DECLINE' && !context.pending.has(event.checkpointId)) discardUncompleted(context, event.checkpointId);
+    },
   },
 }).createMachine({
   id: 'checkpointCoordinator',
   context: ({ input }) => ({
     ...input,
     pending: new Map(),
+    registry: registryOf(input.store),
     failureManager: new CheckpointFailureManager(input.config.tolerableFailedCheckpoints),
     nextCheckpointId: input.firstCheckpointId ?? 1,
     lastTriggerTime: null,
@@ -200,6 +230,7 @@ export const checkpointCoordinatorMachine = setup({
       on: {
         START: { target: 'running', actions: assign({ lastTriggerTime: ({ context }) => context.clock.now() }) },
         ACKNOWLEDGE: { actions: 'acknowledge' },
+        DECLINE: { actions: 'discardDeclined' },
       },
     },
     running: {
@@ -246,6 +277,19 @@ function abortPending(context: CoordinatorContext, pending: PendingCheckpoint, r
       ? { type: 'checkpoint-expired', time: now, checkpointId: pending.checkpointId }
       : { type: 'checkpoint-aborted', time: now, checkpointId: pending.checkpointId, reason },
   );
-  context.storage.discard(context.jobId, pending.checkpointId, () => {});
+  // Only what this checkpoint wrote: the pieces it reused belong to completed checkpoints.
+  context.storage.discard(context.jobId, pending.checkpointId, new Set(), () => {});
   context.gateway.notifyCheckpointAborted(pending.checkpointId);
+}
+
+/** Deletes the blobs of a checkpoint that never completed (a completed one is left to the registry). */
+function discardUncompleted(context: CoordinatorContext, checkpointId: CheckpointId): void {
+  if (!context.registry.wasRegistered(checkpointId)) context.storage.discard(context.jobId, checkpointId, new Set(), () => {});
+}
+
+/** The registry of a coordinator that starts with checkpoints already in its store (a restored job). */
+function registryOf(store: CompletedCheckpointStore): SharedStateRegistry {
+  const registry = new SharedStateRegistry();
+  for (const metadata of [...store.retained(), ...store.savepoints()]) registry.registerCheckpoint(metadata);
+  return registry;
 }

@@ -73,7 +73,7 @@ describe('job lifecycle machine', () => {
     expect(job.status()).toBe('RESTARTING');
     expect(job.actor.getSnapshot().context.numRestarts).toBe(1);
     expect(job.effects.slice(2)).toEqual(['stopCheckpointScheduler', 'abortPendingCheckpoints', 'cancelAllTasks']);
-    expect(job.reports.at(-1)).toEqual({ status: 'RESTARTING', timestampMs: 5_000, cause });
+    expect(job.reports.at(-1)).toEqual({ status: 'RESTARTING', timestampMs: 5_000, cause, numRestarts: 1, restartBackoffMs: 2_000 });
 
     job.actor.send({ type: 'ALL_TASKS_TERMINATED' });
     job.clock.increment(1_999);
@@ -85,7 +85,7 @@ describe('job lifecycle machine', () => {
       { attempt: 1, restore: true },
     ]);
     expect(job.effects.slice(-2)).toEqual(['deployTasks', 'startCheckpointScheduler']);
-    expect(job.reports.at(-1)).toEqual({ status: 'RUNNING', timestampMs: 7_000 });
+    expect(job.reports.at(-1)).toEqual({ status: 'RUNNING', timestampMs: 7_000, numRestarts: 1, restartBackoffMs: 2_000 });
   });
 
   it('waits for the cancelled tasks to terminate even when the backoff has elapsed', () => {

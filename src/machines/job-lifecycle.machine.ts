@@ -48,6 +48,9 @@ export interface JobStatusReport {
   readonly timestampMs: number;
   /** Set for RESTARTING, FAILING and FAILED. */
   readonly cause?: unknown;
+  /** Restarts so far (Flink's numRestarts) and, for RESTARTING, the backoff before redeploying. */
+  readonly numRestarts: number;
+  readonly restartBackoffMs: number;
 }
 
 export interface DeployTasksParams {
@@ -60,8 +63,8 @@ const report = (status: JobStatus, withCause = false) => ({
   type: 'reportJobStatus' as const,
   params: ({ context }: { context: JobLifecycleContext }): JobStatusReport =>
     withCause
-      ? { status, timestampMs: context.clock.now(), cause: context.failureCause }
-      : { status, timestampMs: context.clock.now() },
+      ? { status, timestampMs: context.clock.now(), cause: context.failureCause, numRestarts: context.numRestarts, restartBackoffMs: context.restartBackoffMs }
+      : { status, timestampMs: context.clock.now(), numRestarts: context.numRestarts, restartBackoffMs: context.restartBackoffMs },
 });
 
 export const jobLifecycleMachine = setup({

@@ -2,8 +2,9 @@
 import type { Scenario } from './scenario';
 import { runningSum } from './running-sum';
 import { orderTotals } from './order-totals';
+import { keyedSum } from './keyed-sum';
 
-export const SCENARIOS: ReadonlyMap<string, Scenario> = new Map([runningSum, orderTotals].map((scenario) => [scenario.name, scenario]));
+export const SCENARIOS: ReadonlyMap<string, Scenario> = new Map([runningSum, orderTotals, keyedSum].map((scenario) => [scenario.name, scenario]));
 
 export function findScenario(name: string): Scenario {
   const scenario = SCENARIOS.get(name);

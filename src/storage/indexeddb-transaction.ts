@@ -19,8 +19,11 @@ export async function inTransaction<S extends Stores, M extends IDBTransactionMo
   work: (transaction: CheckpointTransaction<S, M>) => Promise<T>,
 ): Promise<T> {
   const transaction = database.transaction(stores, mode);
+  // The executor runs `work` now, while the transaction is active, and turns a synchronous throw
+  // (DataCloneError, say) into a rejection, so `transaction.done` is always observed too.
+  const working = new Promise<T>((resolve) => resolve(work(transaction)));
   try {
-    const [value] = await Promise.all([work(transaction), transaction.done]);
+    const [value] = await Promise.all([working, transaction.done]);
     return value;
   } catch (error) {
     abortQuietly(transaction);
@@ -44,10 +47,17 @@ export function settle<T>(operation: string, promise: Promise<T>, done: StorageC
   );
 }
 
+/** What the browser means, for errors it often reports without a message (Chromium's quota error has none). */
+const MEANINGS: Readonly<Record<string, string>> = {
+  QuotaExceededError: "the browser's storage quota for this site is used up",
+  AbortError: 'the transaction was aborted',
+  VersionError: 'the database is at a newer version than this page expects',
+};
+
 export function describeError(error: unknown): string {
   if (error instanceof DOMException || error instanceof Error) {
     const name = error.name && error.name !== 'Error' ? `${error.name}: ` : '';
-    return `${name}${error.message || '(no message)'}`;
+    return `${name}${error.message || MEANINGS[error.name] || '(no message)'}`;
   }
   return String(error);
 }

@@ -1,6 +1,7 @@
 // In-memory CheckpointStorage: the twin of the IndexedDB one for tests and the deterministic runtime.
 // Calls complete after a modelled latency on the injected clock (a fixed cost plus bytes / bandwidth),
-// so uploads take virtual time. Metadata is stored last and in one step; discard removes a checkpoint's blobs.
+// so uploads take virtual time. Metadata is stored last and in one step; discard removes a checkpoint's blobs
+// but those it is told to keep (shared with newer checkpoints).
 import type { Clock } from '../engine/ports/clock';
 import type { CheckpointId, JobId } from '../engine/ids';
 import { failed, ok, type CheckpointStorage, type StateWriteRequest, type StorageCallback } from '../engine/ports/checkpoint-storage';
@@ -48,10 +49,12 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
     this.later(0, () => done(ok(list)));
   }
 
-  discard(jobId: JobId, checkpointId: CheckpointId, done: StorageCallback<void>): void {
+  discard(jobId: JobId, checkpointId: CheckpointId, keep: ReadonlySet<string>, done: StorageCallback<void>): void {
     this.later(0, () => {
       this.#metadata.delete(metadataKey(jobId, checkpointId));
-      for (const [key, blob] of this.#blobs) if (blob.jobId === jobId && blob.checkpointId === checkpointId) this.#blobs.delete(key);
+      for (const [key, blob] of this.#blobs) {
+        if (blob.jobId === jobId && blob.checkpointId === checkpointId && !keep.has(key)) this.#blobs.delete(key);
+      }
       done(ok(undefined));
     });
   }

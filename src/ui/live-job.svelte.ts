@@ -1,9 +1,10 @@
-// View model of a job running live on the page: drives the deterministic runtime in step with real
-// time (scaled by `speed`) and keeps what the page shows — job status, checkpoint history in Flink's
-// REST shape, committed output per key — as reactive state, refreshed once per animation frame.
+// The deterministic replay on the page: the simulated runtime (seeded scheduler, virtual time, in-memory
+// storage) advanced in step with real time scaled by `speed`, so it can pause, step and change speed.
+// Same engine and job as the Worker runtime; the same seed replays the same run.
 import { runScenarioLive, type LiveRun } from '../runtime/sim/live-run';
-import type { CheckpointStatistics } from '../engine/checkpoint/checkpoint-stats';
-import type { EngineEvent } from '../engine/events';
+import { prepareScenarioJob } from '../runtime/sim/scenario-job';
+import { JobView } from './job-view.svelte';
+import type { ReplayControls, RuntimeJob } from './runtime-job';
 
 export interface LiveJobOptions {
   readonly scenario: string;
@@ -14,6 +15,7 @@ export interface LiveJobOptions {
   readonly seed: number;
 }
 
+/** The page's default job: running-sum at parallelism 2 over 100 keys, checkpoint every second. */
 export const DEFAULT_JOB: LiveJobOptions = {
   scenario: 'running-sum',
   parallelism: 2,
@@ -23,36 +25,35 @@ export const DEFAULT_JOB: LiveJobOptions = {
   seed: 1,
 };
 
-const RECENT_EVENTS = 12;
+/** Largest real-time gap one frame catches up on (a background tab resumes without a jump). */
+const MAX_FRAME_MS = 250;
+/** Virtual time one press of Step runs. */
+const STEP_MS = 10;
 
-export class LiveJob {
-  status = $state('CREATED');
-  virtualTimeMs = $state(0);
+export class SimulatedRuntimeJob implements RuntimeJob, ReplayControls {
+  readonly kind = 'deterministic' as const;
+  readonly view: JobView;
+  readonly runtimeLabel: string;
+  readonly storageLabel = 'in memory, simulated latency (nothing survives a reload)';
   paused = $state(false);
   speed = $state(1);
-  history = $state<CheckpointStatistics[]>([]);
-  counts = $state({ completed: 0, failed: 0, in_progress: 0, restored: 0, total: 0 });
-  outputByKey = $state<Array<{ key: string; values: string }>>([]);
-  committedRecords = $state(0);
-  recentEvents = $state<EngineEvent[]>([]);
-  numRestarts = $state(0);
-  taskIds = $state<string[]>([]);
 
-  #run: LiveRun;
+  readonly #run: LiveRun;
   #frame = 0;
   #lastWallTime: number | null = null;
-  #events: EngineEvent[] = [];
   /** Fractions of a virtual millisecond not yet run, so virtual time advances in whole milliseconds. */
   #carryMs = 0;
 
   constructor(readonly options: LiveJobOptions = DEFAULT_JOB) {
-    this.#run = this.createRun();
+    this.runtimeLabel = `deterministic replay (one thread, virtual time, seed ${options.seed})`;
+    this.view = new JobView(prepareScenarioJob({ ...options, mode: 'exactly-once' }), 0);
+    this.#run = runScenarioLive({ ...options, mode: 'exactly-once', onEvent: (event) => this.view.record([event]) });
   }
 
   start(): void {
     const tick = (wallTime: number) => {
       if (!this.paused && this.#lastWallTime !== null) {
-        const due = Math.min(250, wallTime - this.#lastWallTime) * this.speed + this.#carryMs;
+        const due = Math.min(MAX_FRAME_MS, wallTime - this.#lastWallTime) * this.speed + this.#carryMs;
         this.#carryMs = due - Math.floor(due);
         this.#run.advance(Math.floor(due));
       }
@@ -60,6 +61,7 @@ export class LiveJob {
       this.refresh();
       this.#frame = requestAnimationFrame(tick);
     };
+    this.refresh();
     this.#frame = requestAnimationFrame(tick);
   }
 
@@ -71,65 +73,39 @@ export class LiveJob {
     this.paused = !this.paused;
   }
 
-  /** Advance by one scheduler action's worth of time while paused (10 ms of virtual time). */
+  /** Runs a few milliseconds of virtual time while paused. */
   step(): void {
-    this.#run.advance(10);
+    this.#run.advance(STEP_MS);
     this.refresh();
   }
 
-  killTask(taskId: string): void {
-    this.#run.simulation.kill(taskId, `kill:${taskId}@${Math.round(this.#run.simulation.now)} (from the page)`);
+  kill(taskId: string): void {
+    const { simulation } = this.#run;
+    if (!simulation.tasks.has(taskId)) {
+      this.view.notice = `${taskId} is not running right now (job ${simulation.jobMaster.status}); nothing to kill.`;
+      return;
+    }
+    simulation.kill(taskId, `kill:${taskId}@${Math.round(simulation.now)} (from the page)`);
+    this.view.notice = `Killed ${taskId} at t = ${(simulation.now / 1000).toFixed(2)} s.`;
+  }
+
+  crash(taskId: string): void {
+    const task = this.#run.simulation.tasks.get(taskId);
+    if (!task || task.executionState !== 'RUNNING') {
+      this.view.notice = `${taskId} is not running right now; nothing to crash.`;
+      return;
+    }
+    task.fail('Injected crash in user code: thrown from the page');
+    this.view.notice = `Crashed ${taskId}: its operator threw.`;
   }
 
   triggerSavepoint(): void {
     this.#run.simulation.jobMaster.triggerSavepoint();
-  }
-
-  restart(): void {
-    this.#run = this.createRun();
-    this.#events = [];
-    this.refresh();
-  }
-
-  private createRun(): LiveRun {
-    return runScenarioLive({
-      scenario: this.options.scenario,
-      parallelism: this.options.parallelism,
-      checkpointIntervalMs: this.options.checkpointIntervalMs,
-      mode: 'exactly-once',
-      seed: this.options.seed,
-      keys: this.options.keys,
-      recordsPerSecond: this.options.recordsPerSecond,
-      onEvent: (event) => {
-        if (event.type !== 'records-moved') this.#events.push(event);
-        if (this.#events.length > 200) this.#events.splice(0, 100);
-      },
-    });
+    this.view.notice = 'Savepoint triggered.';
   }
 
   private refresh(): void {
     const { simulation, output } = this.#run;
-    const master = simulation.jobMaster;
-    const statistics = master.stats.statistics();
-    this.status = master.status;
-    this.virtualTimeMs = simulation.now;
-    this.history = [...statistics.history];
-    this.counts = statistics.counts;
-    this.numRestarts = master.numRestarts;
-    this.taskIds = [...simulation.tasks.keys()].sort();
-    const records = output();
-    if (records.length !== this.committedRecords || this.outputByKey.length === 0) {
-      // A local scratch map, rebuilt on each change; it is never read reactively.
-      // eslint-disable-next-line svelte/prefer-svelte-reactivity
-      const byKey = new Map<string, string[]>();
-      for (const record of records as Array<{ key: string; value: unknown }>) {
-        const list = byKey.get(record.key) ?? [];
-        list.push(typeof record.value === 'number' ? String(record.value) : JSON.stringify(record.value));
-        byKey.set(record.key, list);
-      }
-      this.outputByKey = [...byKey].sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true })).map(([key, values]) => ({ key, values: values.join(', ') }));
-      this.committedRecords = records.length;
-    }
-    this.recentEvents = this.#events.slice(-RECENT_EVENTS).reverse();
+    this.view.refresh({ jobMaster: simulation.jobMaster, nowMs: simulation.now, output: output() });
   }
 }

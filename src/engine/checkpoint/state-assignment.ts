@@ -1,10 +1,12 @@
 // Which part of a completed checkpoint each new subtask restores (Flink's StateAssignmentOperation):
-// keyed state by key-group range intersection (so parallelism may change), operator state by Flink's
+// keyed state by key-group range intersection (so parallelism may change; incremental handles keep only
+// the pieces of the subtask's key groups, as Flink reads only the SSTs it needs), operator state by Flink's
 // round-robin repartitioning (even split or union). Operators missing from the checkpoint start empty;
 // state of operators missing from the job is an error unless allowNonRestoredState is set.
 import type { CheckpointMetadata } from './checkpoint-metadata';
 import type { JobGraph } from '../graph/job-graph';
 import type { OperatorRestore, TaskRestore } from '../task/task-deployment';
+import { restrictToKeyGroups } from './task-state';
 import { computeKeyGroupRangeForOperatorIndex, repartitionOperatorState, type OperatorStateSnapshot } from '../state';
 
 export interface StateAssignment {
@@ -44,7 +46,7 @@ export function assignStates(metadata: CheckpointMetadata, jobGraph: JobGraph, a
         const keyedHandles = stored.subtaskStates
           .map((state) => state?.keyed ?? null)
           .filter((handle) => handle !== null && handle.keyGroupRange.start <= range.endKeyGroup && handle.keyGroupRange.end >= range.startKeyGroup)
-          .map((handle) => handle!);
+          .map((handle) => restrictToKeyGroups(handle!, { start: range.startKeyGroup, end: range.endKeyGroup }));
         perSubtask[subtask]!.push({ operatorUid: node.uid, keyedHandles, operatorState: operatorStates[subtask] ?? null });
       }
     }

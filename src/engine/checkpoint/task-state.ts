@@ -1,7 +1,7 @@
 // What a subtask hands the coordinator when it acknowledges a checkpoint: one state entry per
 // operator of its chain (keyed state as a handle into storage, small operator state inlined as
 // Flink inlines state under its memory threshold), and the subtask's checkpoint metrics.
-import type { OperatorUid } from '../ids';
+import type { CheckpointId, OperatorUid } from '../ids';
 import type { OperatorStateSnapshot } from '../state';
 
 export interface KeyGroupRangeJson {
@@ -9,11 +9,69 @@ export interface KeyGroupRangeJson {
   readonly end: number;
 }
 
-/** A keyed-state blob written during the async phase: Flink's KeyGroupsStateHandle. */
-export interface KeyedStateHandle {
+/**
+ * A full keyed-state blob written during the async phase: Flink's KeyGroupsStateHandle. Owned by the
+ * checkpoint that wrote it. Also the base shape every keyed handle has: `storageKey` names the blob
+ * this checkpoint wrote for the subtask.
+ */
+export interface KeyGroupsStateHandle {
   readonly storageKey: string;
   readonly keyGroupRange: KeyGroupRangeJson;
   readonly stateSizeBytes: number;
+}
+
+/**
+ * One key group's state as a blob of its own (the analogue of an immutable RocksDB SST file): written
+ * once, by checkpoint `checkpointId`, then referenced by every later checkpoint in which it did not change.
+ */
+export interface SharedStatePiece {
+  readonly keyGroup: number;
+  readonly storageKey: string;
+  readonly sizeBytes: number;
+  /** The checkpoint that uploaded it; its blob is stored under that checkpoint. */
+  readonly checkpointId: CheckpointId;
+}
+
+/**
+ * Flink's IncrementalRemoteKeyedStateHandle: `storageKey` is the private meta blob (state names and
+ * kinds, Flink's metaStateHandle) written by this checkpoint; `sharedState` holds one piece per
+ * non-empty key group, new or reused from the base checkpoint. Sizes follow FLINK-25557:
+ * `stateSizeBytes` is the full size, `checkpointedSizeBytes` what this checkpoint uploaded.
+ */
+export interface IncrementalKeyedStateHandle extends KeyGroupsStateHandle {
+  readonly checkpointId: CheckpointId;
+  readonly sharedState: readonly SharedStatePiece[];
+  readonly checkpointedSizeBytes: number;
+}
+
+export type KeyedStateHandle = KeyGroupsStateHandle | IncrementalKeyedStateHandle;
+
+export function isIncrementalHandle(handle: KeyedStateHandle): handle is IncrementalKeyedStateHandle {
+  return 'sharedState' in handle;
+}
+
+/** A blob a handle names, and the checkpoint that wrote it (whose discard deletes it). */
+export interface StateObjectReference {
+  readonly storageKey: string;
+  readonly createdBy: CheckpointId;
+}
+
+/** Every blob `handle` of checkpoint `checkpointId` needs: its own blob and, if incremental, its pieces. */
+export function stateObjectsOf(handle: KeyedStateHandle, checkpointId: CheckpointId): StateObjectReference[] {
+  const own = { storageKey: handle.storageKey, createdBy: checkpointId };
+  if (!isIncrementalHandle(handle)) return [own];
+  return [own, ...handle.sharedState.map((piece) => ({ storageKey: piece.storageKey, createdBy: piece.checkpointId }))];
+}
+
+/** Every storage key a handle names (what restore reads and what must not be deleted while it is retained). */
+export function storageKeysOf(handle: KeyedStateHandle): string[] {
+  return isIncrementalHandle(handle) ? [handle.storageKey, ...handle.sharedState.map((piece) => piece.storageKey)] : [handle.storageKey];
+}
+
+/** The handle's part for key groups in `range`: incremental handles keep only the pieces restore needs. */
+export function restrictToKeyGroups(handle: KeyedStateHandle, range: KeyGroupRangeJson): KeyedStateHandle {
+  if (!isIncrementalHandle(handle)) return handle;
+  return { ...handle, sharedState: handle.sharedState.filter((piece) => piece.keyGroup >= range.start && piece.keyGroup <= range.end) };
 }
 
 export interface OperatorSubtaskState {
@@ -34,7 +92,9 @@ export interface SubtaskCheckpointMetrics {
   readonly asyncDurationMs: number;
   readonly alignmentDurationMs: number;
   readonly startDelayMs: number;
+  /** Bytes uploaded for this checkpoint (the incremental delta); equals stateSizeBytes for full snapshots. */
   readonly checkpointedSizeBytes: number;
+  /** The full size of the subtask's state in this checkpoint, shared pieces included. */
   readonly stateSizeBytes: number;
   readonly processedDataBytes: number;
   readonly persistedDataBytes: number;

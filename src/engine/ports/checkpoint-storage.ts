@@ -23,8 +23,12 @@ export interface CheckpointStorage {
   writeMetadata(metadata: CheckpointMetadata, done: StorageCallback<void>): void;
   /** Completed checkpoints of a job (those with metadata), oldest first. */
   listCompleted(jobId: JobId, done: StorageCallback<CheckpointMetadata[]>): void;
-  /** Delete a checkpoint's metadata and every blob it owns (also a pending one that never completed). */
-  discard(jobId: JobId, checkpointId: CheckpointId, done: StorageCallback<void>): void;
+  /**
+   * Delete a checkpoint's metadata and every blob written for it (also of a pending one that never
+   * completed), except the blobs in `keep`: pieces newer checkpoints still share (SharedStateRegistry).
+   * Discarding again later deletes what was kept then. Blobs written after the call are not affected.
+   */
+  discard(jobId: JobId, checkpointId: CheckpointId, keep: ReadonlySet<string>, done: StorageCallback<void>): void;
 }
 
 export const ok = <T>(value: T): StorageResult<T> => ({ ok: true, value });

@@ -53,7 +53,11 @@ export class CopyOnWriteStateTable {
 
   /** Stores `value`, which from now on belongs to the live table. */
   put(keyGroup: number, stateName: string, key: Key, value: unknown): void {
-    this.ownKeyTable(keyGroup, stateName).map.set(key, { value, epoch: this.epoch });
+    const table = this.ownKeyTable(keyGroup, stateName);
+    const cell = table.map.get(key);
+    // A cell of this epoch is shared with no snapshot: update it in place (hot path, no allocation).
+    if (cell !== undefined && cell.epoch === this.epoch) cell.value = value;
+    else table.map.set(key, { value, epoch: this.epoch });
   }
 
   remove(keyGroup: number, stateName: string, key: Key): void {

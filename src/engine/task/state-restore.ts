@@ -1,15 +1,20 @@
 // Restoring a subtask's state backends from a completed checkpoint (Flink's StreamTaskStateInitializer):
-// keyed state is read from every handle that intersects this subtask's key-group range (that is how
-// rescaling redistributes key groups); operator state arrives already redistributed in the descriptor.
+// keyed state is read from every handle (and every piece of it) that intersects this subtask's key-group
+// range — that is how rescaling redistributes key groups; operator state arrives already redistributed.
 import type { JobVertex } from '../graph/job-graph';
 import type { StorageCallback, StorageResult } from '../ports/checkpoint-storage';
 import {
   computeKeyGroupRangeForOperatorIndex,
   HeapKeyedStateBackend,
   OperatorStateBackend,
+  type KeyGroupRange,
+  type KeyGroupSnapshot,
   type KeyedStateSnapshot,
 } from '../state';
+import { isIncrementalHandle, storageKeysOf, type KeyedStateHandle } from '../checkpoint/task-state';
+import type { CheckpointId } from '../ids';
 import type { OperatorBackends } from './subtask-checkpoint';
+import type { IncrementalSnapshotBase, SnapshotKeyGroup } from './keyed-snapshot-strategy';
 import type { TaskDeploymentDescriptor } from './task-deployment';
 import type { TaskEnvironment } from './task-environment';
 import { decodeJson } from './record-size';
@@ -29,34 +34,96 @@ export function restoreOperatorBackends(
     const restore = descriptor.restore?.operators.find((operator) => operator.operatorUid === node.uid) ?? null;
     const operator = restore?.operatorState ? OperatorStateBackend.restore(restore.operatorState) : new OperatorStateBackend();
     const options = { maxParallelism: descriptor.maxParallelism, keyGroupRange };
-    const finish = (keyed: HeapKeyedStateBackend | null) => {
-      results.push({ operatorUid: node.uid, keyed, operator });
+    const finish = (keyed: HeapKeyedStateBackend | null, restoredBase: IncrementalSnapshotBase | null = null) => {
+      results.push({ operatorUid: node.uid, keyed, operator, restoredBase });
       index += 1;
       next();
     };
     if (!node.keySelector) return finish(null);
-    readAll(restore?.keyedHandles.map((handle) => handle.storageKey) ?? [], env, (read) => {
+    const handles = restore?.keyedHandles ?? [];
+    readAll(handles.flatMap(storageKeysOf), env, (read) => {
       if (!read.ok) return done(read);
+      let backend: HeapKeyedStateBackend;
       try {
-        finish(HeapKeyedStateBackend.restore(options, read.value as KeyedStateSnapshot[]));
+        backend = HeapKeyedStateBackend.restore(options, keyedSnapshotsOf(handles, read.value));
       } catch (error) {
-        done({ ok: false, error: error instanceof Error ? error.message : String(error) });
+        return done({ ok: false, error: error instanceof Error ? error.message : String(error) });
       }
+      const reusable = descriptor.incrementalCheckpoints && descriptor.restore ? reusableHandle(handles, keyGroupRange) : null;
+      finish(backend, reusable ? restoredBase(backend, reusable, descriptor.restore!.checkpointId) : null);
     });
   };
   next();
 }
 
+/**
+ * Flink reuses the restored files as the incremental base only when one handle covers exactly this
+ * subtask's key groups (RocksDBIncrementalRestoreOperation#restorePreviousIncrementalFilesStatus); after
+ * rescaling the first checkpoint uploads everything.
+ */
+function reusableHandle(handles: readonly KeyedStateHandle[], range: KeyGroupRange) {
+  const [only] = handles;
+  if (handles.length !== 1 || !only || !isIncrementalHandle(only)) return null;
+  return only.keyGroupRange.start === range.startKeyGroup && only.keyGroupRange.end === range.endKeyGroup ? only : null;
+}
+
+/**
+ * The restored pieces, matched to the restored backend's frozen key groups: a snapshot right after
+ * restore freezes them, so a key group unchanged since keeps its identity and its piece is reused.
+ */
+function restoredBase(
+  backend: HeapKeyedStateBackend,
+  handle: { readonly sharedState: ReadonlyArray<SnapshotKeyGroup['piece']> },
+  checkpointId: CheckpointId,
+): IncrementalSnapshotBase {
+  const view = backend.snapshot();
+  const keyGroups = new Map<number, SnapshotKeyGroup>();
+  for (const piece of handle.sharedState) {
+    const frozen = view.keyGroups.get(piece.keyGroup);
+    if (frozen) keyGroups.set(piece.keyGroup, { frozen, piece });
+  }
+  return { checkpointId, keyGroups };
+}
+
+/**
+ * One keyed snapshot per handle from the blobs read in storageKeysOf order: a full handle's blob is one;
+ * an incremental handle's meta blob gets its pieces (one KeyGroupSnapshot each) as key groups.
+ */
+function keyedSnapshotsOf(handles: readonly KeyedStateHandle[], blobs: readonly unknown[]): KeyedStateSnapshot[] {
+  let next = 0;
+  return handles.map((handle) => {
+    const own = blobs[next++] as KeyedStateSnapshot;
+    if (!isIncrementalHandle(handle)) return own;
+    const pieces = handle.sharedState.map(() => blobs[next++] as KeyGroupSnapshot);
+    if (own === null || typeof own !== 'object') throw new TypeError(`The meta blob '${handle.storageKey}' is not a keyed snapshot`);
+    return { ...own, keyGroups: pieces.sort((a, b) => a.keyGroup - b.keyGroup) };
+  });
+}
+
+/** Reads every blob at once (restore time is the slowest read, not the sum); results in key order. */
 function readAll(storageKeys: readonly string[], env: TaskEnvironment, done: (result: StorageResult<unknown[]>) => void): void {
-  const values: unknown[] = [];
-  const readNext = (i: number): void => {
-    const key = storageKeys[i];
-    if (key === undefined) return done({ ok: true, value: values });
+  const values: unknown[] = new Array<unknown>(storageKeys.length);
+  let outstanding = storageKeys.length;
+  let finished = false;
+  if (outstanding === 0) return done({ ok: true, value: values });
+  storageKeys.forEach((key, i) => {
     env.storage.readState(key, (result) => {
-      if (!result.ok) return done(result);
-      values.push(decodeJson(result.value));
-      readNext(i + 1);
+      if (finished) return;
+      if (!result.ok) {
+        finished = true;
+        return done(result);
+      }
+      try {
+        values[i] = decodeJson(result.value);
+      } catch (error) {
+        finished = true;
+        return done({ ok: false, error: `Cannot decode '${key}': ${error instanceof Error ? error.message : String(error)}` });
+      }
+      outstanding -= 1;
+      if (outstanding === 0) {
+        finished = true;
+        done({ ok: true, value: values });
+      }
     });
-  };
-  readNext(0);
+  });
 }

@@ -2,18 +2,27 @@
 // the barrier, take the synchronous snapshot, then write it asynchronously while the task goes on
 // processing; acknowledge with state handles and metrics, or decline if the async part fails.
 import type { CheckpointId } from '../ids';
-import { materializeKeyedSnapshot, type HeapKeyedStateBackend, type OperatorStateBackend } from '../state';
-import type { OperatorSubtaskState, SubtaskCheckpointMetrics } from '../checkpoint/task-state';
+import type { HeapKeyedStateBackend, OperatorStateBackend } from '../state';
+import type { KeyedStateHandle, OperatorSubtaskState, SubtaskCheckpointMetrics } from '../checkpoint/task-state';
 import type { CheckpointOptions, ChannelElement } from './messages';
 import type { OperatorChain } from './operator-chain';
 import type { TaskDeploymentDescriptor } from './task-deployment';
 import type { TaskEnvironment } from './task-environment';
-import { encodeJson, serializedSizeBytes } from './record-size';
+import { serializedSizeBytes } from './record-size';
+import {
+  FullSnapshotStrategy,
+  IncrementalSnapshotStrategy,
+  type AsyncKeyedSnapshot,
+  type IncrementalSnapshotBase,
+  type KeyedSnapshotStrategy,
+} from './keyed-snapshot-strategy';
 
 export interface OperatorBackends {
   readonly operatorUid: string;
   readonly keyed: HeapKeyedStateBackend | null;
   readonly operator: OperatorStateBackend;
+  /** The restored checkpoint's pieces, when incremental snapshots may build on them (range unchanged). */
+  readonly restoredBase?: IncrementalSnapshotBase | null;
 }
 
 export interface AlignmentMetrics {
@@ -34,7 +43,33 @@ export interface CheckpointHost {
 }
 
 export class SubtaskCheckpointCoordinator {
-  constructor(private readonly host: CheckpointHost) {}
+  readonly #strategies = new Map<string, KeyedSnapshotStrategy>();
+
+  constructor(private readonly host: CheckpointHost) {
+    const { descriptor, env } = host;
+    for (const backends of host.backends) {
+      if (!backends.keyed) continue;
+      const target = { storage: env.storage, jobId: descriptor.jobId, taskId: descriptor.taskId, operatorUid: backends.operatorUid };
+      this.#strategies.set(
+        backends.operatorUid,
+        descriptor.incrementalCheckpoints ? new IncrementalSnapshotStrategy(target, backends.restoredBase ?? null) : new FullSnapshotStrategy(target),
+      );
+    }
+  }
+
+  /** The base checkpoint of an operator's incremental snapshots (null: full upload next), for tests and the UI. */
+  baseCheckpointId(operatorUid: string): CheckpointId | null {
+    const strategy = this.#strategies.get(operatorUid);
+    return strategy instanceof IncrementalSnapshotStrategy ? strategy.baseCheckpointId : null;
+  }
+
+  notifyCheckpointComplete(checkpointId: CheckpointId): void {
+    for (const strategy of this.#strategies.values()) strategy.notifyCheckpointComplete(checkpointId);
+  }
+
+  notifyCheckpointAborted(checkpointId: CheckpointId): void {
+    for (const strategy of this.#strategies.values()) strategy.notifyCheckpointAborted(checkpointId);
+  }
 
   checkpointState(checkpointId: CheckpointId, timestamp: number, options: CheckpointOptions, alignment: AlignmentMetrics): void {
     const { env, descriptor, chain } = this.host;
@@ -45,23 +80,40 @@ export class SubtaskCheckpointCoordinator {
 
     const syncStart = env.clock.now();
     for (const operator of chain.operators) operator.snapshotState(checkpointId);
+    const isSavepoint = options.checkpointType === 'SAVEPOINT';
     const captured = this.host.backends.map((backends) => ({
       operatorUid: backends.operatorUid,
-      keyed: backends.keyed?.snapshot() ?? null,
+      keyed: backends.keyed ? this.#strategies.get(backends.operatorUid)!.snapshot(backends.keyed.snapshot(), checkpointId, isSavepoint) : null,
       operator: backends.operator.snapshot(),
     }));
     const syncDurationMs = env.clock.now() - syncStart;
     env.emit({ type: 'snapshot-sync-done', time: env.clock.now(), taskId, checkpointId, syncDurationMs });
+    this.runAsyncPhase(checkpointId, captured, syncDurationMs, alignment);
+  }
 
+  private runAsyncPhase(
+    checkpointId: CheckpointId,
+    captured: ReadonlyArray<{ operatorUid: string; keyed: AsyncKeyedSnapshot | null; operator: OperatorSubtaskState['operator'] }>,
+    syncDurationMs: number,
+    alignment: AlignmentMetrics,
+  ): void {
+    const { env, descriptor } = this.host;
+    const taskId = descriptor.taskId;
     const asyncStart = env.clock.now();
-    const states: OperatorSubtaskState[] = [];
+    const keyedHandles = new Map<string, KeyedStateHandle>();
     let outstanding = captured.length;
     let failure: string | null = null;
-    let stateSizeBytes = 0;
+    let wroteState = false;
     const finishOne = () => {
       outstanding -= 1;
-      if (outstanding > 0 || !this.host.isAlive()) return;
+      if (outstanding > 0) return;
       const now = env.clock.now();
+      if (!this.host.isAlive()) {
+        // This subtask never acknowledges, so the checkpoint cannot complete: drop what it wrote, as
+        // Flink's AsyncCheckpointRunnable cleans up on cancellation (else the blobs would be orphans).
+        if (wroteState) env.storage.discard(descriptor.jobId, checkpointId, new Set(), () => {});
+        return;
+      }
       if (failure !== null) {
         env.emit({ type: 'snapshot-failed', time: now, taskId, checkpointId, phase: 'async', message: failure });
         env.transport.sendToJobMaster({
@@ -74,6 +126,11 @@ export class SubtaskCheckpointCoordinator {
         });
         return;
       }
+      const operators: OperatorSubtaskState[] = captured.map((c) => ({ operatorUid: c.operatorUid, keyed: keyedHandles.get(c.operatorUid) ?? null, operator: c.operator }));
+      const operatorBytes = captured.reduce((sum, c) => sum + serializedSizeBytes(c.operator), 0);
+      const handles = [...keyedHandles.values()];
+      const stateSizeBytes = operatorBytes + handles.reduce((sum, h) => sum + h.stateSizeBytes, 0);
+      const checkpointedSizeBytes = operatorBytes + handles.reduce((sum, h) => sum + ('checkpointedSizeBytes' in h ? h.checkpointedSizeBytes : h.stateSizeBytes), 0);
       const asyncDurationMs = now - asyncStart;
       env.emit({ type: 'snapshot-async-done', time: now, taskId, checkpointId, asyncDurationMs, stateSizeBytes });
       const metrics: SubtaskCheckpointMetrics = {
@@ -82,52 +139,35 @@ export class SubtaskCheckpointCoordinator {
         asyncDurationMs,
         alignmentDurationMs: alignment.alignmentDurationMs,
         startDelayMs: alignment.startDelayMs,
-        checkpointedSizeBytes: stateSizeBytes,
+        checkpointedSizeBytes,
         stateSizeBytes,
         processedDataBytes: alignment.processedDataBytes,
         persistedDataBytes: 0,
         alignmentBufferedBytes: alignment.alignmentBufferedBytes,
         unalignedCheckpoint: false,
       };
-      const ordered = captured.map((c) => states.find((state) => state.operatorUid === c.operatorUid)!);
       env.transport.sendToJobMaster({
         type: 'acknowledge-checkpoint',
         taskId,
         attempt: descriptor.attempt,
         checkpointId,
-        subtaskState: { subtaskIndex: descriptor.subtaskIndex, operators: ordered },
+        subtaskState: { subtaskIndex: descriptor.subtaskIndex, operators },
         metrics,
       });
       env.emit({ type: 'checkpoint-acknowledged', time: now, taskId, checkpointId });
     };
 
     for (const snapshot of captured) {
-      const operatorStateSize = serializedSizeBytes(snapshot.operator);
-      stateSizeBytes += operatorStateSize;
       if (!snapshot.keyed) {
-        states.push({ operatorUid: snapshot.operatorUid, keyed: null, operator: snapshot.operator });
         finishOne();
         continue;
       }
-      const keyed = snapshot.keyed;
-      const bytes = encodeJson(materializeKeyedSnapshot(keyed));
-      const keyGroupRange = { start: keyed.keyGroupRange.startKeyGroup, end: keyed.keyGroupRange.endKeyGroup };
-      env.storage.writeState(
-        { jobId: descriptor.jobId, checkpointId, taskId, operatorUid: snapshot.operatorUid, bytes },
-        (result) => {
-          if (result.ok) {
-            stateSizeBytes += bytes.length;
-            states.push({
-              operatorUid: snapshot.operatorUid,
-              keyed: { storageKey: result.value, keyGroupRange, stateSizeBytes: bytes.length },
-              operator: snapshot.operator,
-            });
-          } else {
-            failure = result.error;
-          }
-          finishOne();
-        },
-      );
+      wroteState = true;
+      snapshot.keyed((result) => {
+        if (result.ok) keyedHandles.set(snapshot.operatorUid, result.value);
+        else failure ??= result.error;
+        finishOne();
+      });
     }
   }
 }

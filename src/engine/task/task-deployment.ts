@@ -9,7 +9,7 @@ import type { NetworkLimits } from './network-limits';
 
 export interface OperatorRestore {
   readonly operatorUid: OperatorUid;
-  /** Every keyed-state handle of the checkpoint whose key groups intersect this subtask's range. */
+  /** Every keyed-state handle of the checkpoint whose key groups intersect this subtask's range (incremental ones with only those pieces). */
   readonly keyedHandles: readonly KeyedStateHandle[];
   /** This subtask's operator state after redistribution (even split or union). */
   readonly operatorState: OperatorStateSnapshot | null;
@@ -29,6 +29,8 @@ export interface TaskDeploymentDescriptor {
   readonly maxParallelism: number;
   readonly attempt: AttemptNumber;
   readonly checkpointingMode: 'exactly-once' | 'at-least-once';
+  /** `execution.checkpointing.incremental`: upload only key groups changed since the last completed checkpoint. */
+  readonly incrementalCheckpoints?: boolean;
   readonly inputChannels: readonly ChannelSource[];
   /** One entry per output edge of the vertex, in the vertex's order; one target per subpartition. */
   readonly outputs: ReadonlyArray<{ readonly targets: readonly SubpartitionTarget[] }>;

@@ -299,9 +299,11 @@ export class Task {
         return;
       }
       case 'notify-checkpoint-complete':
+        this.#checkpointing.notifyCheckpointComplete(message.checkpointId);
         for (const operator of this.#chain.operators) operator.notifyCheckpointComplete(message.checkpointId);
         return;
       case 'notify-checkpoint-aborted':
+        this.#checkpointing.notifyCheckpointAborted(message.checkpointId);
         for (const operator of this.#chain.operators) operator.notifyCheckpointAborted(message.checkpointId);
         return;
       default:

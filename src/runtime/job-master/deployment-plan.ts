@@ -12,6 +12,7 @@ export interface DeploymentOptions {
   readonly jobId: JobId;
   readonly attempt: number;
   readonly checkpointingMode: 'exactly-once' | 'at-least-once';
+  readonly incrementalCheckpoints?: boolean;
   readonly network: NetworkLimits;
   readonly restore: ReadonlyMap<TaskId, TaskRestore> | null;
 }
@@ -63,6 +64,7 @@ export function createDeploymentDescriptors(jobGraph: JobGraph, options: Deploym
         maxParallelism: jobGraph.maxParallelism,
         attempt: options.attempt,
         checkpointingMode: options.checkpointingMode,
+        incrementalCheckpoints: options.incrementalCheckpoints ?? false,
         inputChannels: inputChannels.get(taskId)!,
         outputs,
         restore: options.restore?.get(taskId) ?? null,

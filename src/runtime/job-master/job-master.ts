@@ -82,10 +82,11 @@ export class JobMaster {
         reportJobStatus: (_, report) => {
           const previous = this.#status;
           this.#status = report.status;
+          if (previous === report.status) return; // the initial CREATED is not a change
           const cause = report.cause === undefined ? {} : { cause: String(report.cause) };
           emit({ type: 'job-status-changed', time: report.timestampMs, status: report.status, previous, ...cause });
           if (report.status === 'RESTARTING') {
-            emit({ type: 'job-restarting', time: report.timestampMs, attempt: this.#attempt + 1, backoffMs: this.#lifecycle?.getSnapshot().context.restartBackoffMs ?? 0 });
+            emit({ type: 'job-restarting', time: report.timestampMs, attempt: report.numRestarts, backoffMs: report.restartBackoffMs });
           }
         },
       },
@@ -179,6 +180,7 @@ export class JobMaster {
       jobId,
       attempt,
       checkpointingMode: configuration.checkpointing.mode === 'AT_LEAST_ONCE' ? 'at-least-once' : 'exactly-once',
+      incrementalCheckpoints: configuration.checkpointing.incremental,
       network: this.options.network ?? DEFAULT_NETWORK_LIMITS,
       restore: assignment?.tasks ?? null,
     });

@@ -19,7 +19,7 @@ export class FaultyCheckpointStorage implements CheckpointStorage {
   writeState(request: StateWriteRequest, done: StorageCallback<string>): void {
     const key = `${request.taskId}@${request.checkpointId}`;
     if (this.#failures.delete(key)) {
-      this.onInjected(`fail-snapshot ${key}`);
+      this.onInjected(`fail-snapshot:${key}`);
       this.inner.writeState(request, () => done({ ok: false, error: `Injected failure: upload of checkpoint ${request.checkpointId} by ${request.taskId} failed` }));
       return;
     }
@@ -38,7 +38,7 @@ export class FaultyCheckpointStorage implements CheckpointStorage {
     this.inner.listCompleted(jobId, done);
   }
 
-  discard(jobId: JobId, checkpointId: CheckpointId, done: StorageCallback<void>): void {
-    this.inner.discard(jobId, checkpointId, done);
+  discard(jobId: JobId, checkpointId: CheckpointId, keep: ReadonlySet<string>, done: StorageCallback<void>): void {
+    this.inner.discard(jobId, checkpointId, keep, done);
   }
 }

@@ -10,6 +10,7 @@ export interface ScenarioJobOptions {
   readonly scenario: string;
   readonly parallelism: number;
   readonly maxParallelism?: number;
+  /** 0 = checkpointing disabled (Flink's default: no interval). */
   readonly checkpointIntervalMs: number;
   readonly mode: 'exactly-once' | 'at-least-once';
   readonly keys: number;
@@ -32,7 +33,11 @@ export function prepareScenarioJob(options: ScenarioJobOptions): ScenarioJob {
   const environment = new StreamExecutionEnvironment(null, { ...options.configuration });
   environment.setParallelism(options.parallelism);
   if (options.maxParallelism !== undefined) environment.setMaxParallelism(options.maxParallelism);
-  environment.enableCheckpointing(options.checkpointIntervalMs, options.mode === 'exactly-once' ? 'EXACTLY_ONCE' : 'AT_LEAST_ONCE');
+  if (options.checkpointIntervalMs > 0) {
+    environment.enableCheckpointing(options.checkpointIntervalMs, options.mode === 'exactly-once' ? 'EXACTLY_ONCE' : 'AT_LEAST_ONCE');
+  } else {
+    environment.configure({ 'execution.checkpointing.mode': options.mode === 'exactly-once' ? 'EXACTLY_ONCE' : 'AT_LEAST_ONCE' });
+  }
   const built = scenario.build(environment, parameters);
   const jobGraph = environment.getJobGraph(scenario.name);
   const configuration = parseJobConfiguration({ ...environment.configuration, 'pipeline.max-parallelism': jobGraph.maxParallelism });

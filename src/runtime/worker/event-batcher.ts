@@ -19,7 +19,8 @@ export class EventBatcher {
     if (event.type === 'records-moved') {
       const key = `${event.to}/${event.channel}`;
       const previous = this.#moved.get(key);
-      this.#moved.set(key, previous ? { ...event, count: previous.count + event.count, sizeBytes: previous.sizeBytes + event.sizeBytes } : event);
+      // Folded events keep the time of the first buffer in the batch.
+      this.#moved.set(key, previous ? { ...previous, count: previous.count + event.count, sizeBytes: previous.sizeBytes + event.sizeBytes } : event);
     } else if (this.#pending.length < MAX_EVENTS_PER_BATCH) {
       this.#pending.push(event);
     } else {

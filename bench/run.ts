@@ -1,0 +1,54 @@
+// `npm run bench`: serves the bench page with Vite, opens it in Debian's headless Chromium with a
+// persistent profile (so IndexedDB is on disk), waits for the results, prints a table and writes
+// bench/results/latest.json. Figures are measured, never asserted: these machines are shared and noisy.
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build, preview } from 'vite';
+import { chromium } from 'playwright';
+import { chromiumLaunchOptions } from '../tests/chromium.ts';
+
+const PORT = 4174;
+const query = process.argv.slice(2).join('&');
+
+// A production build, as users get it (the dev server would also reload the page while it optimises dependencies).
+const outDir = 'bench/dist';
+await build({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir, emptyOutDir: true, rollupOptions: { input: 'bench/index.html' } } });
+const server = await preview({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: PORT, strictPort: true } });
+const profile = mkdtempSync(join(tmpdir(), 'barrierscope-bench-'));
+const context = await chromium.launchPersistentContext(profile, { headless: true, ...chromiumLaunchOptions });
+try {
+  const page = await context.newPage();
+  page.on('console', (message) => console.log(`  ${message.text()}`));
+  await page.goto(`http://127.0.0.1:${PORT}/bench/index.html${query ? `?${query}` : ''}`);
+  await page.waitForFunction(() => window.__benchResult !== undefined || window.__benchError !== undefined, null, { timeout: 30 * 60_000, polling: 500 });
+  const error = await page.evaluate(() => window.__benchError);
+  if (error) throw new Error(`The benchmark failed in the page: ${error}`);
+  const result = (await page.evaluate(() => window.__benchResult)) as {
+    baseline_records_per_s: number;
+    runs: Array<Record<string, unknown> & { snapshot_write_mb_per_s: { full: number; incremental: number } }>;
+  };
+  console.log(`\nbaseline (plain Map loop, one thread): ${result.baseline_records_per_s.toLocaleString('en')} records/s`);
+  console.table(
+    result.runs.map((run) => ({
+      p: run.parallelism,
+      'records/s (ckpt 1 s)': run.throughput_records_per_s,
+      'records/s (no ckpt)': run.throughput_no_checkpoint_records_per_s,
+      overhead: run.checkpoint_overhead_ratio,
+      'e2e p50 ms': run.checkpoint_e2e_ms_p50,
+      'e2e p99 ms': run.checkpoint_e2e_ms_p99,
+      'recovery p50 ms': run.recovery_ms_p50,
+      'write MB/s full': run.snapshot_write_mb_per_s.full,
+      'write MB/s incr': run.snapshot_write_mb_per_s.incremental,
+      'vs baseline': Number(((run.throughput_records_per_s as number) / result.baseline_records_per_s).toFixed(3)),
+    })),
+  );
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/latest.json', JSON.stringify(result, null, 2) + '\n');
+  console.log('wrote bench/results/latest.json');
+} finally {
+  await context.close();
+  await server.close();
+  rmSync(outDir, { recursive: true, force: true });
+  rmSync(profile, { recursive: true, force: true });
+}

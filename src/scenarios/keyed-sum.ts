@@ -1,0 +1,71 @@
+// keyed-sum: the benchmark's job. `keys` keys each receive the value 1 in every round (ROUNDS rounds),
+// spread over 8 partitions; a keyed ValueState sum counts them; output is discarded (Flink's
+// DiscardingSink) so throughput measures the engine: source, keyBy exchange, keyed state, checkpoints.
+import { KeyedProcessFunction } from '../engine/graph/functions';
+import { ValueStateDescriptor, type ValueState } from '../engine/state';
+import { ReplayableSource, type ReplayableTopic } from '../engine/connectors/replayable-source';
+import { DiscardingSink } from '../engine/connectors/discarding-sink';
+import type { Scenario } from './scenario';
+
+export const KEYED_SUM_PARTITIONS = 8;
+export const KEYED_SUM_ROUNDS = 30;
+
+interface Count {
+  readonly key: string;
+  readonly value: number;
+}
+
+export function keyedSumTopic(keys: number, rounds = KEYED_SUM_ROUNDS): ReplayableTopic {
+  const names = Array.from({ length: keys }, (_, i) => `k${i}`);
+  const perPartition = Math.ceil((keys * rounds) / KEYED_SUM_PARTITIONS);
+  return {
+    name: 'counts',
+    numberOfPartitions: KEYED_SUM_PARTITIONS,
+    partitionLength: (partition) => Math.max(0, Math.min(perPartition, keys * rounds - partition * perPartition)),
+    read: (partition, offset): Count => ({ key: names[(partition * perPartition + offset) % keys]!, value: 1 }),
+  };
+}
+
+class KeyedCount extends KeyedProcessFunction<Count, never> {
+  private count!: ValueState<number>;
+
+  override open(): void {
+    this.count = this.getRuntimeContext().getState(new ValueStateDescriptor<number>('count', 0));
+  }
+
+  processElement(input: Count): void {
+    this.count.update((this.count.value() ?? 0) + input.value);
+  }
+}
+
+export const keyedSum: Scenario = {
+  name: 'keyed-sum',
+  description: `Benchmark job: each key gets 1 in each of ${KEYED_SUM_ROUNDS} rounds; a keyed count; output discarded.`,
+  statefulOperatorUid: 'count',
+  stateName: 'count',
+  build(env, parameters) {
+    const topic = keyedSumTopic(parameters.keys);
+    env
+      .fromSource(new ReplayableSource<Count>({ topic, recordsPerSecond: parameters.recordsPerSecond }), 'counts')
+      .uid('counts')
+      .keyBy((record) => record.key)
+      .process(new KeyedCount())
+      .uid('count')
+      .sinkTo(new DiscardingSink())
+      .uid('discard');
+    return { sources: new Map([['counts', topic]]), outputName: 'discarded' };
+  },
+  checkExactlyOnce: () => [],
+  checkAtLeastOnce: () => [],
+  expectedState(offsets, parameters) {
+    const topic = keyedSumTopic(parameters.keys);
+    const state = new Map<string, unknown>();
+    for (const [partition, offset] of offsets.get('counts') ?? []) {
+      for (let o = 0; o < offset; o++) {
+        const record = topic.read(partition, o) as Count;
+        state.set(record.key, ((state.get(record.key) as number | undefined) ?? 0) + 1);
+      }
+    }
+    return state;
+  },
+};
