@@ -1,0 +1,31 @@
+// What a reloaded page finds of an earlier run in checkpoint storage, and how "Start fresh" forgets it:
+// every completed checkpoint (and savepoint) of the job id is discarded, oldest first, before the new run.
+// Blobs of a checkpoint that was in flight when the page closed have no metadata, so are never restored;
+// they are deleted when the new run discards its own checkpoint of the same id.
+import type { CheckpointMetadata } from '../engine/checkpoint/checkpoint-metadata';
+import type { CheckpointStorage, StorageCallback } from '../engine/ports/checkpoint-storage';
+
+/** A fresh start keeps no piece of the old run: nothing is shared with a newer checkpoint. */
+const NOTHING_KEPT: ReadonlySet<string> = new Set();
+
+export function listCompletedCheckpoints(storage: CheckpointStorage, jobId: string): Promise<CheckpointMetadata[]> {
+  return promised((done) => storage.listCompleted(jobId, done));
+}
+
+/** Discards every completed checkpoint of `jobId`; returns their ids. */
+export async function discardCompletedCheckpoints(storage: CheckpointStorage, jobId: string): Promise<number[]> {
+  const completed = await listCompletedCheckpoints(storage, jobId);
+  for (const metadata of completed) await promised<void>((done) => storage.discard(jobId, metadata.checkpointId, NOTHING_KEPT, done));
+  return completed.map((metadata) => metadata.checkpointId);
+}
+
+/** "checkpoint 7 (taken 14:05:09)": local wall-clock time, 24-hour. */
+export function describeCheckpoint(metadata: CheckpointMetadata): string {
+  const taken = new Date(metadata.completionTimestamp);
+  const time = [taken.getHours(), taken.getMinutes(), taken.getSeconds()].map((part) => String(part).padStart(2, '0')).join(':');
+  return `${metadata.isSavepoint ? 'savepoint' : 'checkpoint'} ${metadata.checkpointId} (taken ${time})`;
+}
+
+function promised<T>(call: (done: StorageCallback<T>) => void): Promise<T> {
+  return new Promise((resolve, reject) => call((result) => (result.ok ? resolve(result.value) : reject(new Error(result.error)))));
+}
