@@ -207,12 +207,13 @@ describe('barrierscope run: output files', () => {
 });
 
 describe('barrierscope scenarios and help', () => {
-  it('lists both scenarios with their descriptions', async () => {
+  it('lists every scenario with its description', async () => {
     const result = await cli('scenarios');
     expect(result.code).toBe(0);
-    expect(result.out).toHaveLength(2);
+    expect(result.out).toHaveLength(3);
     expect(result.out[0]).toMatch(/^running-sum\s+Keyed running sum/);
     expect(result.out[1]).toMatch(/^order-totals\s+Two sources/);
+    expect(result.out[2]).toMatch(/^keyed-sum\s+Benchmark job/);
   });
 
   it('prints the run options with exit 0 for run --help', async () => {

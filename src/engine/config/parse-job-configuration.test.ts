@@ -147,9 +147,10 @@ describe('parseJobConfiguration values', () => {
     ]);
   });
 
-  it('warns that the hashmap backend ignores incremental checkpoints', () => {
+  it('accepts incremental checkpoints with the hashmap backend without a warning (key groups are the shared pieces)', () => {
     const reading = readJobConfiguration({ 'execution.checkpointing.incremental': true });
-    expect(reading.warnings).toEqual([expect.stringContaining('ignored by the hashmap state backend')]);
+    expect(reading.warnings).toEqual([]);
+    expect(reading.configuration.checkpointing.incremental).toBe(true);
   });
 });
 

@@ -30,7 +30,7 @@ export function readJobConfiguration(raw: RawJobConfiguration): JobConfiguration
   const configuration = buildConfiguration(explicit);
   problems.push(...crossOptionProblems(configuration));
   if (problems.length > 0) throw new ConfigurationError(problems);
-  warnings.push(...restartStrategyWarnings(explicit, configuration), ...stateBackendWarnings(configuration));
+  warnings.push(...restartStrategyWarnings(explicit, configuration));
   return { configuration: deepFreeze(configuration), warnings: Object.freeze(warnings) };
 }
 
@@ -132,13 +132,6 @@ function crossOptionProblems(configuration: JobConfiguration): ConfigurationProb
     });
   }
   return problems;
-}
-
-function stateBackendWarnings(configuration: JobConfiguration): string[] {
-  // Flink: "Some state backends may not support incremental checkpoints and ignore this option."
-  return configuration.checkpointing.incremental && configuration.stateBackend === 'hashmap'
-    ? [`"${JOB_OPTIONS.incremental.key}" is ignored by the hashmap state backend (full snapshots only).`]
-    : [];
 }
 
 function deepFreeze<T extends object>(value: T): T {
