@@ -26,18 +26,19 @@ export interface JobSample {
   readonly output: readonly unknown[];
 }
 
+/** Fields holding objects are `$state.raw`: they are replaced whole on refresh, never mutated. */
 export class JobView {
   status = $state('CREATED');
   elapsedMs = $state(0);
   numRestarts = $state(0);
-  taskIds = $state<string[]>([]);
-  history = $state<CheckpointStatistics[]>([]);
-  counts = $state<CheckpointingStatistics['counts']>({ completed: 0, failed: 0, in_progress: 0, restored: 0, total: 0 });
-  restored = $state<CheckpointingStatistics['latest']['restored']>(null);
-  outputByKey = $state<OutputRow[]>([]);
+  taskIds = $state.raw<string[]>([]);
+  history = $state.raw<CheckpointStatistics[]>([]);
+  counts = $state.raw<CheckpointingStatistics['counts']>({ completed: 0, failed: 0, in_progress: 0, restored: 0, total: 0 });
+  restored = $state.raw<CheckpointingStatistics['latest']['restored']>(null);
+  outputByKey = $state.raw<OutputRow[]>([]);
   committedRecords = $state(0);
-  verdict = $state<Verdict>({ kind: 'filling' });
-  recentEvents = $state<EngineEvent[]>([]);
+  verdict = $state.raw<Verdict>({ kind: 'filling' });
+  recentEvents = $state.raw<EngineEvent[]>([]);
   /** What the last user action did (or why it could not), e.g. "Terminated the Worker of sum#0". */
   notice = $state<string | null>(null);
 

@@ -1,36 +1,156 @@
-// The page's default job, seen as a user sees it: it runs, completes checkpoints, commits output,
-// survives a killed subtask, and reacts to the keyboard shortcuts.
-import { expect, test } from '@playwright/test';
+// The page's default job, seen as a user sees it: it runs on Web Workers with checkpoints in IndexedDB,
+// commits exactly-once output through a kill and a crash, offers to resume after a reload, falls back to
+// memory visibly without IndexedDB, rejects bad URL parameters, and keeps the deterministic replay mode.
+// Playwright's context keeps IndexedDB across page.reload() within one test, and starts empty in each test.
+import { expect, test, type Page } from '@playwright/test';
 
-test('the default job runs, checkpoints and commits exactly-once output, even after a kill', async ({ page }) => {
+/** 4 partitions × 125 records over 2 source subtasks: 50 records/s each drains the input in about 5 s. */
+const FAST = '/?rate=50';
+const ALL_COMMITTED = '500 records committed for 100 of 100 keys';
+
+function collectErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto('/');
-  await expect(page.getByText('Job RUNNING')).toBeVisible();
-  await page.getByLabel('Speed').selectOption('4');
-  await expect(page.locator('tr.completed').first()).toBeVisible({ timeout: 15_000 });
+  return errors;
+}
 
-  await page.getByRole('button', { name: 'Kill subtask' }).click();
-  await expect(page.getByText(/restarts: 1/)).toBeVisible({ timeout: 15_000 });
-  await expect(page.getByText('Job RUNNING')).toBeVisible({ timeout: 15_000 });
-
-  // 100 keys × 5 values, every key reading exactly 1, 3, 6, 10, 15 once the input is drained.
-  await expect(page.getByText('500 records committed for 100 of 100 keys')).toBeVisible({ timeout: 40_000 });
+async function expectExactlyOnce(page: Page): Promise<void> {
+  await expect(page.getByText(ALL_COMMITTED)).toBeVisible({ timeout: 40_000 });
+  await expect(page.getByText(/^Exactly-once verified: all 500 records/)).toBeVisible();
   const rows = page.locator('section[aria-label="Committed output"] tr');
   await expect(rows).toHaveCount(100);
   for (const text of await rows.allInnerTexts()) expect(text).toMatch(/^key-\d+\s+1, 3, 6, 10, 15$/);
+}
+
+const counts = (page: Page) => page.locator('section[aria-label="Checkpoint history"] .counts');
+
+test('the default job runs on Workers with IndexedDB and commits all 500 records exactly-once after a kill', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto(FAST);
+  await expect(page.getByText('Job RUNNING', { exact: true })).toBeVisible();
+  await expect(page.getByTestId('runtime')).toHaveText(/Web Workers/);
+  await expect(page.getByTestId('storage')).toHaveText("IndexedDB 'barrierscope', job id 'running-sum' (survives a reload)");
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.locator('tr.completed').first()).toBeVisible({ timeout: 15_000 });
+
+  await page.getByLabel('Subtask').selectOption('sum#0');
+  await page.getByRole('button', { name: 'Kill subtask' }).click();
+  await expect(page.getByText('Terminated the Worker of sum#0.')).toBeVisible();
+  await expect(page.getByText(/restarts: 1/)).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByText('Job RUNNING', { exact: true })).toBeVisible({ timeout: 15_000 });
+  await expect(counts(page)).toContainText('restored 1');
+
+  await expectExactlyOnce(page);
   await page.screenshot({ path: 'test-results/page-after-kill.png' });
   expect(errors).toEqual([]);
 });
 
-test('space pauses and resumes the job', async ({ page }) => {
-  await page.goto('/');
+test('keyboard shortcuts crash a subtask and trigger a savepoint, and output stays exactly-once', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto(FAST);
+  await expect(page.locator('tr.completed').first()).toBeVisible({ timeout: 15_000 });
+  await page.keyboard.press('s');
+  await expect(page.locator('tr.completed', { hasText: 'SAVEPOINT' })).toBeVisible({ timeout: 15_000 });
+
+  await page.getByLabel('Subtask').selectOption('sum#1');
+  await page.locator('h1').click();
+  await page.keyboard.press('c');
+  await expect(page.getByText('Crashed sum#1: its operator threw inside its Worker.')).toBeVisible();
+  await expect(page.getByText(/restarts: 1/)).toBeVisible({ timeout: 15_000 });
+  await expectExactlyOnce(page);
+  expect(errors).toEqual([]);
+});
+
+test('a reload offers to resume from the latest checkpoint, and resuming restores it with output still exactly-once', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto(FAST);
+  await expect(counts(page)).toContainText(/completed [2-9]/, { timeout: 15_000 });
+  await expect(page.getByText(/^[1-9]\d* records committed/)).toBeVisible({ timeout: 15_000 });
+
+  await page.reload();
+  const resume = page.getByRole('button', { name: /^Resume from checkpoint \d+ \(taken \d\d:\d\d:\d\d\)$/ });
+  await expect(resume).toBeVisible({ timeout: 10_000 });
+  await expect(page.getByRole('button', { name: 'Start fresh' })).toBeVisible();
+  await expect(page.getByText('Job RUNNING', { exact: true })).toHaveCount(0);
+  await page.screenshot({ path: 'test-results/page-resume-offer.png' });
+  const checkpointId = Number(/checkpoint (\d+)/.exec(await resume.innerText())?.[1]);
+
+  await resume.click();
+  await expect(page.getByText('Job RUNNING', { exact: true })).toBeVisible({ timeout: 10_000 });
+  await expect(counts(page)).toContainText('restored 1');
+  await expect(page.getByText(`Latest restore: checkpoint ${checkpointId}`)).toBeVisible();
+  // Checkpoint ids continue after the restored one, as Flink's do.
+  const newestCompleted = async () => Number((await page.locator('tr.completed td:first-child').first().textContent({ timeout: 15_000 })) ?? 0);
+  await expect.poll(newestCompleted, { timeout: 15_000 }).toBeGreaterThan(checkpointId);
+  await expectExactlyOnce(page);
+  await page.screenshot({ path: 'test-results/page-after-resume.png' });
+  expect(errors).toEqual([]);
+});
+
+test('starting fresh after a reload discards the old checkpoints and output', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto(FAST);
+  await expect(page.getByText(/^[1-9]\d* records committed/)).toBeVisible({ timeout: 15_000 });
+  await page.reload();
+  await page.getByRole('button', { name: 'Start fresh' }).click();
+  await expect(page.getByText('Job RUNNING', { exact: true })).toBeVisible({ timeout: 10_000 });
+  await expect(counts(page)).toContainText('restored 0');
+  // Old commits kept beside new ones of the same transaction ids would show as loss or duplicates.
+  await expectExactlyOnce(page);
+  expect(errors).toEqual([]);
+});
+
+test('without IndexedDB the page says so and runs with checkpoints in memory', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.addInitScript(() => Object.defineProperty(window, 'indexedDB', { value: undefined }));
+  await page.goto('/?rate=200');
+  await expect(page.getByRole('alert')).toHaveText(
+    'IndexedDB is unavailable (this browser context has no indexedDB): checkpoints are kept in memory and will not survive a reload',
+  );
+  await expect(page.getByTestId('storage')).toHaveText(/^in memory/);
+  await expect(page.locator('tr.completed').first()).toBeVisible({ timeout: 15_000 });
+  await expectExactlyOnce(page);
+  await page.screenshot({ path: 'test-results/page-without-indexeddb.png' });
+  expect(errors).toEqual([]);
+});
+
+test('bad URL parameters are reported and the page runs with the defaults', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/?rate=fast&runtime=threads&rte=3');
+  await expect(page.getByText("URL parameter 'rate' must be a whole number of records per second from 1 to 10000, got 'fast'; using 25.")).toBeVisible();
+  await expect(page.getByText("URL parameter 'runtime' must be one of worker, deterministic, got 'threads'; using 'worker'.")).toBeVisible();
+  await expect(page.getByText("Unknown URL parameter 'rte' (did you mean 'rate'?)")).toBeVisible();
+  await expect(page.getByText('Job RUNNING', { exact: true })).toBeVisible();
+  await expect(page.getByTestId('runtime')).toHaveText(/Web Workers/);
+  await expect(page.getByText('25 records/s per source subtask')).toBeVisible();
+  await page.screenshot({ path: 'test-results/page-bad-parameters.png' });
+  expect(errors).toEqual([]);
+});
+
+test('the deterministic replay pauses, steps and resumes; switching back to Workers offers to resume', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto(FAST);
+  await expect(page.locator('tr.completed').first()).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByRole('button', { name: 'Pause' })).toHaveCount(0);
+
+  await page.locator('h1').click();
+  await page.keyboard.press('d');
+  await expect(page.getByTestId('runtime')).toHaveText(/deterministic replay/);
   await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
   await page.keyboard.press(' ');
   await expect(page.getByRole('button', { name: 'Resume' })).toBeVisible();
   const time = await page.getByText(/^t = /).innerText();
   await page.waitForTimeout(500);
   expect(await page.getByText(/^t = /).innerText()).toBe(time);
+  await page.keyboard.press('.');
+  await expect(page.getByText(/^t = /)).not.toHaveText(time);
   await page.keyboard.press(' ');
   await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+
+  await page.getByLabel('Deterministic replay').click();
+  await expect(page.getByRole('button', { name: /^Resume from checkpoint \d+/ })).toBeVisible({ timeout: 10_000 });
+  await page.keyboard.press('r');
+  await expect(page.getByTestId('runtime')).toHaveText(/Web Workers/);
+  await expect(counts(page)).toContainText('restored 1');
+  expect(errors).toEqual([]);
 });

@@ -1,0 +1,198 @@
+// The page's lifecycle: opens checkpoint storage once (IndexedDB, or memory with a visible reason), offers
+// to resume the job from the newest completed checkpoint an earlier run left, starts the job on the chosen
+// runtime, and switches runtime or starts over on request. Only one job runs at a time; it is stopped
+// (Workers terminated) before storage is touched for the next, so an old run cannot write into a new one.
+import type { CheckpointMetadata } from '../engine/checkpoint/checkpoint-metadata';
+import { InMemoryExternalSystems } from '../engine/connectors/external-systems';
+import type { CheckpointStorage } from '../engine/ports/checkpoint-storage';
+import type { ScenarioJobOptions } from '../runtime/sim/scenario-job';
+import { DurableExternalSystems, OUTPUTS_DATABASE_NAME } from '../runtime/worker/durable-external-output';
+import { realClock } from '../runtime/worker/real-clock';
+import { DEFAULT_DATABASE_NAME } from '../storage/checkpoint-database';
+import { MemoryCheckpointStorage } from '../storage/memory-checkpoint-storage';
+import { openCheckpointStorage } from '../storage/storage-availability';
+import { discardCompletedCheckpoints, listCompletedCheckpoints } from './job-checkpoints';
+import { DEFAULT_JOB, SimulatedRuntimeJob } from './live-job.svelte';
+import type { PageParameters } from './page-parameters';
+import { WorkerRuntimeJob } from './worker-runtime-job.svelte';
+
+/** The job id checkpoints are stored under; "Start fresh" discards this id's checkpoints and keeps the id. */
+export const JOB_ID = 'running-sum';
+
+export type PageJob = WorkerRuntimeJob | SimulatedRuntimeJob;
+
+export type PagePhase =
+  | { readonly kind: 'opening-storage' }
+  | { readonly kind: 'offering-resume'; readonly checkpoint: CheckpointMetadata; readonly durable: boolean }
+  | { readonly kind: 'starting' }
+  | { readonly kind: 'running'; readonly job: PageJob }
+  | { readonly kind: 'failed'; readonly message: string };
+
+interface StorageSetup {
+  readonly storage: CheckpointStorage;
+  readonly durable: boolean;
+  /** Workers open this database themselves; null proxies their storage calls to this thread. */
+  readonly databaseName: string | null;
+  readonly label: string;
+}
+
+/** `$state.raw` throughout: a deep proxy could not be posted to a Worker (the checkpoint is posted on resume). */
+export class PageController {
+  phase = $state.raw<PagePhase>({ kind: 'opening-storage' });
+  /** What the user should know besides the job: rejected URL parameters, storage fallbacks. */
+  notices = $state.raw<string[]>([]);
+  /** Set when checkpoints are not durable, with the reason (shown as a banner). */
+  storageProblem = $state<string | null>(null);
+
+  #storage: Promise<StorageSetup> | null = null;
+  #job: PageJob | null = null;
+  #durableOutputs: DurableExternalSystems | null = null;
+  /** Without IndexedDB, committed output still outlives a restart or a runtime switch on this page. */
+  #memoryOutputs = new InMemoryExternalSystems();
+
+  constructor(
+    readonly parameters: PageParameters,
+    problems: readonly string[] = [],
+  ) {
+    this.notices = [...problems];
+  }
+
+  get scenario(): ScenarioJobOptions {
+    return { ...DEFAULT_JOB, recordsPerSecond: this.parameters.recordsPerSecond, mode: 'exactly-once' };
+  }
+
+  async boot(): Promise<void> {
+    if (this.parameters.runtime === 'deterministic') this.runSimulated();
+    else await this.offerOrStartWorkers();
+  }
+
+  async resume(): Promise<void> {
+    const phase = this.phase;
+    if (phase.kind !== 'offering-resume') return;
+    await this.guarded(() => this.startWorkers(phase.checkpoint));
+  }
+
+  async startFresh(): Promise<void> {
+    if (this.phase.kind !== 'offering-resume' && this.phase.kind !== 'failed') return;
+    await this.guarded(() => this.startWorkersFresh());
+  }
+
+  /** Stops the job and starts the same runtime from scratch (old checkpoints and output discarded). */
+  async startOver(): Promise<void> {
+    if (this.busy) return;
+    const kind = this.#job?.kind ?? this.parameters.runtime;
+    this.stop();
+    if (kind === 'deterministic') this.runSimulated();
+    else await this.guarded(() => this.startWorkersFresh());
+  }
+
+  /** Between the Worker runtime and the deterministic replay; back on Workers, resuming is offered. */
+  async switchRuntime(): Promise<void> {
+    const kind = this.#job?.kind;
+    if (kind === undefined || this.busy) return;
+    this.stop();
+    if (kind === 'worker') this.runSimulated();
+    else await this.offerOrStartWorkers();
+  }
+
+  /** Storage is opening or a job is starting: actions wait for it rather than start a second job. */
+  get busy(): boolean {
+    return this.phase.kind === 'opening-storage' || this.phase.kind === 'starting';
+  }
+
+  stop(): void {
+    this.#job?.stop();
+    this.#job = null;
+    this.#durableOutputs?.close();
+    this.#durableOutputs = null;
+  }
+
+  private async offerOrStartWorkers(): Promise<void> {
+    this.phase = { kind: 'opening-storage' };
+    await this.guarded(async () => {
+      const { storage, durable } = await this.storage();
+      const latest = (await listCompletedCheckpoints(storage, JOB_ID)).at(-1);
+      if (latest) this.phase = { kind: 'offering-resume', checkpoint: latest, durable };
+      else await this.startWorkers(null);
+    });
+  }
+
+  private async startWorkersFresh(): Promise<void> {
+    this.phase = { kind: 'starting' };
+    const { storage } = await this.storage();
+    await discardCompletedCheckpoints(storage, JOB_ID);
+    this.#memoryOutputs = new InMemoryExternalSystems();
+    await this.startWorkers(null);
+  }
+
+  private async startWorkers(initialCheckpoint: CheckpointMetadata | null): Promise<void> {
+    this.phase = { kind: 'starting' };
+    const setup = await this.storage();
+    const job = new WorkerRuntimeJob({
+      jobId: JOB_ID,
+      scenario: this.scenario,
+      storage: setup.storage,
+      databaseName: setup.databaseName,
+      storageLabel: setup.label,
+      external: await this.outputs(setup, initialCheckpoint === null),
+      ...(initialCheckpoint ? { initialCheckpoint } : {}),
+    });
+    this.run(job);
+  }
+
+  private runSimulated(): void {
+    this.run(new SimulatedRuntimeJob({ ...DEFAULT_JOB, recordsPerSecond: this.parameters.recordsPerSecond }));
+  }
+
+  private run(job: PageJob): void {
+    this.#job = job;
+    job.start();
+    this.phase = { kind: 'running', job };
+  }
+
+  /** Durable outputs where IndexedDB works (hydrated, or emptied for a fresh run); this page's memory otherwise. */
+  private async outputs(setup: StorageSetup, fresh: boolean): Promise<InMemoryExternalSystems> {
+    if (!setup.durable) return this.#memoryOutputs;
+    try {
+      this.#durableOutputs = await DurableExternalSystems.open(JOB_ID, { discardStored: fresh, onError: (message) => this.notice(message) });
+      return this.#durableOutputs;
+    } catch (error) {
+      this.notice(`Committed output is kept in memory only: the '${OUTPUTS_DATABASE_NAME}' database did not open (${String(error)}).`);
+      if (fresh) this.#memoryOutputs = new InMemoryExternalSystems();
+      return this.#memoryOutputs;
+    }
+  }
+
+  /** Opened once per page: Workers and the job master of every run share it. */
+  private storage(): Promise<StorageSetup> {
+    this.#storage ??= this.openStorage();
+    return this.#storage;
+  }
+
+  private async openStorage(): Promise<StorageSetup> {
+    const inMemory = 'in memory on this page, proxied to the Workers (lost on reload)';
+    if (this.parameters.storage === 'memory') {
+      this.storageProblem = 'Checkpoints are kept in memory because the URL asks for it (storage=memory): they will not survive a reload.';
+      return { storage: new MemoryCheckpointStorage(realClock), durable: false, databaseName: null, label: inMemory };
+    }
+    const choice = await openCheckpointStorage(realClock, { dbName: DEFAULT_DATABASE_NAME });
+    if (!choice.durable) {
+      this.storageProblem = choice.problem;
+      return { storage: choice.storage, durable: false, databaseName: null, label: inMemory };
+    }
+    return { storage: choice.storage, durable: true, databaseName: DEFAULT_DATABASE_NAME, label: `IndexedDB '${DEFAULT_DATABASE_NAME}', job id '${JOB_ID}' (survives a reload)` };
+  }
+
+  private notice(message: string): void {
+    if (!this.notices.includes(message)) this.notices = [...this.notices, message];
+  }
+
+  private async guarded(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.stop();
+      this.phase = { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+}
