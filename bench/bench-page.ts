@@ -3,7 +3,7 @@
 // end-to-end times, recovery after a killed worker, snapshot upload rates, and the plain-loop baseline.
 import { WorkerJob } from '../src/runtime/worker/worker-job';
 import { IndexedDbCheckpointStorage } from '../src/storage/indexeddb-checkpoint-storage';
-import { keyedSumTopic, KEYED_SUM_ROUNDS } from '../src/scenarios/keyed-sum';
+import { keyedSumTopic } from '../src/scenarios/keyed-sum';
 import type { EngineEvent } from '../src/engine/events';
 import type { ConfigurationMap } from '../src/engine/graph/stream-execution-environment';
 
@@ -33,11 +33,14 @@ interface JobRun {
   readonly events: EngineEvent[];
 }
 
+/** Rounds per key in throughput runs: long enough for several 1 s checkpoints. */
+let ROUNDS = 100;
+
 async function startJob(parallelism: number, keys: number, intervalMs: number, recordsPerSecond: number, configuration: ConfigurationMap = {}): Promise<JobRun> {
   const storage = await IndexedDbCheckpointStorage.open(DATABASE);
   const job = new WorkerJob({
     jobId: `bench-${parallelism}-${intervalMs}-${Date.now()}`,
-    scenario: { scenario: 'keyed-sum', parallelism, checkpointIntervalMs: intervalMs, mode: 'exactly-once', keys, recordsPerSecond, configuration },
+    scenario: { scenario: 'keyed-sum', parallelism, checkpointIntervalMs: intervalMs, mode: 'exactly-once', keys, recordsPerSecond, rounds: ROUNDS, configuration },
     storage,
     databaseName: DATABASE,
   });
@@ -82,7 +85,7 @@ function writeRate(run: JobRun): { mbPerS: number; checkpointedBytes: number; st
 }
 
 async function throughput(parallelism: number, keys: number, intervalMs: number, configuration: ConfigurationMap = {}) {
-  const total = keys * KEYED_SUM_ROUNDS;
+  const total = keys * ROUNDS;
   const run = await startJob(parallelism, keys, intervalMs, 1e9, configuration);
   await until(() => run.moved >= total, 10 * 60_000, `${total} records`);
   const seconds = (run.lastMoveTime - run.startedAt) / 1000;
@@ -153,6 +156,7 @@ async function main() {
   const parallelisms = (params.get('parallelism') ?? '1,2,4').split(',').map(Number);
   const keys = Number(params.get('keys') ?? 100_000);
   const kills = Number(params.get('kills') ?? 3);
+  ROUNDS = Number(params.get('rounds') ?? ROUNDS);
   const runs = [];
   const repeats = Number(params.get('repeats') ?? 2);
   const baselineRecordsPerS = baseline(keys);
@@ -171,7 +175,7 @@ async function main() {
     runs.push({
       parallelism,
       keys,
-      records: keys * KEYED_SUM_ROUNDS,
+      records: keys * ROUNDS,
       throughput_records_per_s: Math.round(withCheckpoints.recordsPerS),
       throughput_no_checkpoint_records_per_s: Math.round(withoutCheckpoints.recordsPerS),
       checkpoint_overhead_ratio: Number((1 - withCheckpoints.recordsPerS / withoutCheckpoints.recordsPerS).toFixed(3)),

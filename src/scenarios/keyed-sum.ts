@@ -8,6 +8,7 @@ import { DiscardingSink } from '../engine/connectors/discarding-sink';
 import type { Scenario } from './scenario';
 
 export const KEYED_SUM_PARTITIONS = 8;
+/** Default rounds; the benchmark sets more through ScenarioParameters.rounds. */
 export const KEYED_SUM_ROUNDS = 30;
 
 interface Count {
@@ -40,11 +41,11 @@ class KeyedCount extends KeyedProcessFunction<Count, never> {
 
 export const keyedSum: Scenario = {
   name: 'keyed-sum',
-  description: `Benchmark job: each key gets 1 in each of ${KEYED_SUM_ROUNDS} rounds; a keyed count; output discarded.`,
+  description: `Benchmark job: each key gets 1 in each of ${KEYED_SUM_ROUNDS} rounds (or --rounds); a keyed count; output discarded.`,
   statefulOperatorUid: 'count',
   stateName: 'count',
   build(env, parameters) {
-    const topic = keyedSumTopic(parameters.keys);
+    const topic = keyedSumTopic(parameters.keys, parameters.rounds);
     env
       .fromSource(new ReplayableSource<Count>({ topic, recordsPerSecond: parameters.recordsPerSecond }), 'counts')
       .uid('counts')
@@ -58,7 +59,7 @@ export const keyedSum: Scenario = {
   checkExactlyOnce: () => [],
   checkAtLeastOnce: () => [],
   expectedState(offsets, parameters) {
-    const topic = keyedSumTopic(parameters.keys);
+    const topic = keyedSumTopic(parameters.keys, parameters.rounds);
     const state = new Map<string, unknown>();
     for (const [partition, offset] of offsets.get('counts') ?? []) {
       for (let o = 0; o < offset; o++) {

@@ -9,6 +9,8 @@ export interface ScenarioParameters {
   /** Emission rate per source subtask. */
   readonly recordsPerSecond: number;
   readonly mode: 'exactly-once' | 'at-least-once';
+  /** How often each key's input repeats, for scenarios with rounds (keyed-sum); others ignore it. */
+  readonly rounds?: number;
 }
 
 export interface BuiltScenario {

@@ -30,6 +30,8 @@ export class IndexedDbCheckpointStorage implements CheckpointStorage {
     });
   }
 
+  readonly #pendingWrites: Array<{ key: string; blob: StoredStateBlob; done: StorageCallback<string>; operation: string }> = [];
+
   static async open(dbName: string = DEFAULT_DATABASE_NAME): Promise<IndexedDbCheckpointStorage> {
     return new IndexedDbCheckpointStorage(await openCheckpointDatabase(dbName));
   }
@@ -43,15 +45,24 @@ export class IndexedDbCheckpointStorage implements CheckpointStorage {
     this.database.close();
   }
 
+  /**
+   * Writes issued in the same turn of the event loop (an incremental snapshot's pieces) share one
+   * transaction: an IndexedDB commit costs far more than a put. Each caller still gets its own result.
+   */
   writeState(request: StateWriteRequest, done: StorageCallback<string>): void {
     const { jobId, checkpointId, taskId, operatorUid } = request;
-    const operation = `writeState (job '${jobId}', checkpoint ${checkpointId}, task '${taskId}', operator '${operatorUid}')`;
-    this.#run(operation, done, async () => {
-      const key = newStorageKey(request);
-      const blob: StoredStateBlob = { jobId, checkpointId, taskId, operatorUid, bytes: ownBytes(request.bytes) };
-      await inTransaction(this.database, ['state'], 'readwrite', (transaction) => transaction.objectStore('state').add(blob, key));
-      return key;
-    });
+    const key = newStorageKey(request);
+    const blob: StoredStateBlob = { jobId, checkpointId, taskId, operatorUid, bytes: ownBytes(request.bytes) };
+    this.#pendingWrites.push({ key, blob, done, operation: `writeState (job '${jobId}', checkpoint ${checkpointId}, task '${taskId}', operator '${operatorUid}')` });
+    if (this.#pendingWrites.length === 1) queueMicrotask(() => this.#flushWrites());
+  }
+
+  #flushWrites(): void {
+    const batch = this.#pendingWrites.splice(0);
+    const written = this.#explained(() =>
+      inTransaction(this.database, ['state'], 'readwrite', (transaction) => Promise.all(batch.map((write) => transaction.objectStore('state').add(write.blob, write.key)))),
+    );
+    for (const write of batch) settle(write.operation, written.then(() => write.key), write.done);
   }
 
   readState(storageKey: string, done: StorageCallback<Uint8Array>): void {

@@ -15,6 +15,8 @@ export interface ScenarioJobOptions {
   readonly mode: 'exactly-once' | 'at-least-once';
   readonly keys: number;
   readonly recordsPerSecond: number;
+  /** See ScenarioParameters.rounds. */
+  readonly rounds?: number;
   /** Further Flink options (e.g. restart-strategy.*). */
   readonly configuration?: ConfigurationMap;
 }
@@ -29,7 +31,12 @@ export interface ScenarioJob {
 
 export function prepareScenarioJob(options: ScenarioJobOptions): ScenarioJob {
   const scenario = findScenario(options.scenario);
-  const parameters: ScenarioParameters = { keys: options.keys, recordsPerSecond: options.recordsPerSecond, mode: options.mode };
+  const parameters: ScenarioParameters = {
+    keys: options.keys,
+    recordsPerSecond: options.recordsPerSecond,
+    mode: options.mode,
+    ...(options.rounds === undefined ? {} : { rounds: options.rounds }),
+  };
   const environment = new StreamExecutionEnvironment(null, { ...options.configuration });
   environment.setParallelism(options.parallelism);
   if (options.maxParallelism !== undefined) environment.setMaxParallelism(options.maxParallelism);

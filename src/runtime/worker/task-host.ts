@@ -11,6 +11,7 @@ import type { JobGraph } from '../../engine/graph/job-graph';
 import { realClock } from './real-clock';
 import { EventBatcher } from './event-batcher';
 import { ForwardingExternalSystems, type ExternalWrite } from './worker-external-systems';
+import { decodeFromWire, encodeForWire, type WireMessage } from './channel-codec';
 
 /** Records per step; a slice runs steps for at most SLICE_MS before yielding to the message loop. */
 export const STEP_BUDGET = 1024;
@@ -48,7 +49,7 @@ export class TaskHost {
       requestStep: () => this.requestStep(),
     });
     for (const port of options.peers.values()) {
-      port.onmessage = (event: MessageEvent<TaskMessage>) => this.task.receive(event.data);
+      port.onmessage = (event: MessageEvent<WireMessage>) => this.task.receive(decodeFromWire(event.data));
     }
   }
 
@@ -67,7 +68,7 @@ export class TaskHost {
   private sendToPeer(target: TaskId, message: TaskMessage): void {
     const port = this.options.peers.get(target);
     if (!port) throw new Error(`${this.options.descriptor.taskId} has no channel to ${target}`);
-    port.postMessage(message);
+    port.postMessage(encodeForWire(message));
   }
 
   /** A macrotask through a MessageChannel: sooner than setTimeout(0), and lets port messages in between. */
