@@ -35,12 +35,14 @@ interface JobRun {
 
 /** Rounds per key in throughput runs: long enough for several 1 s checkpoints. */
 let ROUNDS = 100;
+/** `?backend=hashmap|indexeddb`: the state.backend.type every job of the run uses. */
+let BACKEND = 'hashmap';
 
 async function startJob(parallelism: number, keys: number, intervalMs: number, recordsPerSecond: number, configuration: ConfigurationMap = {}): Promise<JobRun> {
   const storage = await IndexedDbCheckpointStorage.open(DATABASE);
   const job = new WorkerJob({
     jobId: `bench-${parallelism}-${intervalMs}-${Date.now()}`,
-    scenario: { scenario: 'keyed-sum', parallelism, checkpointIntervalMs: intervalMs, mode: 'exactly-once', keys, recordsPerSecond, rounds: ROUNDS, configuration },
+    scenario: { scenario: 'keyed-sum', parallelism, checkpointIntervalMs: intervalMs, mode: 'exactly-once', keys, recordsPerSecond, rounds: ROUNDS, configuration: { 'state.backend.type': BACKEND, ...configuration } },
     storage,
     databaseName: DATABASE,
   });
@@ -157,10 +159,11 @@ async function main() {
   const keys = Number(params.get('keys') ?? 100_000);
   const kills = Number(params.get('kills') ?? 3);
   ROUNDS = Number(params.get('rounds') ?? ROUNDS);
+  BACKEND = params.get('backend') ?? BACKEND;
   const runs = [];
   const repeats = Number(params.get('repeats') ?? 2);
   const baselineRecordsPerS = baseline(keys);
-  log(`baseline: ${Math.round(baselineRecordsPerS)} records/s`);
+  log(`baseline: ${Math.round(baselineRecordsPerS)} records/s; state.backend.type=${BACKEND}`);
   await throughput(parallelisms[0] ?? 1, Math.min(keys, 20_000), 0); // warm-up: JIT, worker module cache
   for (const parallelism of parallelisms) {
     const withoutCheckpoints = await bestOf(repeats, () => throughput(parallelism, keys, 0));
@@ -173,6 +176,7 @@ async function main() {
     log(`p=${parallelism} recovery: ${recoveries.map((ms) => ms.toFixed(0)).join(', ')} ms`);
     const e2e = withCheckpoints.statistics.summary.end_to_end_duration;
     runs.push({
+      state_backend: BACKEND,
       parallelism,
       keys,
       records: keys * ROUNDS,

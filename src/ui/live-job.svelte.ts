@@ -99,6 +99,16 @@ export class SimulatedRuntimeJob implements RuntimeJob, ReplayControls {
     this.view.notice = `Crashed ${taskId}: its operator threw.`;
   }
 
+  failNextSnapshot(taskId: string): void {
+    this.#run.simulation.storage.failNextUpload(taskId);
+    this.view.notice = `The next snapshot upload of ${taskId} will fail (if it has keyed state to upload).`;
+  }
+
+  slow(taskId: string, factor: number): void {
+    this.#run.simulation.slowTask(taskId, factor);
+    this.view.notice = factor > 1 ? `${taskId} now runs ${factor}× slower.` : `${taskId} runs at normal speed again.`;
+  }
+
   triggerSavepoint(): void {
     this.#run.simulation.jobMaster.triggerSavepoint();
     this.view.notice = 'Savepoint triggered.';

@@ -17,6 +17,10 @@ export interface RuntimeJob {
   kill(taskId: string): void;
   /** Throws inside the subtask's operator code, as a bug in user code. */
   crash(taskId: string): void;
+  /** Makes the subtask's next snapshot upload fail (an async-phase failure the coordinator counts). */
+  failNextSnapshot(taskId: string): void;
+  /** Slows the subtask down `factor` times (1 = normal speed): backpressure builds up before it. */
+  slow(taskId: string, factor: number): void;
   triggerSavepoint(): void;
 }
 

@@ -73,6 +73,20 @@ export class WorkerRuntimeJob implements RuntimeJob {
     this.view.notice = `Crashed ${taskId}: its operator threw inside its Worker.`;
   }
 
+  failNextSnapshot(taskId: string): void {
+    this.view.notice = this.#job.failNextSnapshot(taskId)
+      ? `The next snapshot upload of ${taskId} will fail.`
+      : `${taskId} has no Worker right now (job ${this.#job.jobMaster.status}); nothing to fail.`;
+  }
+
+  slow(taskId: string, factor: number): void {
+    this.view.notice = this.#job.slow(taskId, factor)
+      ? factor > 1
+        ? `${taskId} now runs ${factor}× slower: watch backpressure and alignment grow.`
+        : `${taskId} runs at normal speed again.`
+      : `${taskId} has no Worker right now (job ${this.#job.jobMaster.status}); nothing to slow.`;
+  }
+
   triggerSavepoint(): void {
     this.#job.jobMaster.triggerSavepoint();
     this.view.notice = 'Savepoint triggered.';

@@ -154,3 +154,25 @@ test('the deterministic replay pauses, steps and resumes; switching back to Work
   await expect(counts(page)).toContainText('restored 1');
   expect(errors).toEqual([]);
 });
+
+test('a failed snapshot upload fails the checkpoint and, with no tolerable failures, restarts the job; slowing a subtask is reversible', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto(FAST);
+  await expect(page.locator('tr.completed').first()).toBeVisible({ timeout: 15_000 });
+  await page.getByLabel('Subtask').selectOption('sum#1');
+
+  await page.keyboard.press('w');
+  await expect(page.getByText('sum#1 now runs 10× slower: watch backpressure and alignment grow.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Unslow' })).toBeVisible();
+  await page.getByRole('button', { name: 'Unslow' }).click();
+  await expect(page.getByText('sum#1 runs at normal speed again.')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Fail next upload' }).click();
+  await expect(page.getByText('The next snapshot upload of sum#1 will fail.')).toBeVisible();
+  // execution.checkpointing.tolerable-failed-checkpoints is 0 (Flink's default): one async failure fails the job over.
+  await expect(page.locator('tr.failed').first()).toBeVisible({ timeout: 15_000 });
+  await expect(page.locator('tr.failed').first()).toContainText('Injected failure: upload of checkpoint');
+  await expect(page.getByText(/restarts: 1/)).toBeVisible({ timeout: 15_000 });
+  await expectExactlyOnce(page);
+  expect(errors).toEqual([]);
+});

@@ -91,6 +91,18 @@ export class CopyOnWriteStateTable {
     return frozen;
   }
 
+  /** The live states of one key group (state name → key → cell), or undefined when it holds none. Read-only. */
+  keyGroupStates(keyGroup: number): ReadonlyMap<string, ReadonlyMap<Key, { readonly value: unknown }>> | undefined {
+    const table = this.keyGroups.get(keyGroup);
+    if (table === undefined) return undefined;
+    return new Map(Array.from(table.map, ([stateName, keyTable]) => [stateName, keyTable.map]));
+  }
+
+  /** Forgets a key group (evicted to the working store); snapshots taken before keep their frozen maps. */
+  evict(keyGroup: number): void {
+    this.keyGroups.delete(keyGroup);
+  }
+
   /** The key groups that hold any state, ascending. */
   keyGroupsInUse(): number[] {
     return Array.from(this.keyGroups.keys()).sort((a, b) => a - b);

@@ -21,7 +21,7 @@ import { copyJson, type Json } from './json';
 import { KeyGroupRange } from './key-group-range';
 import { assignToKeyGroup, checkParallelismPreconditions } from './key-groups';
 import type { KeyedStateAccess } from './keyed-state-access';
-import { toSnapshotValue, type KeyedStateSnapshot, type KeyedStateSnapshotView } from './keyed-state-snapshot';
+import { toSnapshotValue, type KeyedStateBackendName, type KeyedStateSnapshot, type KeyedStateSnapshotView } from './keyed-state-snapshot';
 import type { AggregatingState, ListState, MapState, ReducingState, State, ValueState } from './state-interfaces';
 
 export interface HeapKeyedStateBackendOptions {
@@ -30,10 +30,10 @@ export interface HeapKeyedStateBackendOptions {
 }
 
 export class HeapKeyedStateBackend {
-  readonly backend = 'hashmap' as const;
+  readonly backend: KeyedStateBackendName = 'hashmap';
   readonly maxParallelism: number;
   readonly keyGroupRange: KeyGroupRange;
-  private readonly table = new CopyOnWriteStateTable();
+  protected readonly table = new CopyOnWriteStateTable();
   private readonly stateKinds = new Map<string, StateKind>();
   private readonly states = new Map<string, { readonly descriptor: StateDescriptorInfo; readonly state: State }>();
   private currentKey: Key | null = null;
@@ -52,16 +52,37 @@ export class HeapKeyedStateBackend {
   /** A backend for `options`, holding every key group of its range found in `snapshots`. */
   static restore(options: HeapKeyedStateBackendOptions, snapshots: readonly KeyedStateSnapshot[]): HeapKeyedStateBackend {
     const backend = new HeapKeyedStateBackend(options);
+    backend.restoreFrom(snapshots);
+    return backend;
+  }
+
+  /** Restores `snapshots` into this (new) backend; see restore(). */
+  protected restoreFrom(snapshots: readonly KeyedStateSnapshot[]): void {
     restoreKeyedState(
       {
-        maxParallelism: backend.maxParallelism,
-        keyGroupRange: backend.keyGroupRange,
-        registerRestoredState: (stateName, kind) => backend.registerStateKind(stateName, kind),
-        restoreValue: (keyGroup, stateName, key, value) => backend.table.restore(keyGroup, stateName, key, value),
+        maxParallelism: this.maxParallelism,
+        keyGroupRange: this.keyGroupRange,
+        registerRestoredState: (stateName, kind) => this.registerStateKind(stateName, kind),
+        restoreValue: (keyGroup, stateName, key, value) => this.table.restore(keyGroup, stateName, key, value),
       },
       snapshots,
     );
-    return backend;
+  }
+
+  /** Registers a state name found in stored state (a restored snapshot or a loaded chunk). */
+  protected registerStateKind(stateName: string, kind: StateKind): void {
+    const known = this.stateKinds.get(stateName);
+    if (known !== undefined && known !== kind) {
+      throw new Error(
+        `Incompatible key/value state types for state "${stateName}". Was [${known}], registered with [${kind}].`,
+      );
+    }
+    this.stateKinds.set(stateName, kind);
+  }
+
+  /** Called before a state of `keyGroup` may change (put, clear, or a value handed out to change in place). */
+  protected keyGroupChanging(keyGroup: number): void {
+    void keyGroup;
   }
 
   /** Scopes every state to `key`; throws when its key group is not this backend's. */
@@ -146,16 +167,6 @@ export class HeapKeyedStateBackend {
     return this.table.keyGroupsInUse();
   }
 
-  private registerStateKind(stateName: string, kind: StateKind): void {
-    const known = this.stateKinds.get(stateName);
-    if (known !== undefined && known !== kind) {
-      throw new Error(
-        `Incompatible key/value state types for state "${stateName}". Was [${known}], registered with [${kind}].`,
-      );
-    }
-    this.stateKinds.set(stateName, kind);
-  }
-
   private accessFor(stateName: string): KeyedStateAccess {
     const table = this.table;
     const scope = (): [number, Key] => {
@@ -171,14 +182,19 @@ export class HeapKeyedStateBackend {
       },
       getOwned: () => {
         const [keyGroup, key] = scope();
-        return table.ownedValue(keyGroup, stateName, key, copyJson);
+        const value = table.ownedValue(keyGroup, stateName, key, copyJson);
+        // Only an object can be changed in place by whoever holds it; a primitive read changes nothing.
+        if (value !== null && typeof value === 'object') this.keyGroupChanging(keyGroup);
+        return value;
       },
       put: (value) => {
         const [keyGroup, key] = scope();
+        this.keyGroupChanging(keyGroup);
         table.put(keyGroup, stateName, key, value);
       },
       clear: () => {
         const [keyGroup, key] = scope();
+        this.keyGroupChanging(keyGroup);
         table.remove(keyGroup, stateName, key);
       },
     };

@@ -28,9 +28,13 @@ export {
 export type { AggregatingState, ListState, MapState, ReducingState, State, ValueState } from './state-interfaces';
 export type { HeapKeyedStateBackendOptions } from './heap-keyed-state-backend';
 export { HeapKeyedStateBackend } from './heap-keyed-state-backend';
+export type { IndexedDbKeyedStateBackendOptions } from './indexeddb-keyed-state-backend';
+export { IndexedDbKeyedStateBackend } from './indexeddb-keyed-state-backend';
 export type {
   KeyGroupSnapshot,
+  KeyedStateBackendName,
   KeyedStateSnapshot,
+  StoredKeyGroups,
   KeyedStateSnapshotView,
   StateMetaInfoSnapshot,
 } from './keyed-state-snapshot';

@@ -5,6 +5,7 @@ import type { FrozenKeyGroup } from './copy-on-write-state-table';
 import type { Key } from './java-hash-code';
 import type { Json } from './json';
 import type { KeyGroupRange } from './key-group-range';
+import type { StorageCallback } from '../ports/checkpoint-storage';
 
 /** One key group's state: state name → [key, value] pairs. MAP values are arrays of [userKey, value]. */
 export interface KeyGroupSnapshot {
@@ -17,9 +18,12 @@ export interface StateMetaInfoSnapshot {
   readonly kind: StateKind;
 }
 
+/** Which keyed backend wrote a snapshot; restore reads either (key groups have the same shape). */
+export type KeyedStateBackendName = 'hashmap' | 'indexeddb';
+
 /** Plain, JSON-serialisable keyed state of one subtask: what goes into checkpoint storage. */
 export interface KeyedStateSnapshot {
-  readonly backend: 'hashmap';
+  readonly backend: KeyedStateBackendName;
   readonly maxParallelism: number;
   readonly keyGroupRange: { readonly start: number; readonly end: number };
   readonly stateMetaInfo: Readonly<Record<string, StateMetaInfoSnapshot>>;
@@ -32,12 +36,26 @@ export interface KeyedStateSnapshot {
  * Turn it into data with materializeKeyedSnapshot (the asynchronous part); it has no toJSON on purpose.
  */
 export interface KeyedStateSnapshotView {
-  readonly backend: 'hashmap';
+  readonly backend: KeyedStateBackendName;
   readonly maxParallelism: number;
   readonly keyGroupRange: KeyGroupRange;
   readonly stateMetaInfo: ReadonlyMap<string, StateKind>;
-  /** Non-empty key groups, ascending. */
+  /** Non-empty key groups in memory, ascending. */
   readonly keyGroups: ReadonlyMap<number, FrozenKeyGroup>;
+  /** The indexeddb backend's: key groups held only as chunks in its working store (read them with `stored`). */
+  readonly stored?: StoredKeyGroups;
+}
+
+/**
+ * Key groups a snapshot holds as chunks in the working store. Read them during the synchronous phase
+ * (the store orders calls, so a read issued then sees the chunks as they were at the snapshot).
+ */
+export interface StoredKeyGroups {
+  /** Ascending. */
+  readonly keyGroups: readonly number[];
+  /** Per non-empty key group (in memory or stored), a number that changes whenever its state changes. */
+  readonly versions: ReadonlyMap<number, number>;
+  read(keyGroups: readonly number[], done: StorageCallback<ReadonlyMap<number, Uint8Array>>): void;
 }
 
 /** A stored value as JSON: MAP state's Map becomes [userKey, value] pairs; other kinds are JSON already. */

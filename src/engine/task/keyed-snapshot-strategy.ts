@@ -1,14 +1,52 @@
 // How a subtask writes its keyed state in the async phase (Flink's SnapshotStrategy): full — one blob per
 // subtask — or incremental — only key groups changed since the base checkpoint, referencing the others' pieces.
-// Assumes the view's per-state key maps keep their identity until changed (copy-on-write), so "unchanged" is `===`.
+// Assumes a key group's version (frozen key maps, copy-on-write; or the indexeddb backend's number) is `===` while unchanged.
 import type { CheckpointId } from '../ids';
 import type { CheckpointStorage, StorageResult } from '../ports/checkpoint-storage';
 import { failed, ok } from '../ports/checkpoint-storage';
-import { materializeKeyedSnapshot, materializeKeyGroup, type KeyedStateSnapshot, type KeyedStateSnapshotView } from '../state';
+import { materializeKeyedSnapshot, materializeKeyGroup, type KeyGroupSnapshot, type KeyedStateSnapshot, type KeyedStateSnapshotView } from '../state';
 import type { IncrementalKeyedStateHandle, KeyedStateHandle, SharedStatePiece } from '../checkpoint/task-state';
-import { encodeJson } from './record-size';
+import { decodeJson, encodeJson } from './record-size';
 
 export type FrozenKeyGroup = NonNullable<ReturnType<KeyedStateSnapshotView['keyGroups']['get']>>;
+
+/** What tells a key group unchanged: its frozen maps (hashmap backend) or its version number (indexeddb backend). */
+export type KeyGroupVersion = FrozenKeyGroup | number;
+
+/** The version of a non-empty key group of the view, or undefined when it holds nothing. */
+export function keyGroupVersion(view: KeyedStateSnapshotView, keyGroup: number): KeyGroupVersion | undefined {
+  return view.stored?.versions.get(keyGroup) ?? view.keyGroups.get(keyGroup);
+}
+
+/** Every non-empty key group of the view, in memory or only in the working store, ascending. */
+function keyGroupsOf(view: KeyedStateSnapshotView): number[] {
+  const stored = view.stored?.keyGroups ?? [];
+  if (stored.length === 0) return [...view.keyGroups.keys()];
+  return [...view.keyGroups.keys(), ...stored].sort((a, b) => a - b);
+}
+
+type StoredChunks = (done: (result: StorageResult<ReadonlyMap<number, Uint8Array>>) => void) => void;
+
+/**
+ * Starts reading stored chunks now — in the synchronous phase, so the store's call order makes the read
+ * see them as they were at the snapshot — and hands the result to whoever asks later, once.
+ */
+function readStoredNow(view: KeyedStateSnapshotView, keyGroups: readonly number[]): StoredChunks {
+  if (keyGroups.length === 0 || !view.stored) return (done) => done(ok(new Map()));
+  let result: StorageResult<ReadonlyMap<number, Uint8Array>> | null = null;
+  let waiting: ((result: StorageResult<ReadonlyMap<number, Uint8Array>>) => void) | null = null;
+  view.stored.read(keyGroups, (read) => {
+    const lost = read.ok ? keyGroups.find((keyGroup) => !read.value.has(keyGroup)) : undefined;
+    result = lost === undefined ? read : failed(`The working store lost the chunk of key group ${lost}`);
+    waiting?.(result);
+  });
+  return (done) => (result !== null ? done(result) : (waiting = done));
+}
+
+/** A chunk readStoredNow checked is there. */
+function storedChunk(chunks: ReadonlyMap<number, Uint8Array>, keyGroup: number): Uint8Array {
+  return chunks.get(keyGroup)!;
+}
 
 /** Where one operator's keyed state goes. */
 export interface KeyedStateTarget {
@@ -18,9 +56,9 @@ export interface KeyedStateTarget {
   readonly operatorUid: string;
 }
 
-/** A key group as a checkpoint holds it: the frozen state and the piece it is stored in. */
+/** A key group as a checkpoint holds it: its version and the piece it is stored in. */
 export interface SnapshotKeyGroup {
-  readonly frozen: FrozenKeyGroup;
+  readonly version: KeyGroupVersion;
   readonly piece: SharedStatePiece;
 }
 
@@ -45,12 +83,26 @@ function write(target: KeyedStateTarget, checkpointId: CheckpointId, bytes: Uint
 
 /** Flink's full snapshot: the whole view in one blob (KeyGroupsStateHandle); also every savepoint's format. */
 export function fullSnapshot(target: KeyedStateTarget, view: KeyedStateSnapshotView, checkpointId: CheckpointId): AsyncKeyedSnapshot {
-  return (done) => {
-    const bytes = encodeJson(materializeKeyedSnapshot(view));
+  const stored = readStoredNow(view, view.stored?.keyGroups ?? []);
+  return (done) => stored((read) => {
+    if (!read.ok) return done(read);
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeJson(withStoredKeyGroups(materializeKeyedSnapshot(view), read.value));
+    } catch (error) {
+      return done(failed(error instanceof Error ? error.message : String(error)));
+    }
     write(target, checkpointId, bytes, (result) =>
       done(result.ok ? ok({ storageKey: result.value, keyGroupRange: view.keyGroupRange.toJson(), stateSizeBytes: bytes.length }) : result),
     );
-  };
+  });
+}
+
+/** The snapshot with the stored chunks' key groups added, all ascending. */
+function withStoredKeyGroups(snapshot: KeyedStateSnapshot, chunks: ReadonlyMap<number, Uint8Array>): KeyedStateSnapshot {
+  if (chunks.size === 0) return snapshot;
+  const stored = [...chunks.keys()].map((keyGroup) => decodeJson(storedChunk(chunks, keyGroup)) as KeyGroupSnapshot);
+  return { ...snapshot, keyGroups: [...snapshot.keyGroups, ...stored].sort((a, b) => a.keyGroup - b.keyGroup) };
 }
 
 export class FullSnapshotStrategy implements KeyedSnapshotStrategy {
@@ -65,9 +117,10 @@ export class FullSnapshotStrategy implements KeyedSnapshotStrategy {
   notifyCheckpointAborted(): void {}
 }
 
-/** Same data: the same state names, each with the very same (frozen, hence unchanged) key map. */
-export function sameFrozenKeyGroup(a: FrozenKeyGroup, b: FrozenKeyGroup): boolean {
+/** Same data: the same version number, or the same state names, each with the very same (frozen, hence unchanged) key map. */
+export function sameKeyGroupVersion(a: KeyGroupVersion, b: KeyGroupVersion): boolean {
   if (a === b) return true;
+  if (typeof a === 'number' || typeof b === 'number') return false;
   if (a.size !== b.size) return false;
   for (const [stateName, keys] of a) if (b.get(stateName) !== keys) return false;
   return true;
@@ -83,7 +136,7 @@ function metaSnapshot(view: KeyedStateSnapshotView): KeyedStateSnapshot {
 }
 
 /** A snapshot taken but not yet confirmed: key group → the piece it uses (null while still uploading or failed). */
-type SnapshotRecord = Map<number, { readonly frozen: FrozenKeyGroup; piece: SharedStatePiece | null }>;
+type SnapshotRecord = Map<number, { readonly version: KeyGroupVersion; piece: SharedStatePiece | null }>;
 
 /**
  * Flink's RocksIncrementalSnapshotStrategy with key groups as the files: the base is the last checkpoint
@@ -111,9 +164,14 @@ export class IncrementalSnapshotStrategy implements KeyedSnapshotStrategy {
     // Savepoints are self-contained (Flink's canonical format): never shared, never a base.
     if (isSavepoint) return fullSnapshot(this.target, view, checkpointId);
     const record: SnapshotRecord = new Map();
-    for (const [keyGroup, frozen] of view.keyGroups) record.set(keyGroup, { frozen, piece: this.reusablePiece(keyGroup, frozen) });
+    for (const keyGroup of keyGroupsOf(view)) {
+      const version = keyGroupVersion(view, keyGroup)!;
+      record.set(keyGroup, { version, piece: this.reusablePiece(keyGroup, version) });
+    }
     this.#pending.set(checkpointId, record);
-    return (done) => this.upload(view, checkpointId, record, done);
+    const changedStored = (view.stored?.keyGroups ?? []).filter((keyGroup) => record.get(keyGroup)!.piece === null);
+    const stored = readStoredNow(view, changedStored);
+    return (done) => stored((read) => (read.ok ? this.upload(view, checkpointId, record, read.value, done) : done(read)));
   }
 
   notifyCheckpointComplete(checkpointId: CheckpointId): void {
@@ -121,9 +179,9 @@ export class IncrementalSnapshotStrategy implements KeyedSnapshotStrategy {
     for (const id of this.#pending.keys()) if (id <= checkpointId) this.#pending.delete(id);
     if (!record || (this.#base && this.#base.checkpointId >= checkpointId)) return;
     const keyGroups = new Map<number, SnapshotKeyGroup>();
-    for (const [keyGroup, { frozen, piece }] of record) {
+    for (const [keyGroup, { version, piece }] of record) {
       if (piece === null) return; // never the case for a completed checkpoint: it was acknowledged after every upload
-      keyGroups.set(keyGroup, { frozen, piece });
+      keyGroups.set(keyGroup, { version, piece });
     }
     this.#base = { checkpointId, keyGroups };
   }
@@ -132,16 +190,22 @@ export class IncrementalSnapshotStrategy implements KeyedSnapshotStrategy {
     this.#pending.delete(checkpointId);
   }
 
-  private reusablePiece(keyGroup: number, frozen: FrozenKeyGroup): SharedStatePiece | null {
+  private reusablePiece(keyGroup: number, version: KeyGroupVersion): SharedStatePiece | null {
     const base = this.#base?.keyGroups.get(keyGroup);
-    if (!base || !sameFrozenKeyGroup(base.frozen, frozen)) return null;
+    if (!base || !sameKeyGroupVersion(base.version, version)) return null;
     for (const record of this.#pending.values()) {
       if (record.get(keyGroup)?.piece?.storageKey !== base.piece.storageKey) return null;
     }
     return base.piece;
   }
 
-  private upload(view: KeyedStateSnapshotView, checkpointId: CheckpointId, record: SnapshotRecord, done: (result: StorageResult<KeyedStateHandle>) => void): void {
+  private upload(
+    view: KeyedStateSnapshotView,
+    checkpointId: CheckpointId,
+    record: SnapshotRecord,
+    storedChunks: ReadonlyMap<number, Uint8Array>,
+    done: (result: StorageResult<KeyedStateHandle>) => void,
+  ): void {
     const changed = [...record].filter(([, entry]) => entry.piece === null).map(([keyGroup]) => keyGroup);
     let outstanding = changed.length + 1;
     let failure: string | null = null;
@@ -159,7 +223,8 @@ export class IncrementalSnapshotStrategy implements KeyedSnapshotStrategy {
       finishOne();
     });
     for (const keyGroup of changed) {
-      const bytes = encodeJson(materializeKeyGroup(view, keyGroup));
+      // A stored chunk already is the piece's bytes (a KeyGroupSnapshot); a key group in memory is encoded.
+      const bytes = view.keyGroups.has(keyGroup) ? encodeJson(materializeKeyGroup(view, keyGroup)) : storedChunk(storedChunks, keyGroup);
       write(this.target, checkpointId, bytes, (result) => {
         if (result.ok) record.get(keyGroup)!.piece = { keyGroup, storageKey: result.value, sizeBytes: bytes.length, checkpointId };
         else failure ??= result.error;

@@ -14,7 +14,8 @@ import {
 import { isIncrementalHandle, storageKeysOf, type KeyedStateHandle } from '../checkpoint/task-state';
 import type { CheckpointId } from '../ids';
 import type { OperatorBackends } from './subtask-checkpoint';
-import type { IncrementalSnapshotBase, SnapshotKeyGroup } from './keyed-snapshot-strategy';
+import { keyGroupVersion, type IncrementalSnapshotBase, type SnapshotKeyGroup } from './keyed-snapshot-strategy';
+import { createKeyedStateBackend } from './keyed-state-backend-factory';
 import type { TaskDeploymentDescriptor } from './task-deployment';
 import type { TaskEnvironment } from './task-environment';
 import { decodeJson } from './record-size';
@@ -33,7 +34,6 @@ export function restoreOperatorBackends(
     if (!node) return done({ ok: true, value: results });
     const restore = descriptor.restore?.operators.find((operator) => operator.operatorUid === node.uid) ?? null;
     const operator = restore?.operatorState ? OperatorStateBackend.restore(restore.operatorState) : new OperatorStateBackend();
-    const options = { maxParallelism: descriptor.maxParallelism, keyGroupRange };
     const finish = (keyed: HeapKeyedStateBackend | null, restoredBase: IncrementalSnapshotBase | null = null) => {
       results.push({ operatorUid: node.uid, keyed, operator, restoredBase });
       index += 1;
@@ -43,14 +43,17 @@ export function restoreOperatorBackends(
     const handles = restore?.keyedHandles ?? [];
     readAll(handles.flatMap(storageKeysOf), env, (read) => {
       if (!read.ok) return done(read);
-      let backend: HeapKeyedStateBackend;
+      let snapshots: KeyedStateSnapshot[];
       try {
-        backend = HeapKeyedStateBackend.restore(options, keyedSnapshotsOf(handles, read.value));
+        snapshots = keyedSnapshotsOf(handles, read.value);
       } catch (error) {
         return done({ ok: false, error: error instanceof Error ? error.message : String(error) });
       }
-      const reusable = descriptor.incrementalCheckpoints && descriptor.restore ? reusableHandle(handles, keyGroupRange) : null;
-      finish(backend, reusable ? restoredBase(backend, reusable, descriptor.restore!.checkpointId) : null);
+      createKeyedStateBackend(descriptor, env, node.uid, keyGroupRange, snapshots, (created) => {
+        if (!created.ok) return done(created);
+        const reusable = descriptor.incrementalCheckpoints && descriptor.restore ? reusableHandle(handles, keyGroupRange) : null;
+        finish(created.value, reusable ? restoredBase(created.value, reusable, descriptor.restore!.checkpointId) : null);
+      });
     });
   };
   next();
@@ -68,8 +71,8 @@ function reusableHandle(handles: readonly KeyedStateHandle[], range: KeyGroupRan
 }
 
 /**
- * The restored pieces, matched to the restored backend's frozen key groups: a snapshot right after
- * restore freezes them, so a key group unchanged since keeps its identity and its piece is reused.
+ * The restored pieces, matched to the restored backend's key-group versions: a snapshot right after
+ * restore freezes them, so a key group unchanged since keeps its version and its piece is reused.
  */
 function restoredBase(
   backend: HeapKeyedStateBackend,
@@ -79,8 +82,8 @@ function restoredBase(
   const view = backend.snapshot();
   const keyGroups = new Map<number, SnapshotKeyGroup>();
   for (const piece of handle.sharedState) {
-    const frozen = view.keyGroups.get(piece.keyGroup);
-    if (frozen) keyGroups.set(piece.keyGroup, { frozen, piece });
+    const version = keyGroupVersion(view, piece.keyGroup);
+    if (version !== undefined) keyGroups.set(piece.keyGroup, { version, piece });
   }
   return { checkpointId, keyGroups };
 }

@@ -6,6 +6,7 @@ import type { KeyedStateHandle } from '../checkpoint/task-state';
 import type { ChannelSource } from './input-gate';
 import type { SubpartitionTarget } from './result-partition';
 import type { NetworkLimits } from './network-limits';
+import type { StateBackendType } from '../config';
 
 export interface OperatorRestore {
   readonly operatorUid: OperatorUid;
@@ -31,6 +32,8 @@ export interface TaskDeploymentDescriptor {
   readonly checkpointingMode: 'exactly-once' | 'at-least-once';
   /** `execution.checkpointing.incremental`: upload only key groups changed since the last completed checkpoint. */
   readonly incrementalCheckpoints?: boolean;
+  /** `state.backend.type` (JobConfiguration.stateBackend); absent means 'hashmap'. */
+  readonly stateBackend?: StateBackendType;
   readonly inputChannels: readonly ChannelSource[];
   /** One entry per output edge of the vertex, in the vertex's order; one target per subpartition. */
   readonly outputs: ReadonlyArray<{ readonly targets: readonly SubpartitionTarget[] }>;

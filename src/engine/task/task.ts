@@ -14,6 +14,8 @@ import type { TaskEnvironment } from './task-environment';
 import { SubtaskCheckpointCoordinator, type OperatorBackends } from './subtask-checkpoint';
 import { serializedSizeBytes } from './record-size';
 import { restoreOperatorBackends } from './state-restore';
+import { KeyGroupPrefetcher } from './key-group-prefetcher';
+import { IndexedDbKeyedStateBackend } from '../state';
 
 export interface StepResult {
   /** Records (or source emissions) handled in this step. */
@@ -44,6 +46,8 @@ export class Task {
   #checkpointing!: SubtaskCheckpointCoordinator;
   #wakeUp: unknown = null;
   #blocked: readonly number[] = [];
+  /** Set when the head operator's keyed state must be loaded before records reach it (indexeddb backend). */
+  #prefetcher: KeyGroupPrefetcher | null = null;
 
   constructor(
     readonly descriptor: TaskDeploymentDescriptor,
@@ -87,6 +91,7 @@ export class Task {
       if (!result.ok) return this.fail(`State restore failed: ${result.error}`);
       this.guard(() => {
         this.#backends = result.value;
+        this.#prefetcher = this.createPrefetcher();
         this.openOperators();
         this.#checkpointing = new SubtaskCheckpointCoordinator({
           descriptor: this.descriptor,
@@ -99,6 +104,18 @@ export class Task {
         this.transition('RUNNING');
         this.env.requestStep();
       });
+    });
+  }
+
+  private createPrefetcher(): KeyGroupPrefetcher | null {
+    const keyed = this.#backends.findIndex((backends) => backends.keyed instanceof IndexedDbKeyedStateBackend);
+    if (keyed === -1) return null;
+    const keySelector = this.vertex.operators[0]?.keySelector;
+    if (keyed !== 0 || !keySelector) throw new Error(`The indexeddb state backend needs the keyed operator at the head of ${this.taskId}'s chain`);
+    return new KeyGroupPrefetcher(this.#backends[0]!.keyed as IndexedDbKeyedStateBackend, keySelector, () => this.env.clock.now(), (loaded) => {
+      if (this.#state !== 'RUNNING') return;
+      if (!loaded.ok) return this.fail(`Loading keyed state failed: ${loaded.error}`);
+      this.env.requestStep();
     });
   }
 
@@ -171,6 +188,7 @@ export class Task {
     if (this.#control.length > 0) return true;
     if (!this.#partitions.every((partition) => partition.isAvailable())) return false;
     if (this.#source) return this.#sourceHasMore;
+    if (this.#prefetcher?.hasBuffer) return !this.#prefetcher.isLoading;
     return this.#gate.hasAvailable((channel) => this.#barriers!.isBlocked(channel));
   }
 
@@ -199,14 +217,25 @@ export class Task {
   private processInput(budget: number): number {
     const barriers = this.#barriers!;
     let processed = 0;
+    const prefetcher = this.#prefetcher;
     while (processed < budget && this.#state === 'RUNNING' && this.outputAvailable()) {
+      if (prefetcher?.hasBuffer) {
+        // A buffer whose next record's key group is loading: nothing else may overtake it.
+        processed += prefetcher.process((record) => this.#chain.processElement(record));
+        if (prefetcher.hasBuffer) break;
+        continue;
+      }
       const polled = this.#gate.poll((channel) => barriers.isBlocked(channel));
       if (!polled) break;
       const { channel, element } = polled;
       if (element.kind === 'buffer') {
         this.applyOutcome(barriers.process({ kind: 'data', channel }));
-        for (const record of element.records) this.#chain.processElement(record);
         for (const alignment of this.#alignments.values()) alignment.processedBytes += element.sizeBytes;
+        if (prefetcher) {
+          prefetcher.start(element.records);
+          continue;
+        }
+        for (const record of element.records) this.#chain.processElement(record);
         processed += element.records.length;
       } else {
         this.handleEvent(channel, element);

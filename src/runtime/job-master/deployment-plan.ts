@@ -7,12 +7,14 @@ import type { ChannelSource } from '../../engine/task/input-gate';
 import type { NetworkLimits } from '../../engine/task/network-limits';
 import type { SubpartitionTarget } from '../../engine/task/result-partition';
 import type { TaskDeploymentDescriptor, TaskRestore } from '../../engine/task/task-deployment';
+import type { StateBackendType } from '../../engine/config';
 
 export interface DeploymentOptions {
   readonly jobId: JobId;
   readonly attempt: number;
   readonly checkpointingMode: 'exactly-once' | 'at-least-once';
   readonly incrementalCheckpoints?: boolean;
+  readonly stateBackend?: StateBackendType;
   readonly network: NetworkLimits;
   readonly restore: ReadonlyMap<TaskId, TaskRestore> | null;
 }
@@ -65,6 +67,7 @@ export function createDeploymentDescriptors(jobGraph: JobGraph, options: Deploym
         attempt: options.attempt,
         checkpointingMode: options.checkpointingMode,
         incrementalCheckpoints: options.incrementalCheckpoints ?? false,
+        stateBackend: options.stateBackend ?? 'hashmap',
         inputChannels: inputChannels.get(taskId)!,
         outputs,
         restore: options.restore?.get(taskId) ?? null,

@@ -181,6 +181,7 @@ export class JobMaster {
       attempt,
       checkpointingMode: configuration.checkpointing.mode === 'AT_LEAST_ONCE' ? 'at-least-once' : 'exactly-once',
       incrementalCheckpoints: configuration.checkpointing.incremental,
+      stateBackend: configuration.stateBackend,
       network: this.options.network ?? DEFAULT_NETWORK_LIMITS,
       restore: assignment?.tasks ?? null,
     });

@@ -16,7 +16,15 @@ const RUNS = 40;
 /** Seeds that once failed; each stays a regression test. */
 const PINNED_SEEDS: number[] = [];
 
-const base = (scenario: string, seed: number, parallelism: number): RunScenarioOptions => ({
+/** The backends every property runs with: the heap, and the working store with few key groups in memory (so eviction happens). */
+const BACKENDS = {
+  hashmap: {},
+  indexeddb: { configuration: { 'state.backend.type': 'indexeddb' }, maxResidentKeyGroups: 3 },
+} satisfies Record<string, Partial<RunScenarioOptions>>;
+type Backend = keyof typeof BACKENDS;
+
+const base = (scenario: string, seed: number, parallelism: number, backend: Backend = 'hashmap'): RunScenarioOptions => ({
+  ...BACKENDS[backend],
   scenario,
   parallelism,
   checkpointIntervalMs: 200,
@@ -48,14 +56,19 @@ function checkpointedState(simulation: Simulation, metadata: CheckpointMetadata,
   return state;
 }
 
-describe.each(['running-sum', 'order-totals'])('%s on the deterministic runtime', (scenario) => {
+describe.each([
+  ['running-sum', 'hashmap'],
+  ['order-totals', 'hashmap'],
+  ['running-sum', 'indexeddb'],
+  ['order-totals', 'indexeddb'],
+] as const)('%s with the %s state backend on the deterministic runtime', (scenario, backend) => {
   const failureFree = runScenario({ ...base(scenario, 1, 2), randomFaults: false });
 
   it('commits exactly the failure-free output in exactly-once mode, whatever faults are injected', () => {
     expect(failureFree.problems).toEqual([]);
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 4 }), (seed, parallelism) => {
-        const result = runScenario(base(scenario, seed, parallelism));
+        const result = runScenario(base(scenario, seed, parallelism, backend));
         expect(result.problems, `seed ${seed}, parallelism ${parallelism}, faults ${JSON.stringify(result.faults)}`).toEqual([]);
         if (scenario === 'running-sum') expect(perKey(result.output)).toEqual(perKey(failureFree.output));
       }),
@@ -66,7 +79,7 @@ describe.each(['running-sum', 'order-totals'])('%s on the deterministic runtime'
   it('loses nothing in at-least-once mode, whatever faults are injected', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 4 }), (seed, parallelism) => {
-        const result = runScenario({ ...base(scenario, seed, parallelism), mode: 'at-least-once' });
+        const result = runScenario({ ...base(scenario, seed, parallelism, backend), mode: 'at-least-once' });
         expect(result.problems, `seed ${seed}, parallelism ${parallelism}`).toEqual([]);
       }),
       { seed: PROPERTY_SEED + 1, numRuns: RUNS },
@@ -81,7 +94,7 @@ describe.each(['running-sum', 'order-totals'])('%s on the deterministic runtime'
         const problems: string[] = [];
         let simulation: Simulation | null = null;
         const result = runScenario({
-          ...base(scenario, seed, parallelism),
+          ...base(scenario, seed, parallelism, backend),
           onStart: (started) => (simulation = started),
           onEvent: (event) => {
             if (event.type !== 'checkpoint-completed') return;

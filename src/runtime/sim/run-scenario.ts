@@ -30,6 +30,8 @@ export interface RunScenarioOptions {
   readonly recordsPerSecond?: number;
   /** Further Flink options (e.g. restart-strategy.*). */
   readonly configuration?: ConfigurationMap;
+  /** With state.backend.type=indexeddb: key groups each subtask keeps in memory (small ⇒ eviction). */
+  readonly maxResidentKeyGroups?: number;
   readonly onEvent?: EventSink;
   /** Called with the simulation before it starts (to observe storage or the job master during the run). */
   readonly onStart?: (simulation: Simulation) => void;
@@ -87,6 +89,7 @@ export function runScenario(options: RunScenarioOptions): RunScenarioResult {
     jobGraph,
     configuration,
     faults,
+    ...(options.maxResidentKeyGroups !== undefined ? { maxResidentKeyGroups: options.maxResidentKeyGroups } : {}),
     onEvent: (event) => {
       if (options.recordEvents !== false) events.push(event);
       options.onEvent?.(event);

@@ -17,8 +17,9 @@ import { JobMaster } from '../job-master/job-master';
 import type { TaskDeployer } from '../job-master/task-deployer';
 import { Scheduler } from './scheduler';
 import { SimulatedClock } from './sim-clock';
-import { FaultyCheckpointStorage } from './faulty-storage';
+import { FaultyCheckpointStorage } from '../../storage/faulty-checkpoint-storage';
 import { formatFault, type Fault } from './fault-plan';
+import { MemoryKeyGroupStores } from '../../storage/memory-key-group-store';
 
 export interface SimulationOptions {
   readonly seed: number;
@@ -34,6 +35,9 @@ export interface SimulationOptions {
   /** Records a task handles per step. */
   readonly stepBudget?: number;
   readonly storageLatency?: StorageLatency;
+  /** The indexeddb backend's bound on key groups in memory per subtask, and its working store's latency. */
+  readonly maxResidentKeyGroups?: number;
+  readonly keyGroupStoreLatency?: StorageLatency;
   /** How long the runtime takes to notice a killed task (a Worker's error event). */
   readonly failureDetectionMs?: number;
   readonly initialCheckpoint?: CheckpointMetadata;
@@ -50,6 +54,8 @@ export class Simulation {
   readonly external = new InMemoryExternalSystems();
   readonly memoryStorage: MemoryCheckpointStorage;
   readonly storage: FaultyCheckpointStorage;
+  /** Working stores of the indexeddb keyed backend (used when state.backend.type is 'indexeddb'). */
+  readonly keyGroupStores: MemoryKeyGroupStores;
   readonly events: EngineEvent[] = [];
   readonly jobMaster: JobMaster;
   readonly tasks = new Map<TaskId, Task>();
@@ -65,6 +71,7 @@ export class Simulation {
     this.random = seededRandom(options.seed);
     this.#emit = options.onEvent ?? ((event) => this.events.push(event));
     this.memoryStorage = new MemoryCheckpointStorage(this.clock, options.storageLatency);
+    this.keyGroupStores = new MemoryKeyGroupStores(this.clock, options.maxResidentKeyGroups, options.keyGroupStoreLatency);
     this.storage = new FaultyCheckpointStorage(this.memoryStorage, (fault) => this.#emit({ type: 'fault-injected', time: this.clock.now(), fault }));
     const deployer: TaskDeployer = {
       deploy: (descriptors) => this.deploy(descriptors),
@@ -108,6 +115,7 @@ export class Simulation {
       const task: Task = new Task(descriptor, this.options.jobGraph.vertex(descriptor.vertexId), {
         clock: this.clock,
         storage: this.storage,
+        keyGroupStores: this.keyGroupStores,
         external: this.external,
         emit: this.#emit,
         transport: {
@@ -207,6 +215,12 @@ export class Simulation {
           this.#emit({ type: 'fault-injected', time: this.clock.now(), fault: description });
         });
     }
+  }
+
+  /** From now on the task processes `factor` times slower (1 = normal speed): backpressure upstream. */
+  slowTask(taskId: TaskId, factor: number): void {
+    this.#slowFactor.set(taskId, factor);
+    this.#emit({ type: 'fault-injected', time: this.clock.now(), fault: `slow-task:${taskId}@${this.clock.now()}x${factor}` });
   }
 
   /** As worker.terminate(): the task stops at once; the job master notices after the detection delay. */

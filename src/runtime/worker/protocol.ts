@@ -33,7 +33,11 @@ export type ToWorker =
   | { readonly version: typeof MESSAGE_VERSION; readonly type: 'task-message'; readonly message: TaskMessage }
   | { readonly version: typeof MESSAGE_VERSION; readonly type: 'storage-result'; readonly requestId: number; readonly result: unknown }
   /** Fault injection: throw inside the operator chain on the next step (a crash in user code). */
-  | { readonly version: typeof MESSAGE_VERSION; readonly type: 'crash'; readonly message: string };
+  | { readonly version: typeof MESSAGE_VERSION; readonly type: 'crash'; readonly message: string }
+  /** Fault injection: the task's next snapshot upload fails (an async-phase failure). */
+  | { readonly version: typeof MESSAGE_VERSION; readonly type: 'fail-next-upload' }
+  /** Fault injection: process `factor` times slower (1 = normal): backpressure on the channels into it. */
+  | { readonly version: typeof MESSAGE_VERSION; readonly type: 'slow'; readonly factor: number };
 
 export type FromWorker =
   | { readonly version: typeof MESSAGE_VERSION; readonly type: 'job-master'; readonly message: JobMasterMessage }

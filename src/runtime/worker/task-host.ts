@@ -2,6 +2,7 @@
 // the main thread for the job master, events, external writes and storage) and runs its step loop —
 // bounded slices of work, yielding between them so messages keep flowing.
 import type { CheckpointStorage } from '../../engine/ports/checkpoint-storage';
+import type { KeyGroupStores } from '../../engine/ports/key-group-store';
 import type { EngineEvent } from '../../engine/events';
 import type { TaskId } from '../../engine/ids';
 import { Task } from '../../engine/task/task';
@@ -22,6 +23,8 @@ export interface TaskHostOptions {
   readonly jobGraph: JobGraph;
   readonly peers: ReadonlyMap<TaskId, MessagePort>;
   readonly storage: CheckpointStorage;
+  /** Working stores for the indexeddb keyed backend, when the task runs it. */
+  readonly keyGroupStores?: KeyGroupStores;
   readonly eventFlushIntervalMs: number;
   postEvents(events: readonly EngineEvent[]): void;
   postToJobMaster(message: JobMasterMessage): void;
@@ -33,6 +36,8 @@ export class TaskHost {
   readonly #batcher: EventBatcher;
   readonly #wake = new MessageChannel();
   #scheduled = false;
+  /** Fault injection: after a slice that took d ms, pause (factor − 1)·d ms before the next. */
+  slowdownFactor = 1;
 
   constructor(private readonly options: TaskHostOptions) {
     this.#batcher = new EventBatcher(options.postEvents, options.eventFlushIntervalMs);
@@ -40,6 +45,7 @@ export class TaskHost {
     this.task = new Task(options.descriptor, options.jobGraph.vertex(options.descriptor.vertexId), {
       clock: realClock,
       storage: options.storage,
+      ...(options.keyGroupStores ? { keyGroupStores: options.keyGroupStores } : {}),
       external: new ForwardingExternalSystems(options.writeExternal),
       emit: (event) => this.#batcher.add(event),
       transport: {
@@ -81,8 +87,15 @@ export class TaskHost {
   private runSlice(): void {
     this.#scheduled = false;
     const deadline = performance.now() + SLICE_MS;
+    const started = performance.now();
     let result = this.task.step(STEP_BUDGET);
     while (result.hasMoreWork && performance.now() < deadline) result = this.task.step(STEP_BUDGET);
-    if (result.hasMoreWork) this.requestStep();
+    if (!result.hasMoreWork) return;
+    if (this.slowdownFactor > 1) {
+      this.#scheduled = true;
+      setTimeout(() => this.runSlice(), (performance.now() - started) * (this.slowdownFactor - 1));
+    } else {
+      this.requestStep();
+    }
   }
 }

@@ -3,9 +3,12 @@
 import { IndexedDbCheckpointStorage } from '../../storage/indexeddb-checkpoint-storage';
 import type { CheckpointStorage, StorageResult } from '../../engine/ports/checkpoint-storage';
 import { prepareScenarioJob } from '../sim/scenario-job';
+import { FaultyCheckpointStorage } from '../../storage/faulty-checkpoint-storage';
 import { checkVersion, MESSAGE_VERSION, type FromWorker, type ToWorker } from './protocol';
 import { ProxyCheckpointStorage } from './proxy-checkpoint-storage';
 import { TaskHost } from './task-host';
+import { IndexedDbKeyGroupStores, workingStateDatabaseName } from '../../storage/indexeddb-key-group-store';
+import type { KeyGroupStores } from '../../engine/ports/key-group-store';
 
 /** The worker global, typed narrowly (the DOM and webworker libs conflict; TOOLCHAIN.md). */
 const scope = globalThis as unknown as {
@@ -19,6 +22,7 @@ let host: TaskHost | null = null;
 // Heartbeats start with the module, so a slow deployment (opening storage, restoring) is not taken for a lost task.
 setInterval(() => post({ version: MESSAGE_VERSION, type: 'heartbeat', taskId: host?.task.taskId ?? '?' }), HEARTBEAT_INTERVAL_MS);
 let proxyStorage: ProxyCheckpointStorage | null = null;
+let faultyStorage: FaultyCheckpointStorage | null = null;
 const post = (message: FromWorker) => scope.postMessage(message);
 
 scope.onmessage = (event) => {
@@ -35,6 +39,12 @@ scope.onmessage = (event) => {
       case 'storage-result':
         proxyStorage?.resolve(message.requestId, message.result as StorageResult<unknown>);
         return;
+      case 'fail-next-upload':
+        if (host) faultyStorage?.failNextUpload(host.task.taskId);
+        return;
+      case 'slow':
+        if (host) host.slowdownFactor = message.factor;
+        return;
       case 'crash':
         host?.task.fail(`Injected crash in user code: ${message.message}`);
         host?.flushEvents();
@@ -49,13 +59,18 @@ async function deploy(message: Extract<ToWorker, { type: 'deploy' }>, ports: rea
   const { descriptor } = message;
   try {
     const { jobGraph } = prepareScenarioJob(message.job.scenario);
-    const storage = await openStorage(message.storage);
+    faultyStorage = new FaultyCheckpointStorage(await openStorage(message.storage), (fault) =>
+      post({ version: MESSAGE_VERSION, type: 'events', events: [{ type: 'fault-injected', time: performance.timeOrigin + performance.now(), fault }] }),
+    );
+    const storage = faultyStorage;
     const peers = new Map(message.peers.map((peer, i) => [peer, ports[i]!]));
+    const keyGroupStores = descriptor.stateBackend === 'indexeddb' ? await openKeyGroupStores(message.storage) : null;
     host = new TaskHost({
       descriptor,
       jobGraph,
       peers,
       storage,
+      ...(keyGroupStores ? { keyGroupStores } : {}),
       eventFlushIntervalMs: message.eventFlushIntervalMs,
       postEvents: (events) => post({ version: MESSAGE_VERSION, type: 'events', events }),
       postToJobMaster: (jobMasterMessage) => post({ version: MESSAGE_VERSION, type: 'job-master', message: jobMasterMessage }),
@@ -74,4 +89,17 @@ async function openStorage(spec: Extract<ToWorker, { type: 'deploy' }>['storage'
     post({ version: MESSAGE_VERSION, type: 'storage-call', requestId, method, args }),
   );
   return proxyStorage;
+}
+
+/**
+ * The indexeddb backend's working state is local to the Worker, as RocksDB's is to the TaskManager, so it
+ * is opened here even when checkpoint storage is proxied; without IndexedDB the deployment fails clearly.
+ */
+async function openKeyGroupStores(spec: Extract<ToWorker, { type: 'deploy' }>['storage']): Promise<KeyGroupStores> {
+  const name = workingStateDatabaseName(spec.kind === 'indexeddb' ? spec.databaseName : null);
+  try {
+    return await IndexedDbKeyGroupStores.open(name);
+  } catch (error) {
+    throw new Error(`state.backend.type 'indexeddb' needs IndexedDB in the Worker for its working state ('${name}'): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
 }

@@ -103,6 +103,23 @@ export class WorkerCluster implements TaskDeployer {
     this.#workers.get(taskId)?.worker.postMessage({ version: MESSAGE_VERSION, type: 'crash', message } satisfies ToWorker);
   }
 
+  /** Fault injection: the task's next snapshot upload fails. */
+  failNextUpload(taskId: TaskId): boolean {
+    return this.post(taskId, { version: MESSAGE_VERSION, type: 'fail-next-upload' });
+  }
+
+  /** Fault injection: the task processes `factor` times slower (1 = back to normal). */
+  slow(taskId: TaskId, factor: number): boolean {
+    if (!(factor >= 1)) throw new RangeError(`A slowdown factor must be at least 1, got ${factor}`);
+    return this.post(taskId, { version: MESSAGE_VERSION, type: 'slow', factor });
+  }
+
+  private post(taskId: TaskId, message: ToWorker): boolean {
+    const deployed = this.#workers.get(taskId);
+    deployed?.worker.postMessage(message);
+    return deployed !== undefined;
+  }
+
   shutdown(): void {
     clearInterval(this.#monitor);
     for (const { worker } of this.#workers.values()) worker.terminate();

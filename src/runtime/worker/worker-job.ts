@@ -87,6 +87,14 @@ export class WorkerJob {
     this.cluster.crash(taskId, message);
   }
 
+  failNextSnapshot(taskId: TaskId): boolean {
+    return this.cluster.failNextUpload(taskId);
+  }
+
+  slow(taskId: TaskId, factor: number): boolean {
+    return this.cluster.slow(taskId, factor);
+  }
+
   output(): readonly unknown[] {
     return this.external.output(this.job.built.outputName).records();
   }
