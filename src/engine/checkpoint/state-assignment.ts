@@ -5,7 +5,7 @@
 // state of operators missing from the job is an error unless allowNonRestoredState is set.
 import type { CheckpointMetadata } from './checkpoint-metadata';
 import type { JobGraph } from '../graph/job-graph';
-import type { OperatorRestore, TaskRestore } from '../task/task-deployment';
+import type { OperatorRestore, TaskRestore } from './task-restore';
 import { restrictToKeyGroups } from './task-state';
 import { computeKeyGroupRangeForOperatorIndex, repartitionOperatorState, type OperatorStateSnapshot } from '../state';
 

@@ -3,7 +3,7 @@
 import type { Sink } from '../graph/data-stream';
 import type { OperatorContext } from '../operators/runtime-context';
 import { AbstractStreamOperator } from '../operators/stream-operator';
-import type { ExternalOutput } from './external-systems';
+import type { ExternalOutput } from '../ports/external-systems';
 
 export class AtLeastOnceSink<T = unknown> implements Sink<T> {
   declare readonly __type?: T;

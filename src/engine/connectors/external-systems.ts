@@ -1,23 +1,8 @@
-// The world outside the job that sinks write to (a database or Kafka topic in miniature). It outlives
-// job restarts, so committed output can be checked for exactly-once. Injected by the runtime.
+// In-memory external systems: outputs that outlive job restarts, so committed output can be checked for
+// exactly-once. The runtimes own them; sinks see them through the ExternalSystems port.
+import type { ExternalOutput, ExternalSystems } from '../ports/external-systems';
 
-export interface OutputRecord {
-  readonly value: unknown;
-}
-
-export interface ExternalOutput {
-  /** Idempotent: committing a transaction id again changes nothing (Flink requires commits to be). */
-  commitTransaction(transactionId: string, records: readonly unknown[]): boolean;
-  /** Non-transactional write (at-least-once sinks). */
-  append(records: readonly unknown[]): void;
-  isCommitted(transactionId: string): boolean;
-  /** All visible output in the order it became visible. */
-  records(): readonly unknown[];
-}
-
-export interface ExternalSystems {
-  output(name: string): ExternalOutput;
-}
+export type { ExternalOutput, ExternalSystems, OutputRecord } from '../ports/external-systems';
 
 export class InMemoryExternalOutput implements ExternalOutput {
   readonly #visible: unknown[] = [];

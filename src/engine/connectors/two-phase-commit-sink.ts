@@ -7,7 +7,7 @@ import type { CheckpointId } from '../ids';
 import type { Sink } from '../graph/data-stream';
 import type { OperatorContext } from '../operators/runtime-context';
 import { AbstractStreamOperator } from '../operators/stream-operator';
-import type { ExternalOutput } from './external-systems';
+import type { ExternalOutput } from '../ports/external-systems';
 
 export interface PendingTransaction {
   readonly transactionId: string;

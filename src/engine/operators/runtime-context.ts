@@ -16,7 +16,7 @@ import type {
 } from '../state';
 import type { Clock } from '../ports/clock';
 import type { EngineEvent } from '../events';
-import type { ExternalSystems } from '../connectors/external-systems';
+import type { ExternalSystems } from '../ports/external-systems';
 import type { OperatorUid, TaskId } from '../ids';
 
 export interface TaskInfo {

@@ -4,8 +4,10 @@
 import type { CheckpointId, JobId, OperatorUid, TaskId } from '../ids';
 import type { CheckpointMetadata } from '../checkpoint/checkpoint-metadata';
 
-export type StorageResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
-export type StorageCallback<T> = (result: StorageResult<T>) => void;
+import type { StorageCallback } from './storage-result';
+
+export type { StorageCallback, StorageResult } from './storage-result';
+export { failed, ok } from './storage-result';
 
 export interface StateWriteRequest {
   readonly jobId: JobId;
@@ -31,5 +33,3 @@ export interface CheckpointStorage {
   discard(jobId: JobId, checkpointId: CheckpointId, keep: ReadonlySet<string>, done: StorageCallback<void>): void;
 }
 
-export const ok = <T>(value: T): StorageResult<T> => ({ ok: true, value });
-export const failed = <T>(error: string): StorageResult<T> => ({ ok: false, error });

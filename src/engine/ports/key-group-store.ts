@@ -1,6 +1,6 @@
 // KeyGroupStore: where a subtask's working keyed state lives when it is not on the heap (the indexeddb
 // backend's "local disk", as RocksDB's is for Flink): one chunk per key group. Operations take effect in call order.
-import type { StorageCallback } from './checkpoint-storage';
+import type { StorageCallback } from './storage-result';
 import type { AttemptNumber, JobId, OperatorUid, TaskId } from '../ids';
 
 /**

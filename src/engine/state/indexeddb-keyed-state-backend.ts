@@ -6,7 +6,7 @@
 // `state.backend.type: indexeddb` option, "IndexedDbStateBackend") creates per operator; IndexedDB plays RocksDB's
 // local disk. Unlike RocksDB, reads are asynchronous in a browser, so the task prefetches a buffer's key groups
 // and waits (as a RocksDB read blocks the task thread) instead of reading per access.
-import type { StorageCallback } from '../ports/checkpoint-storage';
+import type { StorageCallback } from '../ports/storage-result';
 import type { KeyGroupStore } from '../ports/key-group-store';
 import type { StateKind } from './descriptors';
 import { HeapKeyedStateBackend, type HeapKeyedStateBackendOptions } from './heap-keyed-state-backend';

@@ -5,7 +5,7 @@ import type { FrozenKeyGroup } from './copy-on-write-state-table';
 import type { Key } from './java-hash-code';
 import type { Json } from './json';
 import type { KeyGroupRange } from './key-group-range';
-import type { StorageCallback } from '../ports/checkpoint-storage';
+import type { StorageCallback } from '../ports/storage-result';
 
 /** One key group's state: state name → [key, value] pairs. MAP values are arrays of [userKey, value]. */
 export interface KeyGroupSnapshot {

@@ -1,25 +1,13 @@
 // What the job master hands a runtime to start one subtask: plain data (JSON-serialisable, so it
 // can be posted to a Worker); the operator code itself comes from the job graph by vertex id.
-import type { AttemptNumber, CheckpointId, JobId, OperatorUid, TaskId, VertexId } from '../ids';
-import type { OperatorStateSnapshot } from '../state';
-import type { KeyedStateHandle } from '../checkpoint/task-state';
+import type { AttemptNumber, JobId, TaskId, VertexId } from '../ids';
 import type { ChannelSource } from './input-gate';
 import type { SubpartitionTarget } from './result-partition';
 import type { NetworkLimits } from './network-limits';
+import type { TaskRestore } from '../checkpoint/task-restore';
 import type { StateBackendType } from '../config';
 
-export interface OperatorRestore {
-  readonly operatorUid: OperatorUid;
-  /** Every keyed-state handle of the checkpoint whose key groups intersect this subtask's range (incremental ones with only those pieces). */
-  readonly keyedHandles: readonly KeyedStateHandle[];
-  /** This subtask's operator state after redistribution (even split or union). */
-  readonly operatorState: OperatorStateSnapshot | null;
-}
-
-export interface TaskRestore {
-  readonly checkpointId: CheckpointId;
-  readonly operators: readonly OperatorRestore[];
-}
+export type { OperatorRestore, TaskRestore } from '../checkpoint/task-restore';
 
 export interface TaskDeploymentDescriptor {
   readonly jobId: JobId;

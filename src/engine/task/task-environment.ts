@@ -3,7 +3,7 @@
 import type { Clock } from '../ports/clock';
 import type { CheckpointStorage } from '../ports/checkpoint-storage';
 import type { KeyGroupStores } from '../ports/key-group-store';
-import type { ExternalSystems } from '../connectors/external-systems';
+import type { ExternalSystems } from '../ports/external-systems';
 import type { EventSink } from '../events';
 import type { TaskTransport } from './messages';
 

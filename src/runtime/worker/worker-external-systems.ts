@@ -1,6 +1,6 @@
 // The external systems as a Worker sees them: writes are forwarded to the main thread, which owns
 // the (shared, restart-surviving) outputs and applies commits idempotently by transaction id.
-import type { ExternalOutput, ExternalSystems } from '../../engine/connectors/external-systems';
+import type { ExternalOutput, ExternalSystems } from '../../engine/ports/external-systems';
 
 export type ExternalWrite = (output: string, operation: 'commit' | 'append', transactionId: string | null, records: readonly unknown[]) => void;
 

@@ -1,0 +1,18 @@
+// What one new subtask restores from a completed checkpoint, as the state assignment computes it and
+// the deployment carries it: per operator, the keyed handles it must read and its operator state.
+import type { CheckpointId, OperatorUid } from '../ids';
+import type { OperatorStateSnapshot } from '../state';
+import type { KeyedStateHandle } from './task-state';
+
+export interface OperatorRestore {
+  readonly operatorUid: OperatorUid;
+  /** Every keyed-state handle of the checkpoint whose key groups intersect this subtask's range (incremental ones with only those pieces). */
+  readonly keyedHandles: readonly KeyedStateHandle[];
+  /** This subtask's operator state after redistribution (even split or union). */
+  readonly operatorState: OperatorStateSnapshot | null;
+}
+
+export interface TaskRestore {
+  readonly checkpointId: CheckpointId;
+  readonly operators: readonly OperatorRestore[];
+}
