@@ -39,6 +39,8 @@ export interface CheckpointCoordinatorInput {
   readonly stats: CheckpointStatsTracker;
   readonly operators: readonly OperatorLayout[];
   readonly emit: EventSink;
+  /** Flink's `external_path` of a completed checkpoint, for the statistics. */
+  readonly externalPathOf?: (checkpointId: CheckpointId) => string;
   /** Continue numbering after a restored checkpoint (ids are never reused). */
   readonly firstCheckpointId?: CheckpointId;
 }
@@ -148,7 +150,7 @@ export const checkpointCoordinatorMachine = setup({
       enqueue.cancel(expiryTimerId(event.checkpointId));
       const subsumed = context.store.add(event.metadata);
       context.failureManager.handleCheckpointSuccess();
-      context.stats.reportCompleted(event.checkpointId, `memory://${context.jobId}/chk-${event.checkpointId}`);
+      context.stats.reportCompleted(event.checkpointId, context.externalPathOf?.(event.checkpointId) ?? `memory://${context.jobId}/chk-${event.checkpointId}`);
       context.emit({
         type: 'checkpoint-completed',
         time: now,

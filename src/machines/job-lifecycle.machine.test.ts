@@ -25,7 +25,6 @@ function startJob(restartStrategy: RestartBackoffTimeStrategy) {
       },
       startCheckpointScheduler: () => effects.push('startCheckpointScheduler'),
       stopCheckpointScheduler: () => effects.push('stopCheckpointScheduler'),
-      abortPendingCheckpoints: () => effects.push('abortPendingCheckpoints'),
       reportJobStatus: (_, report) => reports.push(report),
     },
   });
@@ -72,7 +71,7 @@ describe('job lifecycle machine', () => {
 
     expect(job.status()).toBe('RESTARTING');
     expect(job.actor.getSnapshot().context.numRestarts).toBe(1);
-    expect(job.effects.slice(2)).toEqual(['stopCheckpointScheduler', 'abortPendingCheckpoints', 'cancelAllTasks']);
+    expect(job.effects.slice(2)).toEqual(['stopCheckpointScheduler', 'cancelAllTasks']);
     expect(job.reports.at(-1)).toEqual({ status: 'RESTARTING', timestampMs: 5_000, cause, numRestarts: 1, restartBackoffMs: 2_000 });
 
     job.actor.send({ type: 'ALL_TASKS_TERMINATED' });
@@ -112,7 +111,7 @@ describe('job lifecycle machine', () => {
     job.actor.send({ type: 'TASK_FAILED', cause: 'failure 3' });
     expect(job.status()).toBe('FAILING');
     expect(job.actor.getSnapshot().context.numRestarts).toBe(2);
-    expect(job.effects.slice(-3)).toEqual(['stopCheckpointScheduler', 'abortPendingCheckpoints', 'cancelAllTasks']);
+    expect(job.effects.slice(-2)).toEqual(['stopCheckpointScheduler', 'cancelAllTasks']);
 
     job.actor.send({ type: 'ALL_TASKS_TERMINATED' });
     expect(job.status()).toBe('FAILED');
@@ -137,7 +136,7 @@ describe('job lifecycle machine', () => {
     job.actor.send({ type: 'START' });
     job.actor.send({ type: 'CANCEL' });
     expect(job.status()).toBe('CANCELLING');
-    expect(job.effects.slice(-3)).toEqual(['stopCheckpointScheduler', 'abortPendingCheckpoints', 'cancelAllTasks']);
+    expect(job.effects.slice(-2)).toEqual(['stopCheckpointScheduler', 'cancelAllTasks']);
     job.actor.send({ type: 'TASK_FAILED', cause: 'killed while cancelling' });
     expect(job.status()).toBe('CANCELLING');
     job.actor.send({ type: 'ALL_TASKS_TERMINATED' });
@@ -214,7 +213,7 @@ describe('job lifecycle machine', () => {
     job.actor.send({ type: 'START' });
     job.actor.send({ type: 'ALL_TASKS_FINISHED' });
     expect(job.status()).toBe('FINISHED');
-    expect(job.effects.slice(-2)).toEqual(['stopCheckpointScheduler', 'abortPendingCheckpoints']);
+    expect(job.effects.slice(-1)).toEqual(['stopCheckpointScheduler']);
   });
 
   it('is SUSPENDED from any non-terminal status, stopping tasks and the checkpoint scheduler', () => {
@@ -222,7 +221,7 @@ describe('job lifecycle machine', () => {
     job.actor.send({ type: 'START' });
     job.actor.send({ type: 'SUSPEND' });
     expect(job.status()).toBe('SUSPENDED');
-    expect(job.effects.slice(-3)).toEqual(['stopCheckpointScheduler', 'abortPendingCheckpoints', 'cancelAllTasks']);
+    expect(job.effects.slice(-2)).toEqual(['stopCheckpointScheduler', 'cancelAllTasks']);
     expect(job.actor.getSnapshot().status).toBe('done');
 
     const restarting = startJob(fixedDelay(1));

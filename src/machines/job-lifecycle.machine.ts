@@ -78,7 +78,6 @@ export const jobLifecycleMachine = setup({
     deployTasks: (_, _params: DeployTasksParams) => {},
     startCheckpointScheduler: () => {},
     stopCheckpointScheduler: () => {},
-    abortPendingCheckpoints: () => {},
     reportJobStatus: (_, _params: JobStatusReport) => {},
     // Flink's ExecutionFailureHandler: notify the strategy, then ask canRestart() and getBackoffTime().
     // The verdict is raised so the guard sees it within the same macrostep; no other event slips in between.
@@ -135,7 +134,7 @@ export const jobLifecycleMachine = setup({
       // CheckpointCoordinatorDeActivator: the scheduler runs exactly while the job is RUNNING. Flink's
       // stopCheckpointScheduler also aborts pending checkpoints (CHECKPOINT_COORDINATOR_SUSPEND).
       entry: [report('RUNNING'), 'startCheckpointScheduler'],
-      exit: ['stopCheckpointScheduler', 'abortPendingCheckpoints'],
+      exit: ['stopCheckpointScheduler'],
       on: {
         TASK_FAILED: { actions: 'handleTaskFailure' },
         FAILURE_HANDLED: [

@@ -146,18 +146,34 @@ export class IndexedDbCheckpointStorage implements CheckpointStorage {
     });
   }
 
-  #deleteOrphans(jobId: JobId): Promise<string[]> {
+  /**
+   * For a job that is not running (a page that just loaded): every blob that no completed checkpoint
+   * owns or references is an orphan, in-flight ones included. Returns them, and the highest checkpoint id
+   * storage has seen, so a resumed job never reuses an id (Flink persists its CheckpointIDCounter).
+   */
+  async cleanupStoppedJob(jobId: JobId): Promise<{ deleted: string[]; highestCheckpointId: number }> {
+    const deleted = await this.#explained(() => this.#deleteOrphans(jobId, true));
+    const highestCheckpointId = await inTransaction(this.database, ['state', 'checkpoints'], 'readonly', async (transaction) => {
+      const lastBlob = await transaction.objectStore('state').index('by-checkpoint').openKeyCursor(jobRange(jobId), 'prev');
+      const lastMetadata = await transaction.objectStore('checkpoints').openKeyCursor(jobRange(jobId), 'prev');
+      return Math.max(lastBlob?.key[1] ?? 0, lastMetadata?.key[1] ?? 0);
+    });
+    return { deleted, highestCheckpointId };
+  }
+
+  #deleteOrphans(jobId: JobId, jobStopped = false): Promise<string[]> {
     return inTransaction(this.database, ['state', 'checkpoints'], 'readwrite', async (transaction) => {
       const completed = await transaction.objectStore('checkpoints').getAll(jobRange(jobId));
       const newest = completed.at(-1);
-      if (!newest) return [];
+      if (!newest && !jobStopped) return [];
       const completedIds = new Set(completed.map((metadata) => metadata.checkpointId));
       const referenced = new Set<string>();
       for (const metadata of completed) referencedStorageKeys(metadata, referenced);
       const state = transaction.objectStore('state');
       const deletions: Promise<void>[] = [];
       const deleted: string[] = [];
-      let cursor = await state.index('by-checkpoint').openKeyCursor(jobRange(jobId, newest.checkpointId));
+      // While the job may run, checkpoints newer than the newest completed one may still be in flight.
+      let cursor = await state.index('by-checkpoint').openKeyCursor(jobStopped ? jobRange(jobId) : jobRange(jobId, newest!.checkpointId));
       while (cursor) {
         const [, checkpointId] = cursor.key;
         const key = cursor.primaryKey;

@@ -4,6 +4,8 @@
 // they are deleted when the new run discards its own checkpoint of the same id.
 import type { CheckpointMetadata } from '../engine/checkpoint/checkpoint-metadata';
 import type { CheckpointStorage, StorageCallback } from '../engine/ports/checkpoint-storage';
+import { IndexedDbCheckpointStorage } from '../storage/indexeddb-checkpoint-storage';
+import { referencedStorageKeys } from '../storage/referenced-storage-keys';
 
 /** A fresh start keeps no piece of the old run: nothing is shared with a newer checkpoint. */
 const NOTHING_KEPT: ReadonlySet<string> = new Set();
@@ -17,6 +19,21 @@ export async function discardCompletedCheckpoints(storage: CheckpointStorage, jo
   const completed = await listCompletedCheckpoints(storage, jobId);
   for (const metadata of completed) await promised<void>((done) => storage.discard(jobId, metadata.checkpointId, NOTHING_KEPT, done));
   return completed.map((metadata) => metadata.checkpointId);
+}
+
+/**
+ * Before resuming from `restored`: the run that wrote it is gone, so every other completed checkpoint
+ * and every blob no completed checkpoint owns (uploads cut off by the reload) is discarded. Returns the
+ * highest checkpoint id storage has seen, so the resumed job numbers on from there.
+ */
+export async function prepareResume(storage: CheckpointStorage, jobId: string, restored: CheckpointMetadata): Promise<number> {
+  for (const metadata of await listCompletedCheckpoints(storage, jobId)) {
+    if (metadata.checkpointId === restored.checkpointId) continue;
+    const keep = referencedStorageKeys(restored);
+    await promised<void>((done) => storage.discard(jobId, metadata.checkpointId, keep, done));
+  }
+  if (!(storage instanceof IndexedDbCheckpointStorage)) return restored.checkpointId;
+  return (await storage.cleanupStoppedJob(jobId)).highestCheckpointId;
 }
 
 /** "checkpoint 7 (taken 14:05:09)": local wall-clock time, 24-hour. */

@@ -19,6 +19,7 @@ export interface WorkerRuntimeJobOptions {
   readonly storageLabel: string;
   readonly external?: InMemoryExternalSystems;
   readonly initialCheckpoint?: CheckpointMetadata;
+  readonly highestCheckpointIdInStorage?: number;
 }
 
 export class WorkerRuntimeJob implements RuntimeJob {

@@ -21,10 +21,6 @@ export class CheckpointFailureManager {
 
   constructor(readonly tolerableFailedCheckpoints: number) {}
 
-  get continuousFailureCount(): number {
-    return this.#continuousFailures;
-  }
-
   /** Returns true when the job must fail ("Exceeded checkpoint tolerable failure threshold"). */
   handleCheckpointFailure(checkpointId: number, reason: string, isSavepoint: boolean): boolean {
     if (isSavepoint || !countsTowardsTolerableFailures(reason) || this.#countedIds.has(checkpointId)) return false;

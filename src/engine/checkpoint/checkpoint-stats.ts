@@ -35,6 +35,7 @@ export interface SubtaskCheckpointStatistics {
   readonly aborted?: boolean;
 }
 
+/** Flink's TaskCheckpointStatistics: one vertex's part of a checkpoint. */
 export interface TaskCheckpointStatistics {
   readonly id: CheckpointId;
   readonly status: CheckpointStatus;
@@ -49,22 +50,12 @@ export interface TaskCheckpointStatistics {
   readonly num_acknowledged_subtasks: number;
 }
 
-export interface CheckpointStatistics {
+/** A checkpoint's statistics: the task-level fields summed over all vertices, plus its own. */
+export interface CheckpointStatistics extends TaskCheckpointStatistics {
   readonly '@class': 'completed' | 'failed' | 'in_progress';
-  readonly id: CheckpointId;
-  readonly status: CheckpointStatus;
   readonly is_savepoint: boolean;
   readonly checkpoint_type: 'CHECKPOINT' | 'SAVEPOINT';
   readonly trigger_timestamp: number;
-  readonly latest_ack_timestamp: number;
-  readonly checkpointed_size: number;
-  readonly state_size: number;
-  readonly end_to_end_duration: number;
-  readonly alignment_buffered: number;
-  readonly processed_data: number;
-  readonly persisted_data: number;
-  readonly num_subtasks: number;
-  readonly num_acknowledged_subtasks: number;
   readonly tasks: Readonly<Record<VertexId, TaskCheckpointStatistics>>;
   readonly external_path?: string;
   readonly discarded?: boolean;

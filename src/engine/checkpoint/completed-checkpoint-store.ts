@@ -1,11 +1,14 @@
 // The retained completed checkpoints (Flink's StandaloneCompletedCheckpointStore): adding one beyond
 // `execution.checkpointing.num-retained` subsumes the oldest, which the caller then discards.
-// Savepoints are kept apart and never subsumed.
+// Savepoints taken while running are kept apart, never subsumed and never used for failover (Flink ≥ 1.15
+// does not add them to the store). The snapshot a job was started from is used for failover until a newer
+// checkpoint completes, and is never discarded (Flink's default restore mode, NO_CLAIM).
 import type { CheckpointMetadata } from './checkpoint-metadata';
 
 export class CompletedCheckpointStore {
   readonly #checkpoints: CheckpointMetadata[] = [];
   readonly #savepoints: CheckpointMetadata[] = [];
+  #restoredFrom: CheckpointMetadata | null = null;
 
   constructor(readonly maxRetained: number) {
     if (!Number.isInteger(maxRetained) || maxRetained < 1) throw new Error(`num-retained must be at least 1, got ${maxRetained}`);
@@ -19,13 +22,19 @@ export class CompletedCheckpointStore {
     }
     this.#checkpoints.push(metadata);
     this.#checkpoints.sort((a, b) => a.checkpointId - b.checkpointId);
-    return this.#checkpoints.splice(0, Math.max(0, this.#checkpoints.length - this.maxRetained));
+    const subsumed = this.#checkpoints.splice(0, Math.max(0, this.#checkpoints.length - this.maxRetained));
+    return subsumed.filter((old) => old !== this.#restoredFrom);
   }
 
-  /** The newest checkpoint or savepoint: what a restart restores from. */
+  /** The checkpoint or savepoint the job starts from: restored on failover until a newer one completes. */
+  addRestored(metadata: CheckpointMetadata): void {
+    this.#restoredFrom = metadata;
+    this.#checkpoints.push(metadata);
+  }
+
+  /** What a restart restores from: the newest retained checkpoint (or the snapshot the job started from). */
   latest(): CheckpointMetadata | null {
-    const candidates = [...this.#checkpoints, ...this.#savepoints];
-    return candidates.reduce<CheckpointMetadata | null>((best, c) => (best && best.checkpointId > c.checkpointId ? best : c), null);
+    return this.#checkpoints.at(-1) ?? null;
   }
 
   retained(): readonly CheckpointMetadata[] {

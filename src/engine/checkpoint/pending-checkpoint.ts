@@ -42,10 +42,6 @@ export class PendingCheckpoint {
     return this.#disposed;
   }
 
-  get numberOfAcknowledgedTasks(): number {
-    return this.#acknowledged.size;
-  }
-
   acknowledgedTasks(): readonly AcknowledgedTask[] {
     return [...this.#acknowledged.values()];
   }
@@ -62,7 +58,7 @@ export class PendingCheckpoint {
     return !this.#disposed && this.#notYetAcknowledged.size === 0;
   }
 
-  /** Every handle this checkpoint's acks refer to (for cleanup of an aborted checkpoint). */
+  /** The checkpoint was aborted or completed: later acknowledgements are DISCARDED. */
   dispose(): void {
     this.#disposed = true;
   }

@@ -75,11 +75,6 @@ export class ReplayableSourceReader extends AbstractStreamOperator implements So
     this.#startTime = context.clock.now();
   }
 
-  /** Current read positions, for the UI and tests. */
-  currentOffsets(): readonly PartitionOffset[] {
-    return this.#offsets;
-  }
-
   processElement(): void {
     throw new Error('A source has no input');
   }

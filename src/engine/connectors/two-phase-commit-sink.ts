@@ -68,11 +68,6 @@ export class TwoPhaseCommitSinkWriter extends AbstractStreamOperator {
     for (const transaction of ready) this.commit(transaction);
   }
 
-  /** Records written but not yet pre-committed, and pre-committed but not yet committed (for the UI). */
-  uncommitted(): { open: number; preCommitted: number } {
-    return { open: this.#current.length, preCommitted: this.#pendingCommit.reduce((sum, t) => sum + t.records.length, 0) };
-  }
-
   private commit(transaction: PendingTransaction): void {
     if (!this.#output.commitTransaction(transaction.transactionId, transaction.records)) return;
     this.context.emit({

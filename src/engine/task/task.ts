@@ -175,6 +175,12 @@ export class Task {
     this.transition('CANCELED');
   }
 
+  /** The process hosting the task vanished (worker.terminate()): it stops at once and says nothing. */
+  terminate(): void {
+    if (this.#wakeUp !== null) this.env.clock.clearTimeout(this.#wakeUp);
+    this.#state = 'FAILED';
+  }
+
   /** A failure inside the task (operator exception, injected crash). */
   fail(cause: string): void {
     if (this.isTerminal()) return;
@@ -276,7 +282,8 @@ export class Task {
     }
     for (const checkpointId of outcome.triggered) {
       const alignment = this.#alignments.get(checkpointId);
-      this.#alignments.delete(checkpointId);
+      // Older checkpoints the at-least-once tracker dropped silently (Flink does too) end here as well.
+      for (const older of this.#alignments.keys()) if (older <= checkpointId) this.#alignments.delete(older);
       if (!alignment) throw new Error(`Checkpoint ${checkpointId} triggered without a barrier`);
       const alignmentDurationMs = now - alignment.firstBarrierTime;
       this.env.emit({ type: 'alignment-done', time: now, taskId: this.taskId, checkpointId, alignmentDurationMs });

@@ -17,7 +17,7 @@ import type { ExecutionState, JobMasterMessage } from '../../engine/task/message
 import { DEFAULT_NETWORK_LIMITS, type NetworkLimits } from '../../engine/task/network-limits';
 import { createRestartStrategy } from '../../engine/failover';
 import { checkpointCoordinatorMachine } from '../../machines/checkpoint-coordinator.machine';
-import { jobLifecycleMachine, jobStatusOf, type JobStatus } from '../../machines/job-lifecycle.machine';
+import { jobLifecycleMachine, type JobStatus } from '../../machines/job-lifecycle.machine';
 import { createDeploymentDescriptors } from './deployment-plan';
 import type { TaskDeployer } from './task-deployer';
 
@@ -31,8 +31,12 @@ export interface JobMasterOptions {
   readonly deployer: TaskDeployer;
   readonly emit: EventSink;
   readonly network?: NetworkLimits;
+  /** Where checkpoints go, for Flink's `external_path`, ending in '/' (e.g. `indexeddb://barrierscope/`); default `memory://`. */
+  readonly storageLocation?: string;
   /** Start from this checkpoint or savepoint instead of empty state. */
   readonly initialCheckpoint?: CheckpointMetadata;
+  /** Checkpoint ids are never reused (Flink persists its CheckpointIDCounter): the highest one storage has seen. */
+  readonly highestCheckpointIdInStorage?: CheckpointId;
   readonly allowNonRestoredState?: boolean;
 }
 
@@ -47,8 +51,16 @@ export class JobMaster {
 
   constructor(private readonly options: JobMasterOptions) {
     const { jobGraph, configuration, clock, emit } = options;
+    if (configuration.checkpointing.unalignedEnabled) {
+      // Refused rather than silently ignored: a learner must not watch aligned checkpoints labelled unaligned.
+      throw new Error('execution.checkpointing.unaligned.enabled: unaligned checkpoints (FLIP-76) are not modelled yet; set it to false');
+    }
     this.store = new CompletedCheckpointStore(configuration.checkpointing.numRetained);
-    if (options.initialCheckpoint) this.store.add(options.initialCheckpoint);
+    if (options.initialCheckpoint) {
+      // Untrusted (a stored or imported snapshot): refuse it here, with its reason, before anything runs.
+      assignStates(options.initialCheckpoint, jobGraph, options.allowNonRestoredState);
+      this.store.addRestored(options.initialCheckpoint);
+    }
     this.#coordinator = createActor(checkpointCoordinatorMachine, {
       clock,
       input: {
@@ -59,7 +71,8 @@ export class JobMaster {
         store: this.store,
         stats: this.stats,
         emit,
-        firstCheckpointId: (options.initialCheckpoint?.checkpointId ?? 0) + 1,
+        firstCheckpointId: Math.max(options.initialCheckpoint?.checkpointId ?? 0, options.highestCheckpointIdInStorage ?? 0) + 1,
+        externalPathOf: (checkpointId) => externalPath(options.storageLocation, options.jobId, checkpointId),
         operators: jobGraph.vertices.flatMap((vertex) =>
           vertex.operators.map((node) => ({ operatorUid: node.uid, parallelism: vertex.parallelism, maxParallelism: jobGraph.maxParallelism })),
         ),
@@ -111,12 +124,6 @@ export class JobMaster {
 
   taskStates(): ReadonlyMap<TaskId, ExecutionState> {
     return this.#taskStates;
-  }
-
-  /** The coordinator's state name, e.g. `running.scheduled`, for the UI and tests. */
-  coordinatorState(): string {
-    const value = this.#coordinator.getSnapshot().value;
-    return typeof value === 'string' ? value : Object.entries(value).map(([k, v]) => `${k}.${String(v)}`).join(',');
   }
 
   start(): void {
@@ -174,8 +181,16 @@ export class JobMaster {
     const { jobGraph, configuration, jobId } = this.options;
     this.#attempt = attempt;
     const latest = restore ? this.store.latest() : null;
-    const assignment = latest ? assignStates(latest, jobGraph, this.options.allowNonRestoredState) : null;
-    if (latest) this.stats.reportRestored(latest.checkpointId, this.options.clock.now(), latest.isSavepoint, `memory://${jobId}/chk-${latest.checkpointId}`);
+    let assignment: ReturnType<typeof assignStates> | null;
+    try {
+      assignment = latest ? assignStates(latest, jobGraph, this.options.allowNonRestoredState) : null;
+    } catch (error) {
+      // A restore that cannot work fails this attempt (the restart strategy decides), never the runtime.
+      const cause = `Restoring checkpoint ${latest?.checkpointId} failed: ${error instanceof Error ? error.message : String(error)}`;
+      this.options.clock.setTimeout(() => this.#lifecycle.send({ type: 'TASK_FAILED', cause }), 0);
+      return;
+    }
+    if (latest) this.stats.reportRestored(latest.checkpointId, this.options.clock.now(), latest.isSavepoint, externalPath(this.options.storageLocation, jobId, latest.checkpointId));
     const descriptors = createDeploymentDescriptors(jobGraph, {
       jobId,
       attempt,
@@ -214,6 +229,7 @@ export class JobMaster {
   }
 }
 
-export function jobStatusOfActor(actor: Actor<typeof jobLifecycleMachine>): JobStatus {
-  return jobStatusOf(actor.getSnapshot());
+/** Flink's `external_path` of a checkpoint: `<location><job>/chk-<id>`, the location ending in '/'. */
+function externalPath(location: string | undefined, jobId: JobId, checkpointId: CheckpointId): string {
+  return `${location ?? 'memory://'}${jobId}/chk-${checkpointId}`;
 }

@@ -228,7 +228,7 @@ export class Simulation {
     const task = this.tasks.get(taskId);
     this.#emit({ type: 'fault-injected', time: this.clock.now(), fault: description });
     if (!task || task.executionState === 'CANCELED' || task.executionState === 'FAILED') return;
-    task.cancel();
+    task.terminate();
     this.tasks.delete(taskId);
     this.#stepScheduled.delete(taskId);
     const attempt = task.descriptor.attempt;

@@ -1,5 +1,6 @@
-// Batches a worker's events for the main thread: one postMessage per interval, and `records-moved`
-// folded into one event per channel per batch (a Worker moves millions of records per second).
+// Batches a worker's events for the main thread: one postMessage per interval (or sooner, when a batch
+// is full — never dropping), and `records-moved` folded into one event per channel per batch (a Worker
+// moves millions of records per second).
 import type { EngineEvent } from '../../engine/events';
 
 export const MAX_EVENTS_PER_BATCH = 2000;
@@ -8,7 +9,6 @@ export class EventBatcher {
   #pending: EngineEvent[] = [];
   readonly #moved = new Map<string, Extract<EngineEvent, { type: 'records-moved' }>>();
   #timer: ReturnType<typeof setTimeout> | null = null;
-  dropped = 0;
 
   constructor(
     private readonly post: (events: readonly EngineEvent[]) => void,
@@ -21,10 +21,9 @@ export class EventBatcher {
       const previous = this.#moved.get(key);
       // Folded events keep the time of the first buffer in the batch.
       this.#moved.set(key, previous ? { ...previous, count: previous.count + event.count, sizeBytes: previous.sizeBytes + event.sizeBytes } : event);
-    } else if (this.#pending.length < MAX_EVENTS_PER_BATCH) {
-      this.#pending.push(event);
     } else {
-      this.dropped += 1;
+      this.#pending.push(event);
+      if (this.#pending.length >= MAX_EVENTS_PER_BATCH) return this.flush();
     }
     this.#timer ??= setTimeout(() => this.flush(), this.intervalMs);
   }

@@ -63,7 +63,8 @@ export class WorkerCluster implements TaskDeployer {
       worker.onmessage = (event: MessageEvent<FromWorker>) => this.onWorkerMessage(descriptor.taskId, deployed, event.data);
       worker.onerror = (event) => {
         event.preventDefault();
-        this.lose(descriptor.taskId, `Worker error: ${event.message}`);
+        // A late error of a Worker already replaced by a newer attempt must not take the new one down.
+        if (this.#workers.get(descriptor.taskId) === deployed) this.lose(descriptor.taskId, `Worker error: ${event.message}`);
       };
       const peers = ports.get(descriptor.taskId)!;
       const message: ToWorker = {

@@ -29,6 +29,8 @@ export interface WorkerJobOptions {
   readonly databaseName: string | null;
   readonly external?: InMemoryExternalSystems;
   readonly initialCheckpoint?: CheckpointMetadata;
+  /** See JobMasterOptions.highestCheckpointIdInStorage. */
+  readonly highestCheckpointIdInStorage?: number;
   readonly seed?: number;
   readonly network?: NetworkLimits;
   /** Collect `records-moved` events and the rest; off for benchmarks. */
@@ -71,7 +73,9 @@ export class WorkerJob {
       deployer: this.cluster,
       emit,
       network: options.network ?? WORKER_NETWORK_LIMITS,
+      storageLocation: options.databaseName ? `indexeddb://${options.databaseName}/` : 'memory://',
       ...(options.initialCheckpoint ? { initialCheckpoint: options.initialCheckpoint } : {}),
+      ...(options.highestCheckpointIdInStorage === undefined ? {} : { highestCheckpointIdInStorage: options.highestCheckpointIdInStorage }),
     });
   }
 

@@ -1,0 +1,56 @@
+// The job master's restore decisions: which snapshot a failover restores, and refusing a snapshot that
+// cannot be restored before anything runs (it may come from storage or a file: untrusted).
+import { describe, expect, it } from 'vitest';
+import { Simulation } from '../sim/simulation';
+import { prepareScenarioJob } from '../sim/scenario-job';
+import type { CheckpointMetadata } from '../../engine/checkpoint/checkpoint-metadata';
+import type { EngineEvent } from '../../engine/events';
+
+const job = prepareScenarioJob({ scenario: 'running-sum', parallelism: 2, checkpointIntervalMs: 200, mode: 'exactly-once', keys: 20, recordsPerSecond: 40 });
+
+function simulation(extra: Partial<ConstructorParameters<typeof Simulation>[0]> = {}) {
+  const events: EngineEvent[] = [];
+  const sim = new Simulation({ seed: 1, jobGraph: job.jobGraph, configuration: job.configuration, onEvent: (event) => events.push(event), ...extra });
+  return { sim, events };
+}
+
+describe('JobMaster', () => {
+  it('restores the latest checkpoint on failover, not a savepoint taken in between (as Flink ≥ 1.15)', () => {
+    const { sim, events } = simulation();
+    sim.start();
+    sim.runUntil(450);
+    const checkpoint = sim.jobMaster.latestCompletedCheckpoint()!;
+    expect(checkpoint.isSavepoint).toBe(false);
+    sim.jobMaster.triggerSavepoint();
+    sim.runUntil(520);
+    expect(events.some((e) => e.type === 'checkpoint-completed' && e.isSavepoint)).toBe(true);
+    expect(sim.jobMaster.latestCompletedCheckpoint()!.checkpointId).toBe(checkpoint.checkpointId);
+    sim.kill('sum#0', 'kill:sum#0');
+    sim.runUntil(3000);
+    const restored = events.filter((e): e is Extract<EngineEvent, { type: 'task-restored' }> => e.type === 'task-restored');
+    expect(restored.length).toBeGreaterThan(0);
+    expect(new Set(restored.map((e) => e.checkpointId))).toEqual(new Set([checkpoint.checkpointId]));
+  });
+
+  it('refuses, before starting, a snapshot with state for an operator the job does not have', () => {
+    const { sim } = simulation();
+    sim.start();
+    sim.runUntil(450);
+    const good = sim.jobMaster.latestCompletedCheckpoint()!;
+    const foreign: CheckpointMetadata = { ...good, operators: good.operators.map((o) => (o.operatorUid === 'sum' ? { ...o, operatorUid: 'renamed-sum' } : o)) };
+    expect(() => simulation({ initialCheckpoint: foreign })).toThrow(/state for operators not in the job: renamed-sum/);
+  });
+
+  it('fails the attempt, not the runtime, when a restore turns out impossible at restart', () => {
+    const { sim, events } = simulation({ configuration: { ...job.configuration, restartStrategy: { type: 'fixed-delay', attempts: 1, delayMs: 10 } } });
+    sim.start();
+    sim.runUntil(450);
+    const latest = sim.jobMaster.latestCompletedCheckpoint()!;
+    // Corrupt the retained checkpoint in place: its keyed state now claims another max parallelism.
+    (latest.operators as unknown as Array<{ maxParallelism: number; operatorUid: string }>).find((o) => o.operatorUid === 'sum')!.maxParallelism = 64;
+    sim.kill('sum#1', 'kill:sum#1');
+    expect(() => sim.runUntil(5000)).not.toThrow();
+    expect(sim.jobMaster.status).toBe('FAILED');
+    expect(events.some((e) => e.type === 'job-status-changed' && e.status === 'FAILED' && /Restoring checkpoint \d+ failed/.test(e.cause ?? ''))).toBe(true);
+  });
+});
