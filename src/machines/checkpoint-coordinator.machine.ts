@@ -209,7 +209,6 @@ export const checkpointCoordinatorMachine = setup({
         enqueue.cancel(expiryTimerId(pending.checkpointId));
         abortPending(context, pending, 'CHECKPOINT_COORDINATOR_SUSPEND', reason);
       }
-      context.failureManager.reset();
     }),
     discardDeclined: ({ context, event }) => {
       if (event.type === 'DECLINE' && !context.pending.has(event.checkpointId)) discardUncompleted(context, event.checkpointId);

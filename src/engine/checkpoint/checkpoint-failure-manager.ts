@@ -1,7 +1,7 @@
 // Flink's CheckpointFailureManager: counts consecutive checkpoint failures that matter and fails the
 // job once they exceed `execution.checkpointing.tolerable-failed-checkpoints`. Only expiry, async-phase
 // and I/O failures count; a task's own decline for subsumption, cancellation or not-ready does not.
-// A completed checkpoint resets the count.
+// A completed checkpoint, or the threshold firing, resets the count; a restart does not.
 
 const COUNTED_REASONS = new Set([
   'CHECKPOINT_EXPIRED',
@@ -26,16 +26,15 @@ export class CheckpointFailureManager {
     if (isSavepoint || !countsTowardsTolerableFailures(reason) || this.#countedIds.has(checkpointId)) return false;
     this.#countedIds.add(checkpointId);
     this.#continuousFailures += 1;
-    return this.#continuousFailures > this.tolerableFailedCheckpoints;
+    if (this.#continuousFailures <= this.tolerableFailedCheckpoints) return false;
+    // Flink clears the count when the threshold fires (CheckpointFailureManager.checkFailureCounter);
+    // it survives restarts otherwise.
+    this.handleCheckpointSuccess();
+    return true;
   }
 
   handleCheckpointSuccess(): void {
     this.#continuousFailures = 0;
     this.#countedIds.clear();
-  }
-
-  /** After a restart the count starts over, as Flink's coordinator is reset. */
-  reset(): void {
-    this.handleCheckpointSuccess();
   }
 }

@@ -6,8 +6,7 @@ import type { JobVertex } from '../graph/job-graph';
 import { createBarrierHandler, type BarrierHandlerOutcome, type CheckpointBarrierHandler } from '../checkpoint/barrier';
 import { isSourceOperator, type SourceOperator } from '../operators/stream-operator';
 import type { ChannelElement, CheckpointOptions, ExecutionState, TaskMessage } from './messages';
-import { InputGate } from './input-gate';
-import { ResultPartition } from './result-partition';
+import { TaskNetwork } from './task-network';
 import { OperatorChain } from './operator-chain';
 import type { TaskDeploymentDescriptor } from './task-deployment';
 import type { TaskEnvironment } from './task-environment';
@@ -36,8 +35,7 @@ interface AlignmentInProgress {
 export class Task {
   #state: ExecutionState = 'CREATED';
   readonly #control: TaskMessage[] = [];
-  readonly #gate: InputGate;
-  readonly #partitions: ResultPartition[];
+  readonly #network: TaskNetwork;
   readonly #chain: OperatorChain;
   readonly #source: SourceOperator | null;
   readonly #barriers: CheckpointBarrierHandler | null;
@@ -54,9 +52,8 @@ export class Task {
     private readonly vertex: JobVertex,
     private readonly env: TaskEnvironment,
   ) {
-    this.#gate = new InputGate(descriptor.inputChannels, descriptor.network);
-    this.#partitions = descriptor.outputs.map((output) => new ResultPartition(output.targets, descriptor.network));
-    this.#chain = new OperatorChain(vertex, this.#partitions, descriptor.subtaskIndex, serializedSizeBytes);
+    this.#network = new TaskNetwork(descriptor, env);
+    this.#chain = new OperatorChain(vertex, this.#network.partitions, descriptor.subtaskIndex, serializedSizeBytes);
     this.#source = isSourceOperator(this.#chain.head) ? this.#chain.head : null;
     this.#barriers = this.#source ? null : createBarrierHandler(descriptor.checkpointingMode, descriptor.inputChannels.length);
   }
@@ -98,7 +95,7 @@ export class Task {
           env: this.env,
           chain: this.#chain,
           backends: this.#backends,
-          broadcastEvent: (element) => this.broadcast(element),
+          broadcastEvent: (element) => this.#network.broadcast(element),
           isAlive: () => this.#state === 'RUNNING',
         });
         this.transition('RUNNING');
@@ -150,8 +147,7 @@ export class Task {
   /** Enqueue only; the work happens in step(). */
   receive(message: TaskMessage): void {
     if (message.attempt !== this.descriptor.attempt || this.isTerminal()) return;
-    if (message.type === 'channel') this.#gate.receive(message.channel, message.element);
-    else if (message.type === 'credit') this.#partitions[message.output]?.addCredit(message.subpartition, message.credits);
+    if (message.type === 'channel' || message.type === 'credit') this.#network.receive(message);
     else this.#control.push(message);
     this.env.requestStep();
   }
@@ -162,7 +158,7 @@ export class Task {
     this.guard(() => {
       while (this.#control.length > 0 && this.#state === 'RUNNING') this.handleControl(this.#control.shift()!);
       processed = this.#source ? this.emitFromSource(budget) : this.processInput(budget);
-      this.flush();
+      this.#network.flush();
     });
     return { processed, hasMoreWork: this.#state === 'RUNNING' && this.hasMoreWork() };
   }
@@ -192,10 +188,10 @@ export class Task {
 
   private hasMoreWork(): boolean {
     if (this.#control.length > 0) return true;
-    if (!this.#partitions.every((partition) => partition.isAvailable())) return false;
+    if (!this.#network.outputAvailable()) return false;
     if (this.#source) return this.#sourceHasMore;
     if (this.#prefetcher?.hasBuffer) return !this.#prefetcher.isLoading;
-    return this.#gate.hasAvailable((channel) => this.#barriers!.isBlocked(channel));
+    return this.#network.gate.hasAvailable((channel) => this.#barriers!.isBlocked(channel));
   }
 
   #sourceHasMore = false;
@@ -204,7 +200,7 @@ export class Task {
     const source = this.#source!;
     let emitted = 0;
     this.#sourceHasMore = false;
-    while (emitted < budget && this.outputAvailable()) {
+    while (emitted < budget && this.#network.outputAvailable()) {
       const before = this.#chain.recordsOut;
       const status = source.emitNext(this.#chain.outputs[0]!, budget - emitted);
       emitted += Math.max(1, this.#chain.recordsOut - before);
@@ -224,14 +220,14 @@ export class Task {
     const barriers = this.#barriers!;
     let processed = 0;
     const prefetcher = this.#prefetcher;
-    while (processed < budget && this.#state === 'RUNNING' && this.outputAvailable()) {
+    while (processed < budget && this.#state === 'RUNNING' && this.#network.outputAvailable()) {
       if (prefetcher?.hasBuffer) {
         // A buffer whose next record's key group is loading: nothing else may overtake it.
         processed += prefetcher.process((record) => this.#chain.processElement(record));
         if (prefetcher.hasBuffer) break;
         continue;
       }
-      const polled = this.#gate.poll((channel) => barriers.isBlocked(channel));
+      const polled = this.#network.gate.poll((channel) => barriers.isBlocked(channel));
       if (!polled) break;
       const { channel, element } = polled;
       if (element.kind === 'buffer') {
@@ -291,7 +287,7 @@ export class Task {
         startDelayMs: Math.max(0, alignment.firstBarrierTime - alignment.barrierTimestamp),
         alignmentDurationMs,
         processedDataBytes: alignment.processedBytes,
-        alignmentBufferedBytes: this.#gate.bufferedBytes(this.#blocked),
+        alignmentBufferedBytes: this.#network.gate.bufferedBytes(this.#blocked),
       });
     }
     this.updateBlocked(outcome.blocked, now);
@@ -318,7 +314,7 @@ export class Task {
       reason,
       message: `Task ${this.taskId} declined checkpoint ${checkpointId}: ${reason}`,
     });
-    this.broadcast({ kind: 'cancellation-marker', checkpointId });
+    this.#network.broadcast({ kind: 'cancellation-marker', checkpointId });
   }
 
   private handleControl(message: TaskMessage): void {
@@ -349,48 +345,9 @@ export class Task {
 
   private endOfInput(): void {
     this.#chain.endInput();
-    this.broadcast({ kind: 'end-of-partition' });
-    this.flush();
+    this.#network.broadcast({ kind: 'end-of-partition' });
+    this.#network.flush();
     this.transition('FINISHED');
-  }
-
-  private broadcast(element: ChannelElement): void {
-    for (const partition of this.#partitions) partition.broadcastEvent(element);
-  }
-
-  private outputAvailable(): boolean {
-    return this.#partitions.every((partition) => partition.isAvailable());
-  }
-
-  private flush(): void {
-    const now = this.env.clock.now();
-    const attempt = this.descriptor.attempt;
-    for (const partition of this.#partitions) {
-      partition.flush(({ target, element }) => {
-        this.env.transport.sendToTask(target.taskId, { type: 'channel', attempt, channel: target.channel, element });
-        if (element.kind === 'buffer') {
-          this.env.emit({
-            type: 'records-moved',
-            time: now,
-            from: this.taskId,
-            to: target.taskId,
-            channel: target.channel,
-            count: element.records.length,
-            sizeBytes: element.sizeBytes,
-          });
-        }
-      });
-    }
-    for (const { channel, credits } of this.#gate.takeCreditsToReturn()) {
-      const source = this.#gate.channels[channel]!;
-      this.env.transport.sendToTask(source.producerTaskId, {
-        type: 'credit',
-        attempt,
-        output: source.producerOutput,
-        subpartition: source.subpartition,
-        credits,
-      });
-    }
   }
 
   private wakeUpAt(timeMs: number): void {

@@ -1,0 +1,62 @@
+// A task's end of the data plane: its input gate and result partitions, and the one place that talks
+// to the transport for data — flushing buffers that have credit, returning credits for consumed ones,
+// and recording each moved buffer as a `records-moved` event.
+import type { ChannelElement, TaskMessage } from './messages';
+import { InputGate } from './input-gate';
+import { ResultPartition } from './result-partition';
+import type { TaskDeploymentDescriptor } from './task-deployment';
+import type { TaskEnvironment } from './task-environment';
+
+export class TaskNetwork {
+  readonly gate: InputGate;
+  readonly partitions: readonly ResultPartition[];
+
+  constructor(
+    private readonly descriptor: TaskDeploymentDescriptor,
+    private readonly env: TaskEnvironment,
+  ) {
+    this.gate = new InputGate(descriptor.inputChannels, descriptor.network);
+    this.partitions = descriptor.outputs.map((output) => new ResultPartition(output.targets, descriptor.network));
+  }
+
+  /** Data-plane messages only enqueue: a buffer or event into its channel, credit to its subpartition. */
+  receive(message: Extract<TaskMessage, { type: 'channel' | 'credit' }>): void {
+    if (message.type === 'channel') this.gate.receive(message.channel, message.element);
+    else this.partitions[message.output]?.addCredit(message.subpartition, message.credits);
+  }
+
+  /** False while some subpartition's backlog is full: the task must not produce more (backpressure). */
+  outputAvailable(): boolean {
+    return this.partitions.every((partition) => partition.isAvailable());
+  }
+
+  broadcast(element: ChannelElement): void {
+    for (const partition of this.partitions) partition.broadcastEvent(element);
+  }
+
+  /** Send what credit allows (closing partly filled buffers, as Flink's output flusher) and return credits. */
+  flush(): void {
+    const { env, descriptor } = this;
+    const now = env.clock.now();
+    const attempt = descriptor.attempt;
+    for (const partition of this.partitions) {
+      partition.flush(({ target, element }) => {
+        env.transport.sendToTask(target.taskId, { type: 'channel', attempt, channel: target.channel, element });
+        if (element.kind !== 'buffer') return;
+        env.emit({
+          type: 'records-moved',
+          time: now,
+          from: descriptor.taskId,
+          to: target.taskId,
+          channel: target.channel,
+          count: element.records.length,
+          sizeBytes: element.sizeBytes,
+        });
+      });
+    }
+    for (const { channel, credits } of this.gate.takeCreditsToReturn()) {
+      const source = this.gate.channels[channel]!;
+      env.transport.sendToTask(source.producerTaskId, { type: 'credit', attempt, output: source.producerOutput, subpartition: source.subpartition, credits });
+    }
+  }
+}
