@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { runScenario, sourceOffsetsOf, type RunScenarioOptions } from './run-scenario';
 import { decodeJson } from '../../engine/task/record-size';
-import type { KeyedStateSnapshot } from '../../engine/state';
+import type { KeyGroupSnapshot, KeyedStateSnapshot } from '../../engine/state';
+import { isIncrementalHandle } from '../../engine/checkpoint/task-state';
 import { findScenario } from '../../scenarios';
 import type { CheckpointMetadata } from '../../engine/checkpoint/checkpoint-metadata';
 import type { Simulation } from './simulation';
@@ -20,6 +21,11 @@ const PINNED_SEEDS: number[] = [];
 const BACKENDS = {
   hashmap: {},
   indexeddb: { configuration: { 'state.backend.type': 'indexeddb' }, maxResidentKeyGroups: 3 },
+  'indexeddb + incremental': {
+    configuration: { 'state.backend.type': 'indexeddb', 'execution.checkpointing.incremental': true },
+    maxResidentKeyGroups: 3,
+  },
+  'hashmap + incremental': { configuration: { 'execution.checkpointing.incremental': true } },
 } satisfies Record<string, Partial<RunScenarioOptions>>;
 type Backend = keyof typeof BACKENDS;
 
@@ -48,10 +54,15 @@ function checkpointedState(simulation: Simulation, metadata: CheckpointMetadata,
   const operator = metadata.operators.find((o) => o.operatorUid === uid);
   for (const subtask of operator?.subtaskStates ?? []) {
     if (!subtask?.keyed) continue;
-    const bytes = simulation.memoryStorage.readBlobNow(subtask.keyed.storageKey);
-    if (!bytes) throw new Error(`Completed checkpoint ${metadata.checkpointId} names a missing blob ${subtask.keyed.storageKey}`);
-    const snapshot = decodeJson(bytes) as KeyedStateSnapshot;
-    for (const group of snapshot.keyGroups) for (const [key, value] of group.states[stateName] ?? []) state.set(String(key), value);
+    const read = (storageKey: string): unknown => {
+      const bytes = simulation.memoryStorage.readBlobNow(storageKey);
+      if (!bytes) throw new Error(`Completed checkpoint ${metadata.checkpointId} names a missing blob ${storageKey}`);
+      return decodeJson(bytes);
+    };
+    // A full handle's blob holds every key group; an incremental one's meta blob none, its pieces one each.
+    const groups: KeyGroupSnapshot[] = [...(read(subtask.keyed.storageKey) as KeyedStateSnapshot).keyGroups];
+    if (isIncrementalHandle(subtask.keyed)) for (const piece of subtask.keyed.sharedState) groups.push(read(piece.storageKey) as KeyGroupSnapshot);
+    for (const group of groups) for (const [key, value] of group.states[stateName] ?? []) state.set(String(key), value);
   }
   return state;
 }
@@ -61,6 +72,8 @@ describe.each([
   ['order-totals', 'hashmap'],
   ['running-sum', 'indexeddb'],
   ['order-totals', 'indexeddb'],
+  ['running-sum', 'hashmap + incremental'],
+  ['order-totals', 'indexeddb + incremental'],
 ] as const)('%s with the %s state backend on the deterministic runtime', (scenario, backend) => {
   const failureFree = runScenario({ ...base(scenario, 1, 2), randomFaults: false });
 
