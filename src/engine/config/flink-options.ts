@@ -25,6 +25,7 @@ export function toFlinkOptions(configuration: JobConfiguration): Readonly<Record
   write('incremental', checkpointing.incremental);
   write('externalizedCheckpointRetention', checkpointing.externalizedCheckpointRetention);
   write('stateBackend', configuration.stateBackend);
+  write('indexedDbCacheKeyGroups', configuration.indexedDbCacheKeyGroups);
   writeRestartStrategy(configuration.restartStrategy, write);
   return Object.freeze(options);
 }

@@ -29,6 +29,8 @@ export interface JobConfiguration {
   readonly maxParallelism: number;
   readonly checkpointing: CheckpointingConfiguration;
   readonly stateBackend: StateBackendType;
+  /** state.backend.indexeddb.cache.key-groups: key groups the indexeddb backend keeps in memory per subtask. */
+  readonly indexedDbCacheKeyGroups: number;
   /** The resolved strategy: restart-strategy.type, or Flink's default for this job when unset. */
   readonly restartStrategy: RestartStrategyConfiguration;
 }

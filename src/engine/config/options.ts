@@ -83,6 +83,12 @@ export const JOB_OPTIONS = {
     enumOption(STATE_BACKEND_TYPES, {}, { rocksdb: "this simulator's RocksDB analogue is 'indexeddb'" }),
     ['state.backend'],
   ),
+  /**
+   * Not a Flink option: how many key groups the indexeddb backend keeps in memory per subtask (its bounded
+   * write-back cache; RocksDB's analogue is state.backend.rocksdb.block.cache-size). A buffer whose records
+   * span more key groups than this thrashes, so keep it at or above a subtask's share of key groups.
+   */
+  indexedDbCacheKeyGroups: option('state.backend.indexeddb.cache.key-groups', 128, integerOption(1, UPPER_BOUND_MAX_PARALLELISM)),
 
   restartStrategyType: option<RestartStrategyType>(
     'restart-strategy.type',

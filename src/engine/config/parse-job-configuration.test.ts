@@ -33,6 +33,7 @@ describe('parseJobConfiguration defaults', () => {
         externalizedCheckpointRetention: 'NO_EXTERNALIZED_CHECKPOINTS',
       },
       stateBackend: 'hashmap',
+      indexedDbCacheKeyGroups: 128,
       restartStrategy: { type: 'disable' },
     });
     expect(isCheckpointingEnabled(configuration)).toBe(false);

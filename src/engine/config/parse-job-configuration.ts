@@ -94,6 +94,7 @@ function buildConfiguration(explicit: ExplicitOptions): JobConfiguration {
     maxParallelism: explicit.value('maxParallelism'),
     checkpointing,
     stateBackend: explicit.value('stateBackend'),
+    indexedDbCacheKeyGroups: explicit.value('indexedDbCacheKeyGroups'),
     restartStrategy: resolveRestartStrategy(explicit, checkpointing.intervalMs !== null),
   };
 }

@@ -33,5 +33,5 @@ export interface KeyGroupStores {
   open(scope: KeyGroupStoreScope, done: StorageCallback<KeyGroupStore>): void;
 }
 
-/** The default bound on resident key groups per backend (half of the default 128 key groups). */
-export const DEFAULT_MAX_RESIDENT_KEY_GROUPS = 64;
+/** A runtime's own bound on resident key groups; the job's `state.backend.indexeddb.cache.key-groups` may lower it. */
+export const DEFAULT_MAX_RESIDENT_KEY_GROUPS = 32_768;

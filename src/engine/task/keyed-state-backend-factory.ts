@@ -22,7 +22,9 @@ export function createKeyedStateBackend(
   stores.open(scope, (opened) => {
     if (!opened.ok) return done({ ok: false, error: `Cannot open the working state store: ${opened.error}` });
     try {
-      IndexedDbKeyedStateBackend.restoreInto({ ...options, store: opened.value, maxResidentKeyGroups: stores.maxResidentKeyGroups }, snapshots, done);
+      // The job's bound, unless the runtime (a test) sets a smaller one.
+      const maxResidentKeyGroups = Math.min(descriptor.residentKeyGroups ?? Number.POSITIVE_INFINITY, stores.maxResidentKeyGroups);
+      IndexedDbKeyedStateBackend.restoreInto({ ...options, store: opened.value, maxResidentKeyGroups }, snapshots, done);
     } catch (error) {
       done({ ok: false, error: message(error) });
     }

@@ -22,6 +22,8 @@ export interface TaskDeploymentDescriptor {
   readonly incrementalCheckpoints?: boolean;
   /** `state.backend.type` (JobConfiguration.stateBackend); absent means 'hashmap'. */
   readonly stateBackend?: StateBackendType;
+  /** `state.backend.indexeddb.cache.key-groups`; absent means the runtime's own bound. */
+  readonly residentKeyGroups?: number;
   readonly inputChannels: readonly ChannelSource[];
   /** One entry per output edge of the vertex, in the vertex's order; one target per subpartition. */
   readonly outputs: ReadonlyArray<{ readonly targets: readonly SubpartitionTarget[] }>;

@@ -15,6 +15,7 @@ export interface DeploymentOptions {
   readonly checkpointingMode: 'exactly-once' | 'at-least-once';
   readonly incrementalCheckpoints?: boolean;
   readonly stateBackend?: StateBackendType;
+  readonly residentKeyGroups?: number;
   readonly network: NetworkLimits;
   readonly restore: ReadonlyMap<TaskId, TaskRestore> | null;
 }
@@ -68,6 +69,7 @@ export function createDeploymentDescriptors(jobGraph: JobGraph, options: Deploym
         checkpointingMode: options.checkpointingMode,
         incrementalCheckpoints: options.incrementalCheckpoints ?? false,
         stateBackend: options.stateBackend ?? 'hashmap',
+        ...(options.residentKeyGroups === undefined ? {} : { residentKeyGroups: options.residentKeyGroups }),
         inputChannels: inputChannels.get(taskId)!,
         outputs,
         restore: options.restore?.get(taskId) ?? null,

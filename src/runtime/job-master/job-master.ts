@@ -197,6 +197,7 @@ export class JobMaster {
       checkpointingMode: configuration.checkpointing.mode === 'AT_LEAST_ONCE' ? 'at-least-once' : 'exactly-once',
       incrementalCheckpoints: configuration.checkpointing.incremental,
       stateBackend: configuration.stateBackend,
+      residentKeyGroups: configuration.indexedDbCacheKeyGroups,
       network: this.options.network ?? DEFAULT_NETWORK_LIMITS,
       restore: assignment?.tasks ?? null,
     });
