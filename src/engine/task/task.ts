@@ -5,8 +5,9 @@ import type { CheckpointId } from '../ids';
 import type { JobVertex } from '../graph/job-graph';
 import { createBarrierHandler, type BarrierHandlerOutcome, type CheckpointBarrierHandler } from '../checkpoint/barrier';
 import { isSourceOperator, type SourceOperator } from '../operators/stream-operator';
-import type { ChannelElement, CheckpointOptions, ExecutionState, TaskMessage } from './messages';
+import type { ChannelElement, ExecutionState, TaskMessage } from './messages';
 import { TaskNetwork } from './task-network';
+import { AlignmentTracker } from './alignment-tracker';
 import { OperatorChain } from './operator-chain';
 import type { TaskDeploymentDescriptor } from './task-deployment';
 import type { TaskEnvironment } from './task-environment';
@@ -23,15 +24,6 @@ export interface StepResult {
   readonly hasMoreWork: boolean;
 }
 
-/** Flink's pending-alignment bookkeeping for statistics, per checkpoint. */
-interface AlignmentInProgress {
-  readonly checkpointId: CheckpointId;
-  readonly firstBarrierTime: number;
-  readonly barrierTimestamp: number;
-  readonly options: CheckpointOptions;
-  processedBytes: number;
-}
-
 export class Task {
   #state: ExecutionState = 'CREATED';
   readonly #control: TaskMessage[] = [];
@@ -39,7 +31,7 @@ export class Task {
   readonly #chain: OperatorChain;
   readonly #source: SourceOperator | null;
   readonly #barriers: CheckpointBarrierHandler | null;
-  readonly #alignments = new Map<CheckpointId, AlignmentInProgress>();
+  readonly #alignments = new AlignmentTracker();
   #backends: OperatorBackends[] = [];
   #checkpointing!: SubtaskCheckpointCoordinator;
   #wakeUp: unknown = null;
@@ -232,7 +224,7 @@ export class Task {
       const { channel, element } = polled;
       if (element.kind === 'buffer') {
         this.applyOutcome(barriers.process({ kind: 'data', channel }));
-        for (const alignment of this.#alignments.values()) alignment.processedBytes += element.sizeBytes;
+        this.#alignments.dataProcessed(element.sizeBytes);
         if (prefetcher) {
           prefetcher.start(element.records);
           continue;
@@ -252,15 +244,7 @@ export class Task {
     const now = this.env.clock.now();
     if (element.kind === 'barrier') {
       this.env.emit({ type: 'barrier-received', time: now, taskId: this.taskId, checkpointId: element.checkpointId, channel });
-      if (!this.#alignments.has(element.checkpointId) && element.checkpointId > barriers.latestCheckpointId) {
-        this.#alignments.set(element.checkpointId, {
-          checkpointId: element.checkpointId,
-          firstBarrierTime: now,
-          barrierTimestamp: element.timestamp,
-          options: element.options,
-          processedBytes: 0,
-        });
-      }
+      this.#alignments.barrierReceived(element.checkpointId, barriers.latestCheckpointId, now, element.timestamp, element.options);
       this.applyOutcome(barriers.process({ kind: 'barrier', channel, checkpointId: element.checkpointId }));
     } else if (element.kind === 'cancellation-marker') {
       this.applyOutcome(barriers.process({ kind: 'cancellation-marker', channel, checkpointId: element.checkpointId }));
@@ -273,20 +257,17 @@ export class Task {
   private applyOutcome(outcome: BarrierHandlerOutcome): void {
     const now = this.env.clock.now();
     for (const aborted of outcome.aborted) {
-      this.#alignments.delete(aborted.checkpointId);
+      this.#alignments.aborted(aborted.checkpointId);
       this.decline(aborted.checkpointId, aborted.reason);
     }
     for (const checkpointId of outcome.triggered) {
-      const alignment = this.#alignments.get(checkpointId);
-      // Older checkpoints the at-least-once tracker dropped silently (Flink does too) end here as well.
-      for (const older of this.#alignments.keys()) if (older <= checkpointId) this.#alignments.delete(older);
-      if (!alignment) throw new Error(`Checkpoint ${checkpointId} triggered without a barrier`);
-      const alignmentDurationMs = now - alignment.firstBarrierTime;
+      const alignment = this.#alignments.triggered(checkpointId, now);
+      const { alignmentDurationMs, startDelayMs, processedDataBytes } = alignment;
       this.env.emit({ type: 'alignment-done', time: now, taskId: this.taskId, checkpointId, alignmentDurationMs });
       this.#checkpointing.checkpointState(checkpointId, alignment.barrierTimestamp, alignment.options, {
-        startDelayMs: Math.max(0, alignment.firstBarrierTime - alignment.barrierTimestamp),
+        startDelayMs,
         alignmentDurationMs,
-        processedDataBytes: alignment.processedBytes,
+        processedDataBytes,
         alignmentBufferedBytes: this.#network.gate.bufferedBytes(this.#blocked),
       });
     }
