@@ -48,6 +48,8 @@ export interface CheckpointCoordinatorInput {
 export type CheckpointCoordinatorEvent =
   | { type: 'START' }
   | { type: 'STOP'; reason: string }
+  /** The job reached a terminal status; `discardCheckpoints` per execution.checkpointing.externalized-checkpoint-retention. */
+  | { type: 'SHUTDOWN'; discardCheckpoints: boolean }
   | { type: 'TRIGGER_SAVEPOINT' }
   | { type: 'ACKNOWLEDGE'; taskId: TaskId; checkpointId: CheckpointId; state: TaskStateSnapshot; metrics: SubtaskCheckpointMetrics }
   | { type: 'DECLINE'; taskId: TaskId; checkpointId: CheckpointId; reason: string; message: string }
@@ -169,14 +171,7 @@ export const checkpointCoordinatorMachine = setup({
           enqueue.cancel(expiryTimerId(older.checkpointId));
         }
       }
-      for (const old of subsumed) {
-        // The subsumed checkpoint's metadata and what only it used; also older pieces nobody references now.
-        for (const request of context.registry.unregisterCheckpoint(old.checkpointId)) {
-          context.storage.discard(context.jobId, request.checkpointId, request.keep, () => {});
-        }
-        context.stats.reportDiscarded(old.checkpointId);
-        context.emit({ type: 'checkpoint-discarded', time: now, checkpointId: old.checkpointId });
-      }
+      for (const old of subsumed) discardCompleted(context, old.checkpointId);
       if (!isSavepoint) context.gateway.notifyCheckpointComplete(event.checkpointId);
       enqueue.raise({ type: 'PENDING_FINISHED' });
     }),
@@ -203,6 +198,11 @@ export const checkpointCoordinatorMachine = setup({
       }
       enqueue.raise({ type: 'PENDING_FINISHED' });
     }),
+    /** Flink's CheckpointCoordinator.shutdown: checkpoints that are not externalized are deleted with the job. */
+    shutdown: ({ context, event }) => {
+      if (event.type !== 'SHUTDOWN' || !event.discardCheckpoints) return;
+      for (const metadata of context.store.removeAllOwned()) discardCompleted(context, metadata.checkpointId);
+    },
     abortAll: enqueueActions(({ context, event, enqueue }) => {
       const reason = event.type === 'STOP' ? event.reason : 'CHECKPOINT_COORDINATOR_SUSPEND';
       for (const pending of [...context.pending.values()]) {
@@ -232,11 +232,13 @@ export const checkpointCoordinatorMachine = setup({
         START: { target: 'running', actions: assign({ lastTriggerTime: ({ context }) => context.clock.now() }) },
         ACKNOWLEDGE: { actions: 'acknowledge' },
         DECLINE: { actions: 'discardDeclined' },
+        SHUTDOWN: { actions: 'shutdown' },
       },
     },
     running: {
       on: {
         STOP: { target: 'stopped', actions: 'abortAll' },
+        SHUTDOWN: { target: 'stopped', actions: ['abortAll', 'shutdown'] },
         TRIGGER_SAVEPOINT: { actions: 'triggerCheckpoint' },
         ACKNOWLEDGE: { actions: 'acknowledge' },
         DECLINE: { actions: 'abortOne' },
@@ -283,6 +285,15 @@ function abortPending(context: CoordinatorContext, pending: PendingCheckpoint, r
   context.gateway.notifyCheckpointAborted(pending.checkpointId);
 }
 
+/** A completed checkpoint is no longer retained: its metadata and what only it used go, and older pieces nobody references now. */
+function discardCompleted(context: CoordinatorContext, checkpointId: CheckpointId): void {
+  for (const request of context.registry.unregisterCheckpoint(checkpointId)) {
+    context.storage.discard(context.jobId, request.checkpointId, request.keep, () => {});
+  }
+  context.stats.reportDiscarded(checkpointId);
+  context.emit({ type: 'checkpoint-discarded', time: context.clock.now(), checkpointId });
+}
+
 /** Deletes the blobs of a checkpoint that never completed (a completed one is left to the registry). */
 function discardUncompleted(context: CoordinatorContext, checkpointId: CheckpointId): void {
   if (!context.registry.wasRegistered(checkpointId)) context.storage.discard(context.jobId, checkpointId, new Set(), () => {});
@@ -291,6 +302,6 @@ function discardUncompleted(context: CoordinatorContext, checkpointId: Checkpoin
 /** The registry of a coordinator that starts with checkpoints already in its store (a restored job). */
 function registryOf(store: CompletedCheckpointStore): SharedStateRegistry {
   const registry = new SharedStateRegistry();
-  for (const metadata of [...store.retained(), ...store.savepoints()]) registry.registerCheckpoint(metadata);
+  for (const metadata of [...store.retained(), ...store.savepoints()]) registry.registerRestored(metadata);
   return registry;
 }

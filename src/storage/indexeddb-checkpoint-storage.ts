@@ -148,17 +148,21 @@ export class IndexedDbCheckpointStorage implements CheckpointStorage {
 
   /**
    * For a job that is not running (a page that just loaded): every blob that no completed checkpoint
-   * owns or references is an orphan, in-flight ones included. Returns them, and the highest checkpoint id
-   * storage has seen, so a resumed job never reuses an id (Flink persists its CheckpointIDCounter).
+   * owns or references is an orphan, in-flight ones included. Returns the deleted keys.
    */
-  async cleanupStoppedJob(jobId: JobId): Promise<{ deleted: string[]; highestCheckpointId: number }> {
-    const deleted = await this.#explained(() => this.#deleteOrphans(jobId, true));
-    const highestCheckpointId = await inTransaction(this.database, ['state', 'checkpoints'], 'readonly', async (transaction) => {
-      const lastBlob = await transaction.objectStore('state').index('by-checkpoint').openKeyCursor(jobRange(jobId), 'prev');
-      const lastMetadata = await transaction.objectStore('checkpoints').openKeyCursor(jobRange(jobId), 'prev');
-      return Math.max(lastBlob?.key[1] ?? 0, lastMetadata?.key[1] ?? 0);
-    });
-    return { deleted, highestCheckpointId };
+  cleanupStoppedJob(jobId: JobId): Promise<string[]> {
+    return this.#explained(() => this.#deleteOrphans(jobId, true));
+  }
+
+  /** The highest checkpoint id storage holds anything of (blobs or metadata), 0 if none: ids are never reused. */
+  highestCheckpointId(jobId: JobId): Promise<number> {
+    return this.#explained(() =>
+      inTransaction(this.database, ['state', 'checkpoints'], 'readonly', async (transaction) => {
+        const lastBlob = await transaction.objectStore('state').index('by-checkpoint').openKeyCursor(jobRange(jobId), 'prev');
+        const lastMetadata = await transaction.objectStore('checkpoints').openKeyCursor(jobRange(jobId), 'prev');
+        return Math.max(lastBlob?.key[1] ?? 0, lastMetadata?.key[1] ?? 0);
+      }),
+    );
   }
 
   #deleteOrphans(jobId: JobId, jobStopped = false): Promise<string[]> {

@@ -24,6 +24,15 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
     private readonly latency: StorageLatency = DEFAULT_STORAGE_LATENCY,
   ) {}
 
+  /** What durable storage would still hold on another machine or after a reload: a copy of `previous`'s contents. */
+  static copyOf(previous: MemoryCheckpointStorage, clock: Clock, latency?: StorageLatency): MemoryCheckpointStorage {
+    const storage = new MemoryCheckpointStorage(clock, latency);
+    for (const [key, blob] of previous.#blobs) storage.#blobs.set(key, blob);
+    for (const [key, metadata] of previous.#metadata) storage.#metadata.set(key, metadata);
+    storage.#sequence = previous.#sequence;
+    return storage;
+  }
+
   writeState(request: StateWriteRequest, done: StorageCallback<string>): void {
     const key = `${request.jobId}/chk-${request.checkpointId}/${request.taskId}/${request.operatorUid}/${this.#sequence++}`;
     this.later(request.bytes.length, () => {

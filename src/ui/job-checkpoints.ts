@@ -1,7 +1,6 @@
-// What a reloaded page finds of an earlier run in checkpoint storage, and how "Start fresh" forgets it:
-// every completed checkpoint (and savepoint) of the job id is discarded, oldest first, before the new run.
-// Blobs of a checkpoint that was in flight when the page closed have no metadata, so are never restored;
-// they are deleted when the new run discards its own checkpoint of the same id.
+// What a reloaded page finds of an earlier run in checkpoint storage: what it offers to resume from, how
+// resuming tidies up (other checkpoints and cut-off uploads go, savepoints stay), and how "Start fresh"
+// forgets the run (every completed checkpoint and savepoint of the job id is discarded).
 import type { CheckpointMetadata } from '../engine/checkpoint/checkpoint-metadata';
 import type { CheckpointStorage, StorageCallback } from '../engine/ports/checkpoint-storage';
 import { IndexedDbCheckpointStorage } from '../storage/indexeddb-checkpoint-storage';
@@ -21,19 +20,24 @@ export async function discardCompletedCheckpoints(storage: CheckpointStorage, jo
   return completed.map((metadata) => metadata.checkpointId);
 }
 
+/** The highest checkpoint id storage has seen for the job (in-flight uploads included), so a resumed job numbers on from it. */
+export async function highestCheckpointIdSeen(storage: CheckpointStorage, jobId: string, restored: CheckpointMetadata): Promise<number> {
+  if (!(storage instanceof IndexedDbCheckpointStorage)) return restored.checkpointId;
+  return Math.max(restored.checkpointId, await storage.highestCheckpointId(jobId));
+}
+
 /**
- * Before resuming from `restored`: the run that wrote it is gone, so every other completed checkpoint
- * and every blob no completed checkpoint owns (uploads cut off by the reload) is discarded. Returns the
- * highest checkpoint id storage has seen, so the resumed job numbers on from there.
+ * Once the resumed job is validated: the run that wrote `restored` is gone, so its other retained
+ * checkpoints and every blob no completed checkpoint owns (uploads cut off by the reload) are discarded.
+ * Savepoints are the user's and stay (Flink never deletes one).
  */
-export async function prepareResume(storage: CheckpointStorage, jobId: string, restored: CheckpointMetadata): Promise<number> {
+export async function cleanupBeforeResume(storage: CheckpointStorage, jobId: string, restored: CheckpointMetadata): Promise<void> {
+  const keep = referencedStorageKeys(restored);
   for (const metadata of await listCompletedCheckpoints(storage, jobId)) {
-    if (metadata.checkpointId === restored.checkpointId) continue;
-    const keep = referencedStorageKeys(restored);
+    if (metadata.checkpointId === restored.checkpointId || metadata.isSavepoint) continue;
     await promised<void>((done) => storage.discard(jobId, metadata.checkpointId, keep, done));
   }
-  if (!(storage instanceof IndexedDbCheckpointStorage)) return restored.checkpointId;
-  return (await storage.cleanupStoppedJob(jobId)).highestCheckpointId;
+  if (storage instanceof IndexedDbCheckpointStorage) await storage.cleanupStoppedJob(jobId);
 }
 
 /** "checkpoint 7 (taken 14:05:09)": local wall-clock time, 24-hour. */

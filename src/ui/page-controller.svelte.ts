@@ -11,7 +11,7 @@ import { realClock } from '../runtime/worker/real-clock';
 import { DEFAULT_DATABASE_NAME } from '../storage/checkpoint-database';
 import { MemoryCheckpointStorage } from '../storage/memory-checkpoint-storage';
 import { openCheckpointStorage } from '../storage/storage-availability';
-import { discardCompletedCheckpoints, listCompletedCheckpoints, prepareResume } from './job-checkpoints';
+import { cleanupBeforeResume, discardCompletedCheckpoints, highestCheckpointIdSeen, listCompletedCheckpoints } from './job-checkpoints';
 import { DEFAULT_JOB, SimulatedRuntimeJob } from './live-job.svelte';
 import type { PageParameters } from './page-parameters';
 import { WorkerRuntimeJob } from './worker-runtime-job.svelte';
@@ -128,7 +128,8 @@ export class PageController {
   private async startWorkers(initialCheckpoint: CheckpointMetadata | null): Promise<void> {
     this.phase = { kind: 'starting' };
     const setup = await this.storage();
-    const highestCheckpointIdInStorage = initialCheckpoint ? await prepareResume(setup.storage, JOB_ID, initialCheckpoint) : 0;
+    const highestCheckpointIdInStorage = initialCheckpoint ? await highestCheckpointIdSeen(setup.storage, JOB_ID, initialCheckpoint) : 0;
+    // Constructing the job validates the snapshot; only then is the old run's storage tidied up.
     const job = new WorkerRuntimeJob({
       jobId: JOB_ID,
       scenario: this.scenario,
@@ -138,6 +139,7 @@ export class PageController {
       external: await this.outputs(setup, initialCheckpoint === null),
       ...(initialCheckpoint ? { initialCheckpoint, highestCheckpointIdInStorage } : {}),
     });
+    if (initialCheckpoint) await cleanupBeforeResume(setup.storage, JOB_ID, initialCheckpoint);
     this.run(job);
   }
 

@@ -26,6 +26,13 @@ export class CompletedCheckpointStore {
     return subsumed.filter((old) => old !== this.#restoredFrom);
   }
 
+  /** The job ended and its checkpoints go with it: every retained one except the snapshot it started from (not ours). */
+  removeAllOwned(): CheckpointMetadata[] {
+    const owned = this.#checkpoints.filter((metadata) => metadata !== this.#restoredFrom);
+    this.#checkpoints.splice(0, this.#checkpoints.length, ...this.#checkpoints.filter((metadata) => metadata === this.#restoredFrom));
+    return owned;
+  }
+
   /** The checkpoint or savepoint the job starts from: restored on failover until a newer one completes. */
   addRestored(metadata: CheckpointMetadata): void {
     this.#restoredFrom = metadata;

@@ -43,6 +43,19 @@ export class SharedStateRegistry {
     if (unknown.length > 0) {
       throw new Error(`Checkpoint ${metadata.checkpointId} references discarded shared state: ${unknown.join(', ')}`);
     }
+    this.count(metadata, references);
+  }
+
+  /**
+   * A checkpoint the job was restored from (Flink's registerAllAfterRestored): its pieces were written by
+   * checkpoints this registry never saw, so they are counted without the unknown-state check.
+   */
+  registerRestored(metadata: CheckpointMetadata): void {
+    if (this.#everRegistered.has(metadata.checkpointId)) return;
+    this.count(metadata, stateObjectsOfCheckpoint(metadata));
+  }
+
+  private count(metadata: CheckpointMetadata, references: ReturnType<typeof stateObjectsOfCheckpoint>): void {
     for (const { storageKey, createdBy } of references) {
       const entry = this.#entries.get(storageKey);
       if (entry) {

@@ -15,4 +15,10 @@ export interface OperatorRestore {
 export interface TaskRestore {
   readonly checkpointId: CheckpointId;
   readonly operators: readonly OperatorRestore[];
+  /**
+   * Whether incremental checkpoints may reference the restored pieces (a failover within the job: yes).
+   * False for the snapshot a job was started from: Flink's NO_CLAIM restore mode takes the first
+   * checkpoint in full, so the job never depends on files it does not own.
+   */
+  readonly reuseSharedState?: boolean;
 }

@@ -51,7 +51,8 @@ export function restoreOperatorBackends(
       }
       createKeyedStateBackend(descriptor, env, node.uid, keyGroupRange, snapshots, (created) => {
         if (!created.ok) return done(created);
-        const reusable = descriptor.incrementalCheckpoints && descriptor.restore ? reusableHandle(handles, keyGroupRange) : null;
+        const reusable =
+          descriptor.incrementalCheckpoints && descriptor.restore && descriptor.restore.reuseSharedState !== false ? reusableHandle(handles, keyGroupRange) : null;
         finish(created.value, reusable ? restoredBase(created.value, reusable, descriptor.restore!.checkpointId) : null);
       });
     });

@@ -54,3 +54,57 @@ describe('JobMaster', () => {
     expect(events.some((e) => e.type === 'job-status-changed' && e.status === 'FAILED' && /Restoring checkpoint \d+ failed/.test(e.cause ?? ''))).toBe(true);
   });
 });
+
+describe('JobMaster started from a snapshot (Flink NO_CLAIM)', () => {
+  const incremental = prepareScenarioJob({
+    scenario: 'running-sum',
+    parallelism: 2,
+    checkpointIntervalMs: 200,
+    mode: 'exactly-once',
+    keys: 20,
+    recordsPerSecond: 40,
+    configuration: { 'execution.checkpointing.incremental': true },
+  });
+
+  it('completes new checkpoints after starting from an incremental one, fully uploaded first, never deleting the snapshot it started from', () => {
+    const first = new Simulation({ seed: 1, jobGraph: incremental.jobGraph, configuration: incremental.configuration });
+    first.start();
+    first.runUntil(1300);
+    const snapshot = first.jobMaster.latestCompletedCheckpoint()!;
+    const keyed = snapshot.operators.find((o) => o.operatorUid === 'sum')!.subtaskStates[0]!.keyed as { sharedState?: Array<{ checkpointId: number }> };
+    expect(keyed.sharedState!.some((piece) => piece.checkpointId < snapshot.checkpointId)).toBe(true);
+
+    const events: EngineEvent[] = [];
+    const second = new Simulation({
+      seed: 2,
+      jobGraph: incremental.jobGraph,
+      configuration: incremental.configuration,
+      initialCheckpoint: snapshot,
+      durableStorageOf: first.memoryStorage,
+      onEvent: (event) => events.push(event),
+    });
+    second.start();
+    second.runUntil(1500);
+    const completed = events.filter((e) => e.type === 'checkpoint-completed');
+    expect(completed.length).toBeGreaterThan(2);
+    expect(completed[0]).toMatchObject({ checkpointId: snapshot.checkpointId + 1 });
+    const next = second.jobMaster.stats.details(snapshot.checkpointId + 1)!;
+    expect(next.checkpointed_size).toBe(next.state_size);
+    const stored = new Set(second.memoryStorage.inventory().blobs);
+    const startedFrom = snapshot.operators.flatMap((o) => o.subtaskStates).flatMap((s) => (s?.keyed ? [s.keyed.storageKey] : []));
+    for (const key of startedFrom) expect(stored.has(key)).toBe(true);
+  });
+
+  it('refuses unaligned checkpoints rather than run aligned ones under that name', () => {
+    const unaligned = prepareScenarioJob({
+      scenario: 'running-sum',
+      parallelism: 2,
+      checkpointIntervalMs: 200,
+      mode: 'exactly-once',
+      keys: 20,
+      recordsPerSecond: 40,
+      configuration: { 'execution.checkpointing.unaligned.enabled': true },
+    });
+    expect(() => new Simulation({ seed: 1, jobGraph: unaligned.jobGraph, configuration: unaligned.configuration })).toThrow(/not modelled yet/);
+  });
+});

@@ -12,6 +12,7 @@ import type { CheckpointId, JobId, TaskId } from '../../engine/ids';
 import { CompletedCheckpointStore } from '../../engine/checkpoint/completed-checkpoint-store';
 import { CheckpointStatsTracker } from '../../engine/checkpoint/checkpoint-stats';
 import type { CheckpointMetadata } from '../../engine/checkpoint/checkpoint-metadata';
+import type { TaskRestore } from '../../engine/checkpoint/task-restore';
 import { assignStates } from '../../engine/checkpoint/state-assignment';
 import type { ExecutionState, JobMasterMessage } from '../../engine/task/messages';
 import { DEFAULT_NETWORK_LIMITS, type NetworkLimits } from '../../engine/task/network-limits';
@@ -98,6 +99,11 @@ export class JobMaster {
           if (previous === report.status) return; // the initial CREATED is not a change
           const cause = report.cause === undefined ? {} : { cause: String(report.cause) };
           emit({ type: 'job-status-changed', time: report.timestampMs, status: report.status, previous, ...cause });
+          if (report.status === 'CANCELED' || report.status === 'FAILED' || report.status === 'FINISHED') {
+            const retention = configuration.checkpointing.externalizedCheckpointRetention;
+            const discardCheckpoints = retention === 'NO_EXTERNALIZED_CHECKPOINTS' || (retention === 'DELETE_ON_CANCELLATION' && report.status === 'CANCELED');
+            this.#coordinator.send({ type: 'SHUTDOWN', discardCheckpoints });
+          }
           if (report.status === 'RESTARTING') {
             emit({ type: 'job-restarting', time: report.timestampMs, attempt: report.numRestarts, backoffMs: report.restartBackoffMs });
           }
@@ -187,7 +193,9 @@ export class JobMaster {
     } catch (error) {
       // A restore that cannot work fails this attempt (the restart strategy decides), never the runtime.
       const cause = `Restoring checkpoint ${latest?.checkpointId} failed: ${error instanceof Error ? error.message : String(error)}`;
-      this.options.clock.setTimeout(() => this.#lifecycle.send({ type: 'TASK_FAILED', cause }), 0);
+      // No task of this attempt runs; a millisecond passes so even a zero-delay restart loop moves time on.
+      this.#taskStates.clear();
+      this.options.clock.setTimeout(() => this.#lifecycle.send({ type: 'TASK_FAILED', cause }), 1);
       return;
     }
     if (latest) this.stats.reportRestored(latest.checkpointId, this.options.clock.now(), latest.isSavepoint, externalPath(this.options.storageLocation, jobId, latest.checkpointId));
@@ -199,7 +207,7 @@ export class JobMaster {
       stateBackend: configuration.stateBackend,
       residentKeyGroups: configuration.indexedDbCacheKeyGroups,
       network: this.options.network ?? DEFAULT_NETWORK_LIMITS,
-      restore: assignment?.tasks ?? null,
+      restore: assignment ? withReuse(assignment.tasks, latest !== this.options.initialCheckpoint) : null,
     });
     this.#taskStates.clear();
     for (const descriptor of descriptors) this.#taskStates.set(descriptor.taskId, 'CREATED');
@@ -228,6 +236,11 @@ export class JobMaster {
   private broadcast(message: Parameters<TaskDeployer['sendToTask']>[1]): void {
     for (const taskId of this.#taskStates.keys()) this.options.deployer.sendToTask(taskId, message);
   }
+}
+
+/** NO_CLAIM: pieces of the snapshot the job started from are never referenced by its own checkpoints. */
+function withReuse(tasks: ReadonlyMap<TaskId, TaskRestore>, reuseSharedState: boolean): ReadonlyMap<TaskId, TaskRestore> {
+  return reuseSharedState ? tasks : new Map([...tasks].map(([taskId, restore]) => [taskId, { ...restore, reuseSharedState }]));
 }
 
 /** Flink's `external_path` of a checkpoint: `<location><job>/chk-<id>`, the location ending in '/'. */

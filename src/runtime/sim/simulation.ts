@@ -41,6 +41,8 @@ export interface SimulationOptions {
   /** How long the runtime takes to notice a killed task (a Worker's error event). */
   readonly failureDetectionMs?: number;
   readonly initialCheckpoint?: CheckpointMetadata;
+  /** Start with a copy of another run's checkpoint storage (a new machine, or a reloaded page). */
+  readonly durableStorageOf?: MemoryCheckpointStorage;
   /** Called for each event; by default events are kept in `events`. */
   readonly onEvent?: EventSink;
 }
@@ -70,7 +72,9 @@ export class Simulation {
   constructor(private readonly options: SimulationOptions) {
     this.random = seededRandom(options.seed);
     this.#emit = options.onEvent ?? ((event) => this.events.push(event));
-    this.memoryStorage = new MemoryCheckpointStorage(this.clock, options.storageLatency);
+    this.memoryStorage = options.durableStorageOf
+      ? MemoryCheckpointStorage.copyOf(options.durableStorageOf, this.clock, options.storageLatency)
+      : new MemoryCheckpointStorage(this.clock, options.storageLatency);
     this.keyGroupStores = new MemoryKeyGroupStores(this.clock, options.maxResidentKeyGroups, options.keyGroupStoreLatency);
     this.storage = new FaultyCheckpointStorage(this.memoryStorage, (fault) => this.#emit({ type: 'fault-injected', time: this.clock.now(), fault }));
     const deployer: TaskDeployer = {

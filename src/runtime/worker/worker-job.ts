@@ -63,20 +63,29 @@ export class WorkerJob {
       },
       onTaskLost: (taskId, cause) => this.jobMaster.taskLost(taskId, cause),
     });
-    this.jobMaster = new JobMaster({
-      jobId: options.jobId,
-      jobGraph: this.job.jobGraph,
-      configuration: this.job.configuration,
-      clock: realClock,
-      random: seededRandom(options.seed ?? 1),
-      storage: options.storage,
-      deployer: this.cluster,
-      emit,
-      network: options.network ?? WORKER_NETWORK_LIMITS,
-      storageLocation: options.databaseName ? `indexeddb://${options.databaseName}/` : 'memory://',
-      ...(options.initialCheckpoint ? { initialCheckpoint: options.initialCheckpoint } : {}),
-      ...(options.highestCheckpointIdInStorage === undefined ? {} : { highestCheckpointIdInStorage: options.highestCheckpointIdInStorage }),
-    });
+    this.jobMaster = this.createJobMaster(options, emit);
+  }
+
+  private createJobMaster(options: WorkerJobOptions, emit: (event: EngineEvent) => void): JobMaster {
+    try {
+      return new JobMaster({
+        jobId: options.jobId,
+        jobGraph: this.job.jobGraph,
+        configuration: this.job.configuration,
+        clock: realClock,
+        random: seededRandom(options.seed ?? 1),
+        storage: options.storage,
+        deployer: this.cluster,
+        emit,
+        network: options.network ?? WORKER_NETWORK_LIMITS,
+        storageLocation: options.databaseName ? `indexeddb://${options.databaseName}/` : 'memory://',
+        ...(options.initialCheckpoint ? { initialCheckpoint: options.initialCheckpoint } : {}),
+        ...(options.highestCheckpointIdInStorage === undefined ? {} : { highestCheckpointIdInStorage: options.highestCheckpointIdInStorage }),
+      });
+    } catch (error) {
+      this.cluster.shutdown(); // a refused snapshot (or configuration) must not leave the heartbeat monitor running
+      throw error;
+    }
   }
 
   start(): void {
