@@ -22,12 +22,12 @@ async function until(condition: () => boolean, timeoutMs: number, what: string):
 }
 
 it('runs running-sum with its keyed state in IndexedDB chunks and commits the hashmap backend output', async () => {
-  // Parallelism 1 owns all 128 key groups, twice the resident bound: key groups are evicted to IndexedDB and reloaded.
+  // Parallelism 1 owns all 128 key groups, twice the resident bound set here: key groups are evicted to IndexedDB and reloaded.
   const scenario: ScenarioJobOptions = { scenario: 'running-sum', parallelism: 1, checkpointIntervalMs: 100, mode: 'exactly-once', keys: 300, recordsPerSecond: 3000 };
   const jobId = `test-indexeddb-${Math.random()}`;
   const job = new WorkerJob({
     jobId,
-    scenario: { ...scenario, configuration: { 'state.backend.type': 'indexeddb' } },
+    scenario: { ...scenario, configuration: { 'state.backend.type': 'indexeddb', 'state.backend.indexeddb.cache.key-groups': 64 } },
     storage: new MemoryCheckpointStorage(realClock, { fixedMs: 1, bytesPerMs: 1e6 }),
     databaseName: null,
   });
