@@ -6,7 +6,12 @@ import { prepareScenarioJob } from '../sim/scenario-job';
 import type { CheckpointMetadata } from '../../engine/checkpoint/checkpoint-metadata';
 import type { EngineEvent } from '../../engine/events';
 
-const job = prepareScenarioJob({ scenario: 'running-sum', parallelism: 2, checkpointIntervalMs: 200, mode: 'exactly-once', keys: 20, recordsPerSecond: 40 });
+/** running-sum at parallelism 2 over 20 keys, checkpoint every 200 ms, with further Flink options. */
+function runningSumJob(configuration: Record<string, string | number | boolean> = {}) {
+  return prepareScenarioJob({ scenario: 'running-sum', parallelism: 2, checkpointIntervalMs: 200, mode: 'exactly-once', keys: 20, recordsPerSecond: 40, configuration });
+}
+
+const job = runningSumJob();
 
 function simulation(extra: Partial<ConstructorParameters<typeof Simulation>[0]> = {}) {
   const events: EngineEvent[] = [];
@@ -56,15 +61,7 @@ describe('JobMaster', () => {
 });
 
 describe('JobMaster started from a snapshot (Flink NO_CLAIM)', () => {
-  const incremental = prepareScenarioJob({
-    scenario: 'running-sum',
-    parallelism: 2,
-    checkpointIntervalMs: 200,
-    mode: 'exactly-once',
-    keys: 20,
-    recordsPerSecond: 40,
-    configuration: { 'execution.checkpointing.incremental': true },
-  });
+  const incremental = runningSumJob({ 'execution.checkpointing.incremental': true });
 
   it('completes new checkpoints after starting from an incremental one, fully uploaded first, never deleting the snapshot it started from', () => {
     const first = new Simulation({ seed: 1, jobGraph: incremental.jobGraph, configuration: incremental.configuration });
@@ -96,15 +93,7 @@ describe('JobMaster started from a snapshot (Flink NO_CLAIM)', () => {
   });
 
   it('refuses unaligned checkpoints rather than run aligned ones under that name', () => {
-    const unaligned = prepareScenarioJob({
-      scenario: 'running-sum',
-      parallelism: 2,
-      checkpointIntervalMs: 200,
-      mode: 'exactly-once',
-      keys: 20,
-      recordsPerSecond: 40,
-      configuration: { 'execution.checkpointing.unaligned.enabled': true },
-    });
+    const unaligned = runningSumJob({ 'execution.checkpointing.unaligned.enabled': true });
     expect(() => new Simulation({ seed: 1, jobGraph: unaligned.jobGraph, configuration: unaligned.configuration })).toThrow(/not modelled yet/);
   });
 });
