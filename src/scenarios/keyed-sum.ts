@@ -41,7 +41,7 @@ class KeyedCount extends KeyedProcessFunction<Count, never> {
 
 export const keyedSum: Scenario = {
   name: 'keyed-sum',
-  description: `Benchmark job: each key gets 1 in each of ${KEYED_SUM_ROUNDS} rounds (or --rounds); a keyed count; output discarded.`,
+  description: `Benchmark job: each key gets 1 in each of ${KEYED_SUM_ROUNDS} rounds; a keyed count; output discarded.`,
   statefulOperatorUid: 'count',
   stateName: 'count',
   build(env, parameters) {
