@@ -54,7 +54,7 @@ export class PageController {
     readonly parameters: PageParameters,
     problems: readonly string[] = [],
   ) {
-    this.notices = [...problems];
+    for (const problem of problems) this.notice(problem);
   }
 
   get scenario(): ScenarioJobOptions {

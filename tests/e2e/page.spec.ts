@@ -15,7 +15,7 @@ function collectErrors(page: Page): string[] {
 }
 
 async function expectExactlyOnce(page: Page): Promise<void> {
-  await expect(page.getByText(ALL_COMMITTED)).toBeVisible({ timeout: 40_000 });
+  await expect(page.getByText(ALL_COMMITTED)).toBeVisible();
   await expect(page.getByText(/^Exactly-once verified: all 500 records/)).toBeVisible();
   const rows = page.locator('section[aria-label="Committed output"] tr');
   await expect(rows).toHaveCount(100);
@@ -31,13 +31,13 @@ test('the default job runs on Workers with IndexedDB and commits all 500 records
   await expect(page.getByTestId('runtime')).toHaveText(/Web Workers/);
   await expect(page.getByTestId('storage')).toHaveText("IndexedDB 'barrierscope', job id 'running-sum' (survives a reload)");
   await expect(page.getByRole('alert')).toHaveCount(0);
-  await expect(page.locator('tr.completed').first()).toBeVisible({ timeout: 15_000 });
+  await expect(page.locator('tr.completed').first()).toBeVisible();
 
   await page.getByLabel('Subtask').selectOption('sum#0');
   await page.getByRole('button', { name: 'Kill subtask' }).click();
   await expect(page.getByText('Terminated the Worker of sum#0.')).toBeVisible();
-  await expect(page.getByText(/restarts: 1/)).toBeVisible({ timeout: 15_000 });
-  await expect(page.getByText('Job RUNNING', { exact: true })).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByText(/restarts: 1/)).toBeVisible();
+  await expect(page.getByText('Job RUNNING', { exact: true })).toBeVisible();
   await expect(counts(page)).toContainText('restored 1');
 
   await expectExactlyOnce(page);
@@ -48,15 +48,15 @@ test('the default job runs on Workers with IndexedDB and commits all 500 records
 test('keyboard shortcuts crash a subtask and trigger a savepoint, and output stays exactly-once', async ({ page }) => {
   const errors = collectErrors(page);
   await page.goto(FAST);
-  await expect(page.locator('tr.completed').first()).toBeVisible({ timeout: 15_000 });
+  await expect(page.locator('tr.completed').first()).toBeVisible();
   await page.keyboard.press('s');
-  await expect(page.locator('tr.completed', { hasText: 'SAVEPOINT' })).toBeVisible({ timeout: 15_000 });
+  await expect(page.locator('tr.completed', { hasText: 'SAVEPOINT' })).toBeVisible();
 
   await page.getByLabel('Subtask').selectOption('sum#1');
   await page.locator('h1').click();
   await page.keyboard.press('c');
   await expect(page.getByText('Crashed sum#1: its operator threw inside its Worker.')).toBeVisible();
-  await expect(page.getByText(/restarts: 1/)).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByText(/restarts: 1/)).toBeVisible();
   await expectExactlyOnce(page);
   expect(errors).toEqual([]);
 });
@@ -64,24 +64,24 @@ test('keyboard shortcuts crash a subtask and trigger a savepoint, and output sta
 test('a reload offers to resume from the latest checkpoint, and resuming restores it with output still exactly-once', async ({ page }) => {
   const errors = collectErrors(page);
   await page.goto(FAST);
-  await expect(counts(page)).toContainText(/completed [2-9]/, { timeout: 15_000 });
-  await expect(page.getByText(/^[1-9]\d* records committed/)).toBeVisible({ timeout: 15_000 });
+  await expect(counts(page)).toContainText(/completed [2-9]/);
+  await expect(page.getByText(/^[1-9]\d* records committed/)).toBeVisible();
 
   await page.reload();
   const resume = page.getByRole('button', { name: /^Resume from checkpoint \d+ \(taken \d\d:\d\d:\d\d\)$/ });
-  await expect(resume).toBeVisible({ timeout: 10_000 });
+  await expect(resume).toBeVisible();
   await expect(page.getByRole('button', { name: 'Start fresh' })).toBeVisible();
   await expect(page.getByText('Job RUNNING', { exact: true })).toHaveCount(0);
   await page.screenshot({ path: 'test-results/page-resume-offer.png' });
   const checkpointId = Number(/checkpoint (\d+)/.exec(await resume.innerText())?.[1]);
 
   await resume.click();
-  await expect(page.getByText('Job RUNNING', { exact: true })).toBeVisible({ timeout: 10_000 });
+  await expect(page.getByText('Job RUNNING', { exact: true })).toBeVisible();
   await expect(counts(page)).toContainText('restored 1');
   await expect(page.getByText(`Latest restore: checkpoint ${checkpointId}`)).toBeVisible();
   // Checkpoint ids continue after the restored one, as Flink's do.
-  const newestCompleted = async () => Number((await page.locator('tr.completed td:first-child').first().textContent({ timeout: 15_000 })) ?? 0);
-  await expect.poll(newestCompleted, { timeout: 15_000 }).toBeGreaterThan(checkpointId);
+  const newestCompleted = async () => Number((await page.locator('tr.completed td:first-child').first().textContent()) ?? 0);
+  await expect.poll(newestCompleted).toBeGreaterThan(checkpointId);
   await expectExactlyOnce(page);
   await page.screenshot({ path: 'test-results/page-after-resume.png' });
   expect(errors).toEqual([]);
@@ -90,10 +90,10 @@ test('a reload offers to resume from the latest checkpoint, and resuming restore
 test('starting fresh after a reload discards the old checkpoints and output', async ({ page }) => {
   const errors = collectErrors(page);
   await page.goto(FAST);
-  await expect(page.getByText(/^[1-9]\d* records committed/)).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByText(/^[1-9]\d* records committed/)).toBeVisible();
   await page.reload();
   await page.getByRole('button', { name: 'Start fresh' }).click();
-  await expect(page.getByText('Job RUNNING', { exact: true })).toBeVisible({ timeout: 10_000 });
+  await expect(page.getByText('Job RUNNING', { exact: true })).toBeVisible();
   await expect(counts(page)).toContainText('restored 0');
   // Old commits kept beside new ones of the same transaction ids would show as loss or duplicates.
   await expectExactlyOnce(page);
@@ -108,7 +108,7 @@ test('without IndexedDB the page says so and runs with checkpoints in memory', a
     'IndexedDB is unavailable (this browser context has no indexedDB): checkpoints are kept in memory and will not survive a reload',
   );
   await expect(page.getByTestId('storage')).toHaveText(/^in memory/);
-  await expect(page.locator('tr.completed').first()).toBeVisible({ timeout: 15_000 });
+  await expect(page.locator('tr.completed').first()).toBeVisible();
   await expectExactlyOnce(page);
   await page.screenshot({ path: 'test-results/page-without-indexeddb.png' });
   expect(errors).toEqual([]);
@@ -127,10 +127,30 @@ test('bad URL parameters are reported and the page runs with the defaults', asyn
   expect(errors).toEqual([]);
 });
 
+const REPEATED_OR_NAMELESS = [
+  { search: '?rate=1&rate=2&rate=3', notice: "URL parameter 'rate' is given 3 times ('1', '2', '3'); give it once. Using the default, 25." },
+  { search: '?foo=1&foo=2', notice: "Unknown URL parameter 'foo' (given 2 times); known: runtime, rate, storage." },
+  { search: '?&&&=&=', notice: "Ignored 2 URL parameters without a name (such as '=' or '=value')." },
+];
+
+for (const [index, { search, notice }] of REPEATED_OR_NAMELESS.entries()) {
+  test(`repeated or nameless URL parameters (${search}) get one notice and the default job runs`, async ({ page }) => {
+    const errors = collectErrors(page);
+    await page.goto(`/${search}`);
+    await expect(page.getByText(notice, { exact: true })).toHaveCount(1);
+    await expect(page.getByText('Job RUNNING', { exact: true })).toBeVisible();
+    await expect(page.getByText('25 records/s per source subtask')).toBeVisible();
+    await expect(page.getByTestId('runtime')).toHaveText(/Web Workers/);
+    await expect(page.locator('tr.completed').first()).toBeVisible();
+    await page.screenshot({ path: `test-results/page-parameters-${index}.png` });
+    expect(errors).toEqual([]);
+  });
+}
+
 test('the deterministic replay pauses, steps and resumes; switching back to Workers offers to resume', async ({ page }) => {
   const errors = collectErrors(page);
   await page.goto(FAST);
-  await expect(page.locator('tr.completed').first()).toBeVisible({ timeout: 15_000 });
+  await expect(page.locator('tr.completed').first()).toBeVisible();
   await expect(page.getByRole('button', { name: 'Pause' })).toHaveCount(0);
 
   await page.locator('h1').click();
@@ -148,7 +168,7 @@ test('the deterministic replay pauses, steps and resumes; switching back to Work
   await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
 
   await page.getByLabel('Deterministic replay').click();
-  await expect(page.getByRole('button', { name: /^Resume from checkpoint \d+/ })).toBeVisible({ timeout: 10_000 });
+  await expect(page.getByRole('button', { name: /^Resume from checkpoint \d+/ })).toBeVisible();
   await page.keyboard.press('r');
   await expect(page.getByTestId('runtime')).toHaveText(/Web Workers/);
   await expect(counts(page)).toContainText('restored 1');
@@ -158,7 +178,7 @@ test('the deterministic replay pauses, steps and resumes; switching back to Work
 test('a failed snapshot upload fails the checkpoint and, with no tolerable failures, restarts the job; slowing a subtask is reversible', async ({ page }) => {
   const errors = collectErrors(page);
   await page.goto(FAST);
-  await expect(page.locator('tr.completed').first()).toBeVisible({ timeout: 15_000 });
+  await expect(page.locator('tr.completed').first()).toBeVisible();
   await page.getByLabel('Subtask').selectOption('sum#1');
 
   await page.keyboard.press('w');
@@ -170,9 +190,9 @@ test('a failed snapshot upload fails the checkpoint and, with no tolerable failu
   await page.getByRole('button', { name: 'Fail next upload' }).click();
   await expect(page.getByText('The next snapshot upload of sum#1 will fail.')).toBeVisible();
   // execution.checkpointing.tolerable-failed-checkpoints is 0 (Flink's default): one async failure fails the job over.
-  await expect(page.locator('tr.failed').first()).toBeVisible({ timeout: 15_000 });
+  await expect(page.locator('tr.failed').first()).toBeVisible();
   await expect(page.locator('tr.failed').first()).toContainText('Injected failure: upload of checkpoint');
-  await expect(page.getByText(/restarts: 1/)).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByText(/restarts: 1/)).toBeVisible();
   await expectExactlyOnce(page);
   expect(errors).toEqual([]);
 });

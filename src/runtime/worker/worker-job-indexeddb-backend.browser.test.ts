@@ -1,6 +1,7 @@
 // The indexeddb state backend on Workers in real Chromium: keyed state in IndexedDB chunks (one per key group)
 // with a bounded cache, and the same committed output as the deterministic runtime with the hashmap backend.
 import { afterEach, expect, it } from 'vitest';
+import { until, untilCheckpointsComplete } from '../../../tests/support/until';
 import { MemoryCheckpointStorage } from '../../storage/memory-checkpoint-storage';
 import { IndexedDbKeyGroupStores, workingStateDatabaseName } from '../../storage/indexeddb-key-group-store';
 import { realClock } from './real-clock';
@@ -13,13 +14,8 @@ afterEach(() => {
   for (const job of jobs.splice(0)) job.stop();
 });
 
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const start = performance.now();
-  while (!condition()) {
-    if (performance.now() - start > timeoutMs) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** Completed checkpoints of a Worker job, for waits that make sure committed output is final. */
+const checkpoints = (job: WorkerJob) => ({ latestCheckpointId: () => job.jobMaster.store.latest()?.checkpointId ?? 0 });
 
 it('runs running-sum with its keyed state in IndexedDB chunks and commits the hashmap backend output', async () => {
   // Parallelism 1 owns all 128 key groups, twice the resident bound set here: key groups are evicted to IndexedDB and reloaded.
@@ -34,8 +30,8 @@ it('runs running-sum with its keyed state in IndexedDB chunks and commits the ha
   jobs.push(job);
   job.start();
   const deterministic = runScenario({ ...scenario, seed: 1 });
-  await until(() => job.output().length >= deterministic.output.length, 30_000, `${deterministic.output.length} committed records`);
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await until(() => job.output().length >= deterministic.output.length, `${deterministic.output.length} committed records`);
+  await untilCheckpointsComplete(checkpoints(job), 2);
   expect(job.job.scenario.checkExactlyOnce(job.output(), job.job.parameters)).toEqual([]);
   const sortByKey = (records: readonly unknown[]) => [...(records as Array<{ key: string; value: number }>)].sort((a, b) => a.key.localeCompare(b.key) || a.value - b.value);
   expect(sortByKey(job.output())).toEqual(sortByKey(deterministic.output));
@@ -47,4 +43,4 @@ it('runs running-sum with its keyed state in IndexedDB chunks and commits the ha
   } finally {
     stores.close();
   }
-}, 60_000);
+});
