@@ -30,7 +30,7 @@ export interface SimulationOptions {
   /** Base one-way message latency and its seeded jitter, in ms. */
   readonly networkLatencyMs?: number;
   readonly networkJitterMs?: number;
-  /** Virtual processing cost of one record. */
+  /** Virtual processing cost of one record (default 0.02 ms). */
   readonly recordCostMs?: number;
   /** Records a task handles per step. */
   readonly stepBudget?: number;
@@ -66,6 +66,8 @@ export class Simulation {
   readonly #processedRecords = new Map<TaskId, number>();
   readonly #extraLatency = new Map<TaskId, number>();
   readonly #slowFactor = new Map<TaskId, number>();
+  /** Virtual time (fractional ms) until which a slowed task is busy with work it has done; per task attempt. */
+  readonly #busyUntil = new WeakMap<Task, number>();
   readonly #killAfter: Array<{ taskId: TaskId; records: number; fault: Fault }> = [];
   readonly #emit: EventSink;
 
@@ -136,7 +138,12 @@ export class Simulation {
   private requestStep(task: Task): void {
     if (this.#stepScheduled.has(task.taskId)) return;
     this.#stepScheduled.add(task.taskId);
-    this.clock.setTimeout(() => this.runStep(task), 0);
+    this.clock.setTimeout(() => this.runStep(task), this.busyFor(task));
+  }
+
+  /** Whole ms until the task is done with the work it has already done (0 unless it is slowed). */
+  private busyFor(task: Task): number {
+    return Math.max(0, Math.ceil(this.#busyUntil.get(task) ?? 0) - this.clock.now());
   }
 
   private runStep(task: Task): void {
@@ -151,8 +158,18 @@ export class Simulation {
       this.kill(task.taskId, formatFault(killAfter.fault));
       return;
     }
+    const recordCostMs = this.options.recordCostMs ?? 0.02;
+    const factor = this.#slowFactor.get(task.taskId) ?? 1;
+    if (factor > 1) {
+      // A slowed task is busy for the whole cost of what it did, queued work or not: input arriving
+      // meanwhile waits for it, its buffers fill, credits run out and its producers back up. Fractions
+      // add up, so a slowdown shows even when each step is far below the clock's 1 ms resolution.
+      const start = Math.max(this.#busyUntil.get(task) ?? 0, this.clock.now());
+      this.#busyUntil.set(task, start + result.processed * recordCostMs * factor);
+    }
     if (!result.hasMoreWork) return;
-    const costMs = Math.ceil(result.processed * (this.options.recordCostMs ?? 0.02) * (this.#slowFactor.get(task.taskId) ?? 1));
+    // At normal speed a record's cost is far below 1 ms, so it is charged only while work stays queued.
+    const costMs = factor > 1 ? this.busyFor(task) : Math.ceil(result.processed * recordCostMs);
     this.#stepScheduled.add(task.taskId);
     this.clock.setTimeout(() => this.runStep(task), costMs);
   }
