@@ -1,7 +1,8 @@
-// Fault plans for the deterministic runtime: explicit specs parsed with clear errors, or a random plan
-// drawn from the seed (always with at least one kill). The plan is part of the run's output.
+// Fault plans for the deterministic runtime: specs parsed with clear errors and bounded numbers, so a
+// printed spec parses back to the same fault; or a random plan drawn from the seed (at least one kill).
 import type { Random } from '../../engine/ports/random';
 import { randomInt } from '../../engine/ports/random';
+import { UPPER_BOUND_MAX_PARALLELISM } from '../../engine/config';
 
 export type Fault =
   /** Kill the task hosting operator `uid`, subtask `subtask`, at `atMs` (as worker.terminate()). */
@@ -24,31 +25,60 @@ export const FAULT_SYNTAX = [
   'random',
 ];
 
+/**
+ * Bounds of a spec's numbers. Each is a safe integer (or, for a factor, a plain decimal) that prints
+ * back digit for digit, so a printed plan parses to the same faults; and each still means something.
+ */
+export const FAULT_LIMITS = {
+  /** Subtask indexes: below Flink's upper bound of max parallelism (2^15). */
+  maxSubtask: UPPER_BOUND_MAX_PARALLELISM - 1,
+  /** Times (ms), record counts and checkpoint ids. */
+  maxCount: Number.MAX_SAFE_INTEGER,
+  /** One hour: far beyond any run's end (a run stops at 30 minutes of virtual time at the latest). */
+  maxLatencyMs: 3_600_000,
+  /** A record then costs 0.02 ms × 10^9 = 5.6 h of virtual time: the task is as good as stopped. */
+  maxFactor: 1_000_000_000,
+} as const;
+
 const PATTERN = /^(kill|kill-after|fail-snapshot|delay-channel|slow-task):([A-Za-z0-9_.-]+)#(\d+)@(\d+)(?:([+x])(\d+(?:\.\d+)?))?$/;
 
+/** Reads one fault spec; throws an Error that quotes the spec and says what is allowed. */
 export function parseFault(spec: string): Fault {
   const match = PATTERN.exec(spec.trim());
   if (!match) throw new Error(`Cannot read fault '${spec}'. Expected one of: ${FAULT_SYNTAX.join(', ')}`);
   const [, kind, uid, subtaskText, atText, operator, extraText] = match;
-  const subtask = Number(subtaskText);
-  const at = Number(atText);
-  const extra = extraText === undefined ? undefined : Number(extraText);
-  const base = { uid: uid!, subtask };
+  const base = { uid: uid!, subtask: integerIn(spec, '<subtask>', subtaskText!, 0, FAULT_LIMITS.maxSubtask) };
   switch (kind) {
     case 'kill':
-      return expectNoExtra(spec, operator, { kind: 'kill', ...base, atMs: at });
+      return expectNoExtra(spec, operator, { kind: 'kill', ...base, atMs: integerIn(spec, '<ms>', atText!, 0, FAULT_LIMITS.maxCount) });
     case 'kill-after':
-      return expectNoExtra(spec, operator, { kind: 'kill-after', ...base, records: at });
+      return expectNoExtra(spec, operator, { kind: 'kill-after', ...base, records: integerIn(spec, '<records>', atText!, 0, FAULT_LIMITS.maxCount) });
     case 'fail-snapshot':
-      if (at < 1) throw new Error(`Fault '${spec}': checkpoint ids start at 1`);
-      return expectNoExtra(spec, operator, { kind: 'fail-snapshot', ...base, checkpointId: at });
-    case 'delay-channel':
-      if (operator !== '+' || extra === undefined) throw new Error(`Fault '${spec}': write delay-channel:<uid>#<subtask>@<ms>+<latency-ms>`);
-      return { kind: 'delay-channel', ...base, atMs: at, latencyMs: extra };
-    default:
-      if (operator !== 'x' || extra === undefined || extra < 1) throw new Error(`Fault '${spec}': write slow-task:<uid>#<subtask>@<ms>x<factor>, factor ≥ 1`);
-      return { kind: 'slow-task', ...base, atMs: at, factor: extra };
+      if (Number(atText) < 1) throw new Error(`Fault '${spec}': checkpoint ids start at 1`);
+      return expectNoExtra(spec, operator, { kind: 'fail-snapshot', ...base, checkpointId: integerIn(spec, '<checkpoint-id>', atText!, 1, FAULT_LIMITS.maxCount) });
+    case 'delay-channel': {
+      if (operator !== '+' || extraText === undefined) throw new Error(`Fault '${spec}': write delay-channel:<uid>#<subtask>@<ms>+<latency-ms>`);
+      // Virtual time is whole milliseconds; a fractional latency would make every later time fractional.
+      if (extraText.includes('.')) throw new Error(`Fault '${spec}': the latency must be a whole number of milliseconds`);
+      const atMs = integerIn(spec, '<ms>', atText!, 0, FAULT_LIMITS.maxCount);
+      return { kind: 'delay-channel', ...base, atMs, latencyMs: integerIn(spec, '<latency-ms>', extraText, 0, FAULT_LIMITS.maxLatencyMs) };
+    }
+    default: {
+      const factor = extraText === undefined ? NaN : Number(extraText);
+      if (operator !== 'x' || !(factor >= 1)) throw new Error(`Fault '${spec}': write slow-task:<uid>#<subtask>@<ms>x<factor>, factor ≥ 1`);
+      if (factor > FAULT_LIMITS.maxFactor) throw new Error(`Fault '${spec}': <factor> must be from 1 to ${FAULT_LIMITS.maxFactor}, got ${extraText}`);
+      return { kind: 'slow-task', ...base, atMs: integerIn(spec, '<ms>', atText!, 0, FAULT_LIMITS.maxCount), factor };
+    }
   }
+}
+
+/** A whole number in [minimum, maximum] (digits only, so never fractional or negative). */
+function integerIn(spec: string, label: string, text: string, minimum: number, maximum: number): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < minimum || value > maximum) {
+    throw new Error(`Fault '${spec}': ${label} must be a whole number from ${minimum} to ${maximum}, got ${text}`);
+  }
+  return value;
 }
 
 function expectNoExtra(spec: string, operator: string | undefined, fault: Fault): Fault {
