@@ -16,7 +16,7 @@ const samples: RawJobConfiguration[] = [
     'execution.checkpointing.incremental': true,
     'restart-strategy.type': 'failure-rate',
   },
-  { 'restart-strategy.type': 'fixed-delay', 'restart-strategy.fixed-delay.attempts': 0 },
+  { 'restart-strategy.type': 'fixed-delay', 'restart-strategy.fixed-delay.attempts': 0, 'heartbeat.interval': '500 ms', 'heartbeat.timeout': '3 s' },
   { 'restart-strategy.type': 'exponential-delay', 'restart-strategy.exponential-delay.backoff-multiplier': 2.3 },
 ];
 
@@ -33,6 +33,8 @@ describe('toFlinkOptions', () => {
     const options = toFlinkOptions(parseJobConfiguration({}));
     expect(options['execution.checkpointing.timeout']).toBe('10 min');
     expect(options['restart-strategy.type']).toBe('disable');
+    expect(options['heartbeat.interval']).toBe('10 s');
+    expect(options['heartbeat.timeout']).toBe('50 s');
     expect(options).not.toHaveProperty('execution.checkpointing.interval');
     expect(options).not.toHaveProperty('restart-strategy.fixed-delay.attempts');
   });

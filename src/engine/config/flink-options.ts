@@ -26,6 +26,8 @@ export function toFlinkOptions(configuration: JobConfiguration): Readonly<Record
   write('externalizedCheckpointRetention', checkpointing.externalizedCheckpointRetention);
   write('stateBackend', configuration.stateBackend);
   write('indexedDbCacheKeyGroups', configuration.indexedDbCacheKeyGroups);
+  write('heartbeatInterval', configuration.heartbeat.intervalMs);
+  write('heartbeatTimeout', configuration.heartbeat.timeoutMs);
   writeRestartStrategy(configuration.restartStrategy, write);
   return Object.freeze(options);
 }

@@ -1,7 +1,7 @@
 // Job configuration: Flink option keys in, a typed frozen JobConfiguration out, and back to keys / REST.
 export { ConfigurationError, type ConfigurationProblem } from './configuration-error';
 export { formatDuration, parseDuration, type DurationParse } from './duration';
-export { isCheckpointingEnabled, type CheckpointingConfiguration, type JobConfiguration } from './job-configuration';
+export { isCheckpointingEnabled, type CheckpointingConfiguration, type HeartbeatConfiguration, type JobConfiguration } from './job-configuration';
 export {
   CHECKPOINTING_MODES,
   EXTERNALIZED_CHECKPOINT_RETENTIONS,

@@ -22,6 +22,14 @@ export interface CheckpointingConfiguration {
   readonly externalizedCheckpointRetention: ExternalizedCheckpointRetention;
 }
 
+/** HeartbeatManagerOptions, read by the Worker runtime (the deterministic runtime notices a kill at once). */
+export interface HeartbeatConfiguration {
+  /** heartbeat.interval: how often a Worker reports that it is alive. */
+  readonly intervalMs: number;
+  /** heartbeat.timeout: how long a deployed Worker may stay silent before it is taken as lost. */
+  readonly timeoutMs: number;
+}
+
 export interface JobConfiguration {
   /** parallelism.default */
   readonly parallelism: number;
@@ -31,6 +39,7 @@ export interface JobConfiguration {
   readonly stateBackend: StateBackendType;
   /** state.backend.indexeddb.cache.key-groups: key groups the indexeddb backend keeps in memory per subtask. */
   readonly indexedDbCacheKeyGroups: number;
+  readonly heartbeat: HeartbeatConfiguration;
   /** The resolved strategy: restart-strategy.type, or Flink's default for this job when unset. */
   readonly restartStrategy: RestartStrategyConfiguration;
 }

@@ -1,5 +1,5 @@
 // Job options with Flink's keys, deprecated keys and defaults (CheckpointingOptions, RestartStrategyOptions,
-// PipelineOptions, CoreOptions, StateBackendOptions in apache/flink, 2.x). One table: parsing and display read it.
+// PipelineOptions, CoreOptions, StateBackendOptions, HeartbeatManagerOptions in apache/flink, 2.x). One table: parsing and display read it.
 import {
   booleanOption,
   doubleOption,
@@ -89,6 +89,13 @@ export const JOB_OPTIONS = {
    * span more key groups than this thrashes, so keep it at or above a subtask's share of key groups.
    */
   indexedDbCacheKeyGroups: option('state.backend.indexeddb.cache.key-groups', 128, integerOption(1, UPPER_BOUND_MAX_PARALLELISM)),
+
+  /**
+   * HeartbeatManagerOptions: how often a TaskManager (here a subtask's Worker) reports to the JobManager, and
+   * how long the JobManager waits without hearing from it before it takes the TaskManager as lost.
+   */
+  heartbeatInterval: option('heartbeat.interval', 10_000, durationOption(1)),
+  heartbeatTimeout: option('heartbeat.timeout', 50_000, durationOption(1)),
 
   restartStrategyType: option<RestartStrategyType>(
     'restart-strategy.type',

@@ -34,6 +34,7 @@ describe('parseJobConfiguration defaults', () => {
       },
       stateBackend: 'hashmap',
       indexedDbCacheKeyGroups: 128,
+      heartbeat: { intervalMs: 10_000, timeoutMs: 50_000 },
       restartStrategy: { type: 'disable' },
     });
     expect(isCheckpointingEnabled(configuration)).toBe(false);
@@ -116,6 +117,11 @@ describe('parseJobConfiguration values', () => {
         'restart-strategy.exponential-delay.attempts-before-reset-backoff': 10,
       }).restartStrategy,
     ).toMatchObject({ backoffMultiplier: 2, attemptsBeforeResetBackoff: 10, initialBackoffMs: 1_000 });
+  });
+
+  it("reads heartbeat.interval and heartbeat.timeout as durations, Flink's way (a bare number is milliseconds)", () => {
+    expect(parseJobConfiguration({ 'heartbeat.interval': '2 s', 'heartbeat.timeout': 30_000 }).heartbeat).toEqual({ intervalMs: 2_000, timeoutMs: 30_000 });
+    expect(parseJobConfiguration({ 'heartbeat.timeout': '10 s', 'heartbeat.interval': '10 s' }).heartbeat).toEqual({ intervalMs: 10_000, timeoutMs: 10_000 });
   });
 
   it('accepts the deprecated num-retained key and warns about it', () => {
@@ -218,6 +224,22 @@ describe('parseJobConfiguration errors', () => {
   it('rejects a max parallelism below the parallelism', () => {
     expect(problemsOf({ 'parallelism.default': 8, 'pipeline.max-parallelism': 4 })).toEqual([
       { option: 'pipeline.max-parallelism', value: 4, message: 'must be ≥ parallelism.default (8), or -1 to derive it' },
+    ]);
+  });
+
+  it('rejects a heartbeat interval or timeout of zero, or one that is not a duration', () => {
+    expect(problemsOf({ 'heartbeat.interval': 0, 'heartbeat.timeout': 'soon' }).map((problem) => [problem.option, problem.message])).toEqual([
+      ['heartbeat.interval', expect.stringMatching(/^got 0; expected a duration ≥ 1 ms/)],
+      ['heartbeat.timeout', expect.stringMatching(/^got "soon"; expected a duration ≥ 1 ms/)],
+    ]);
+  });
+
+  it('rejects a heartbeat timeout shorter than the interval, as HeartbeatServicesImpl does', () => {
+    expect(problemsOf({ 'heartbeat.interval': '10 s', 'heartbeat.timeout': '5 s' })).toEqual([
+      { option: 'heartbeat.timeout', value: 5_000, message: 'must be ≥ heartbeat.interval (10000 ms)' },
+    ]);
+    expect(problemsOf({ 'heartbeat.interval': '1 min' })).toEqual([
+      { option: 'heartbeat.timeout', value: 50_000, message: 'must be ≥ heartbeat.interval (60000 ms)' },
     ]);
   });
 

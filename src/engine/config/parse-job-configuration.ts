@@ -95,13 +95,14 @@ function buildConfiguration(explicit: ExplicitOptions): JobConfiguration {
     checkpointing,
     stateBackend: explicit.value('stateBackend'),
     indexedDbCacheKeyGroups: explicit.value('indexedDbCacheKeyGroups'),
+    heartbeat: { intervalMs: explicit.value('heartbeatInterval'), timeoutMs: explicit.value('heartbeatTimeout') },
     restartStrategy: resolveRestartStrategy(explicit, checkpointing.intervalMs !== null),
   };
 }
 
 function crossOptionProblems(configuration: JobConfiguration): ConfigurationProblem[] {
   const problems: ConfigurationProblem[] = [];
-  const { checkpointing, parallelism, maxParallelism, restartStrategy } = configuration;
+  const { checkpointing, parallelism, maxParallelism, restartStrategy, heartbeat } = configuration;
   if (maxParallelism !== -1 && parallelism > maxParallelism) {
     problems.push({
       option: JOB_OPTIONS.maxParallelism.key,
@@ -122,6 +123,14 @@ function crossOptionProblems(configuration: JobConfiguration): ConfigurationProb
       option: JOB_OPTIONS.unalignedEnabled.key,
       value: true,
       message: `requires ${JOB_OPTIONS.maxConcurrentCheckpoints.key} = 1 (got ${checkpointing.maxConcurrentCheckpoints})`,
+    });
+  }
+  // HeartbeatServicesImpl: "The heartbeat timeout should be larger or equal than the heartbeat interval."
+  if (heartbeat.timeoutMs < heartbeat.intervalMs) {
+    problems.push({
+      option: JOB_OPTIONS.heartbeatTimeout.key,
+      value: heartbeat.timeoutMs,
+      message: `must be ≥ ${JOB_OPTIONS.heartbeatInterval.key} (${heartbeat.intervalMs} ms)`,
     });
   }
   // ExponentialDelayRestartBackoffTimeStrategy: "Initial backoff cannot be higher than maximum backoff."

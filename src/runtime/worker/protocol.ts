@@ -29,6 +29,10 @@ export type ToWorker =
       /** 'indexeddb': open the database named; 'proxy': storage calls go through the main thread. */
       readonly storage: { readonly kind: 'indexeddb'; readonly databaseName: string } | { readonly kind: 'proxy' };
       readonly eventFlushIntervalMs: number;
+      /** heartbeat.interval: how often the Worker reports it is alive, from its 'deployed' message on. */
+      readonly heartbeatIntervalMs: number;
+      /** A slowdown set on this subtask before (it outlives restarts, as a slow machine would); 1 = normal. */
+      readonly slowdownFactor: number;
     }
   | { readonly version: typeof MESSAGE_VERSION; readonly type: 'task-message'; readonly message: TaskMessage }
   | { readonly version: typeof MESSAGE_VERSION; readonly type: 'storage-result'; readonly requestId: number; readonly result: unknown }
@@ -51,6 +55,8 @@ export type FromWorker =
       readonly records: readonly unknown[];
     }
   | { readonly version: typeof MESSAGE_VERSION; readonly type: 'storage-call'; readonly requestId: number; readonly method: string; readonly args: readonly unknown[] }
+  /** The Worker holds its task (storage open, TaskHost started): from now on its heartbeats are checked. */
+  | { readonly version: typeof MESSAGE_VERSION; readonly type: 'deployed'; readonly taskId: TaskId }
   | { readonly version: typeof MESSAGE_VERSION; readonly type: 'heartbeat'; readonly taskId: TaskId }
   | { readonly version: typeof MESSAGE_VERSION; readonly type: 'fatal'; readonly taskId: TaskId; readonly error: string };
 

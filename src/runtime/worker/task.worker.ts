@@ -16,11 +16,7 @@ const scope = globalThis as unknown as {
   onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
 };
 
-const HEARTBEAT_INTERVAL_MS = 100;
-
 let host: TaskHost | null = null;
-// Heartbeats start with the module, so a slow deployment (opening storage, restoring) is not taken for a lost task.
-setInterval(() => post({ version: MESSAGE_VERSION, type: 'heartbeat', taskId: host?.task.taskId ?? '?' }), HEARTBEAT_INTERVAL_MS);
 let proxyStorage: ProxyCheckpointStorage | null = null;
 let faultyStorage: FaultyCheckpointStorage | null = null;
 const post = (message: FromWorker) => scope.postMessage(message);
@@ -78,6 +74,11 @@ async function deploy(message: Extract<ToWorker, { type: 'deploy' }>, ports: rea
         post({ version: MESSAGE_VERSION, type: 'external', output, operation, transactionId, records }),
     });
     host.start();
+    if (message.slowdownFactor > 1) host.slowdownFactor = message.slowdownFactor;
+    // From here on the main thread checks heartbeats (heartbeat.timeout): a slow start is never taken for a loss.
+    const taskId = descriptor.taskId;
+    post({ version: MESSAGE_VERSION, type: 'deployed', taskId });
+    setInterval(() => post({ version: MESSAGE_VERSION, type: 'heartbeat', taskId }), message.heartbeatIntervalMs);
   } catch (error) {
     post({ version: MESSAGE_VERSION, type: 'fatal', taskId: descriptor.taskId, error: error instanceof Error ? error.message : String(error) });
   }

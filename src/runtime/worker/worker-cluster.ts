@@ -1,8 +1,12 @@
 // The main thread's side of the Worker runtime (the "TaskManagers"): one Web Worker per subtask, wired
 // with one MessageChannel per pair of connected tasks so records flow worker to worker. Deploys, cancels
-// (terminate), injects faults, and detects lost tasks — at once when it terminated the worker itself (a
-// dropped connection), by missed heartbeats otherwise.
+// (terminate), injects faults, and detects lost tasks: at once from a Worker's error event or a kill it
+// made itself (a dropped connection), and by heartbeat.timeout for a Worker that went silent — checked
+// only once the Worker reported it is deployed, so a slow start on a busy machine is never taken for a loss.
+import type { HeartbeatConfiguration } from '../../engine/config';
+import { formatDuration } from '../../engine/config/duration';
 import type { CheckpointStorage } from '../../engine/ports/checkpoint-storage';
+import type { Clock, TimerHandle } from '../../engine/ports/clock';
 import type { EngineEvent } from '../../engine/events';
 import type { TaskId } from '../../engine/ids';
 import type { JobMasterMessage, TaskMessage } from '../../engine/task/messages';
@@ -10,35 +14,51 @@ import type { TaskDeploymentDescriptor } from '../../engine/task/task-deployment
 import type { TaskDeployer } from '../job-master/task-deployer';
 import { checkVersion, MESSAGE_VERSION, type FromWorker, type JobSpec, type ToWorker } from './protocol';
 import { serveStorageCall } from './proxy-checkpoint-storage';
+import { realClock } from './real-clock';
 
-/** Flink's heartbeat.timeout is 50 s; a Worker that misses 30 beats of 100 ms is taken as hung. */
-export const HEARTBEAT_TIMEOUT_MS = 3000;
-const HEARTBEAT_CHECK_MS = 200;
+/** The monitor looks this often at most (and at least five times per timeout), so a loss is seen soon after it. */
+const MAX_HEARTBEAT_CHECK_MS = 1000;
+
+/** The failure cause of a Worker that stayed silent (Flink: "The heartbeat of TaskManager with id … timed out."). */
+export function heartbeatTimeoutCause(taskId: TaskId, timeoutMs: number): string {
+  return `The heartbeat of TaskManager with id ${taskId} timed out: nothing heard for ${formatDuration(timeoutMs)} (heartbeat.timeout)`;
+}
 
 export interface WorkerClusterOptions {
   readonly job: JobSpec;
   /** IndexedDB database the workers open, or null to proxy storage calls to `storage` on this thread. */
   readonly databaseName: string | null;
   readonly storage: CheckpointStorage;
+  /** heartbeat.interval and heartbeat.timeout of the job. */
+  readonly heartbeat: HeartbeatConfiguration;
   readonly eventFlushIntervalMs?: number;
+  /** Time for the heartbeat monitor; real time unless a test simulates it. */
+  readonly clock?: Clock;
   onJobMasterMessage(message: JobMasterMessage): void;
   onEvents(events: readonly EngineEvent[]): void;
   onExternalWrite(output: string, operation: 'commit' | 'append', transactionId: string | null, records: readonly unknown[]): void;
   onTaskLost(taskId: TaskId, cause: string): void;
-  createWorker?: () => Worker;
+  createWorker?: (taskId: TaskId) => Worker;
 }
 
 interface DeployedWorker {
   readonly worker: Worker;
-  lastHeartbeat: number;
+  /** When the Worker was last heard from; null until it reported 'deployed' (its heartbeat is not checked yet). */
+  lastHeardMs: number | null;
 }
 
 export class WorkerCluster implements TaskDeployer {
   readonly #workers = new Map<TaskId, DeployedWorker>();
-  readonly #monitor: ReturnType<typeof setInterval>;
+  /** Slowdowns set from outside, by subtask: they outlive a restart, as a slow machine would. */
+  readonly #slowdowns = new Map<TaskId, number>();
+  readonly #clock: Clock;
+  readonly #checkEveryMs: number;
+  #monitor: TimerHandle | null = null;
 
   constructor(private readonly options: WorkerClusterOptions) {
-    this.#monitor = setInterval(() => this.checkHeartbeats(), HEARTBEAT_CHECK_MS);
+    this.#clock = options.clock ?? realClock;
+    this.#checkEveryMs = Math.max(1, Math.min(MAX_HEARTBEAT_CHECK_MS, Math.floor(options.heartbeat.timeoutMs / 5)));
+    this.scheduleHeartbeatCheck();
   }
 
   taskIds(): TaskId[] {
@@ -57,8 +77,8 @@ export class WorkerCluster implements TaskDeployer {
       }
     }
     for (const descriptor of descriptors) {
-      const worker = this.options.createWorker?.() ?? new Worker(new URL('./task.worker.ts', import.meta.url), { type: 'module', name: descriptor.taskId });
-      const deployed: DeployedWorker = { worker, lastHeartbeat: performance.now() };
+      const worker = this.options.createWorker?.(descriptor.taskId) ?? new Worker(new URL('./task.worker.ts', import.meta.url), { type: 'module', name: descriptor.taskId });
+      const deployed: DeployedWorker = { worker, lastHeardMs: null };
       this.#workers.set(descriptor.taskId, deployed);
       worker.onmessage = (event: MessageEvent<FromWorker>) => this.onWorkerMessage(descriptor.taskId, deployed, event.data);
       worker.onerror = (event) => {
@@ -75,6 +95,8 @@ export class WorkerCluster implements TaskDeployer {
         peers: [...peers.keys()],
         storage: this.options.databaseName ? { kind: 'indexeddb', databaseName: this.options.databaseName } : { kind: 'proxy' },
         eventFlushIntervalMs: this.options.eventFlushIntervalMs ?? 50,
+        heartbeatIntervalMs: this.options.heartbeat.intervalMs,
+        slowdownFactor: this.slowdownOf(descriptor.taskId),
       };
       worker.postMessage(message, [...peers.values()]);
     }
@@ -109,10 +131,20 @@ export class WorkerCluster implements TaskDeployer {
     return this.post(taskId, { version: MESSAGE_VERSION, type: 'fail-next-upload' });
   }
 
-  /** Fault injection: the task processes `factor` times slower (1 = back to normal). */
+  /**
+   * Fault injection: the subtask processes `factor` times slower (1 = back to normal), now and in every
+   * later attempt until changed. True when a Worker got it now, false when it applies from the next deployment.
+   */
   slow(taskId: TaskId, factor: number): boolean {
     if (!(factor >= 1)) throw new RangeError(`A slowdown factor must be at least 1, got ${factor}`);
+    if (factor === 1) this.#slowdowns.delete(taskId);
+    else this.#slowdowns.set(taskId, factor);
     return this.post(taskId, { version: MESSAGE_VERSION, type: 'slow', factor });
+  }
+
+  /** The slowdown set on the subtask (1 = normal speed): what its Worker runs at, and the next one will. */
+  slowdownOf(taskId: TaskId): number {
+    return this.#slowdowns.get(taskId) ?? 1;
   }
 
   private post(taskId: TaskId, message: ToWorker): boolean {
@@ -122,7 +154,8 @@ export class WorkerCluster implements TaskDeployer {
   }
 
   shutdown(): void {
-    clearInterval(this.#monitor);
+    if (this.#monitor !== null) this.#clock.clearTimeout(this.#monitor);
+    this.#monitor = null;
     for (const { worker } of this.#workers.values()) worker.terminate();
     this.#workers.clear();
   }
@@ -135,17 +168,26 @@ export class WorkerCluster implements TaskDeployer {
     this.options.onTaskLost(taskId, cause);
   }
 
+  private scheduleHeartbeatCheck(): void {
+    this.#monitor = this.#clock.setTimeout(() => {
+      this.checkHeartbeats();
+      this.scheduleHeartbeatCheck();
+    }, this.#checkEveryMs);
+  }
+
   private checkHeartbeats(): void {
-    const now = performance.now();
+    const now = this.#clock.now();
+    const { timeoutMs } = this.options.heartbeat;
     for (const [taskId, deployed] of this.#workers) {
-      if (now - deployed.lastHeartbeat > HEARTBEAT_TIMEOUT_MS) this.lose(taskId, `No heartbeat for ${HEARTBEAT_TIMEOUT_MS} ms`);
+      if (deployed.lastHeardMs !== null && now - deployed.lastHeardMs > timeoutMs) this.lose(taskId, heartbeatTimeoutCause(taskId, timeoutMs));
     }
   }
 
   private onWorkerMessage(taskId: TaskId, deployed: DeployedWorker, message: FromWorker): void {
     if (this.#workers.get(taskId) !== deployed) return;
     checkVersion(message);
-    deployed.lastHeartbeat = performance.now();
+    // Any message shows the Worker alive; until it reported 'deployed' there is no heartbeat to check yet.
+    if (message.type === 'deployed' || deployed.lastHeardMs !== null) deployed.lastHeardMs = this.#clock.now();
     switch (message.type) {
       case 'job-master':
         this.options.onJobMasterMessage(message.message);
@@ -161,6 +203,7 @@ export class WorkerCluster implements TaskDeployer {
           deployed.worker.postMessage({ version: MESSAGE_VERSION, type: 'storage-result', requestId: message.requestId, result } satisfies ToWorker),
         );
         return;
+      case 'deployed':
       case 'heartbeat':
         return;
       case 'fatal':

@@ -52,6 +52,7 @@ export class WorkerJob {
       job: { scenario: options.scenario },
       databaseName: options.databaseName,
       storage: options.storage,
+      heartbeat: this.job.configuration.heartbeat,
       onJobMasterMessage: (message) => this.jobMaster.receive(message),
       onEvents: (events) => {
         if (options.events !== false) this.events.push(events);
