@@ -96,12 +96,14 @@ export function enumOption<T extends string>(
   hints: Readonly<Record<string, string>> = {},
 ): OptionReader<T> {
   const spellings = [...values, ...Object.keys(aliases)];
+  // Own keys only: a value such as "constructor" must not find Object.prototype's.
+  const own = <V>(table: Readonly<Record<string, V>>, key: string): V | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);
   return {
     read(raw) {
       const text = String(raw).trim().toLowerCase();
-      const canonical = values.find((value) => value.toLowerCase() === text) ?? aliases[text];
+      const canonical = values.find((value) => value.toLowerCase() === text) ?? own(aliases, text);
       if (canonical !== undefined) return { ok: true, value: canonical };
-      const hint = hints[text];
+      const hint = own(hints, text);
       return { ok: false, allowed: `one of ${spellings.join(', ')}${hint === undefined ? '' : ` (${hint})`}` };
     },
     format: (value) => value,

@@ -273,4 +273,22 @@ describe('parseJobConfiguration errors', () => {
   it('does not treat inherited object keys as options', () => {
     expect(problemsOf({ constructor: '1' } as RawJobConfiguration)[0]?.message).toBe('unknown option');
   });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'reads the built-in Object name %j as a value like any other unknown spelling, not as an alias or a hint',
+    (name) => {
+      expect(problemsOf({ 'restart-strategy.type': name, 'state.backend.type': name })).toEqual([
+        { option: 'state.backend.type', value: name, message: `got "${name}"; expected one of hashmap, indexeddb` },
+        {
+          option: 'restart-strategy.type',
+          value: name,
+          message: `got "${name}"; expected one of disable, fixed-delay, failure-rate, exponential-delay, none, off, fixeddelay, failurerate, exponentialdelay`,
+        },
+      ]);
+    },
+  );
+
+  it('treats an own __proto__ key as an unknown option', () => {
+    expect(problemsOf(Object.fromEntries([['__proto__', '1']]))).toEqual([{ option: '__proto__', value: '1', message: 'unknown option' }]);
+  });
 });
