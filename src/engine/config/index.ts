@@ -1,5 +1,6 @@
 // Job configuration: Flink option keys in, a typed frozen JobConfiguration out, and back to keys / REST.
 export { ConfigurationError, type ConfigurationProblem } from './configuration-error';
+export { unmodelledOptionProblems } from './unmodelled-options';
 export { formatDuration, parseDuration, type DurationParse } from './duration';
 export { isCheckpointingEnabled, type CheckpointingConfiguration, type HeartbeatConfiguration, type JobConfiguration } from './job-configuration';
 export {

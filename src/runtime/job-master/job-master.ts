@@ -3,7 +3,7 @@
 // every attempt from the latest completed checkpoint, and exposes what the UI and CLI need to observe.
 import { createActor, type Actor } from 'xstate';
 import type { JobGraph } from '../../engine/graph/job-graph';
-import type { JobConfiguration } from '../../engine/config';
+import { ConfigurationError, unmodelledOptionProblems, type JobConfiguration } from '../../engine/config';
 import type { CheckpointStorage } from '../../engine/ports/checkpoint-storage';
 import type { Clock } from '../../engine/ports/clock';
 import type { Random } from '../../engine/ports/random';
@@ -52,10 +52,9 @@ export class JobMaster {
 
   constructor(private readonly options: JobMasterOptions) {
     const { jobGraph, configuration, clock, emit } = options;
-    if (configuration.checkpointing.unalignedEnabled) {
-      // Refused rather than silently ignored: a learner must not watch aligned checkpoints labelled unaligned.
-      throw new Error('execution.checkpointing.unaligned.enabled: unaligned checkpoints (FLIP-76) are not modelled yet; set it to false');
-    }
+    // Refused rather than silently ignored: a learner must not watch aligned checkpoints labelled unaligned.
+    const unmodelled = unmodelledOptionProblems(configuration);
+    if (unmodelled.length > 0) throw new ConfigurationError(unmodelled);
     this.store = new CompletedCheckpointStore(configuration.checkpointing.numRetained);
     if (options.initialCheckpoint) {
       // Untrusted (a stored or imported snapshot): refuse it here, with its reason, before anything runs.
