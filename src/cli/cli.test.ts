@@ -1,42 +1,10 @@
 // The `barrierscope` CLI as a user meets it: options are validated before anything runs (exit 2 with a
 // message naming the problem), runs are byte-for-byte reproducible from the seed, and --check grades them.
-import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from './main';
-
-interface Invocation {
-  readonly code: number;
-  readonly out: string[];
-  readonly err: string[];
-}
-
-async function cli(...argv: string[]): Promise<Invocation> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, (line) => out.push(line), (line) => err.push(line));
-  return { code, out, err };
-}
-
-/** The summary line that starts with `label` (e.g. `faults`), without the label. */
-function summary(invocation: Invocation, label: string): string {
-  const line = invocation.out.find((l) => l.startsWith(`${label} `));
-  if (line === undefined) throw new Error(`No '${label}' line in:\n${invocation.out.join('\n')}`);
-  return line.slice(label.length).trim();
-}
-
-const directories: string[] = [];
-function temporaryDirectory(): string {
-  const directory = mkdtempSync(join(tmpdir(), 'barrierscope-cli-'));
-  directories.push(directory);
-  return directory;
-}
-afterAll(() => {
-  for (const directory of directories) rmSync(directory, { recursive: true, force: true });
-});
-
-const OUTPUT_FILES = ['events.jsonl', 'checkpoints.json', 'output.json'] as const;
+import { terminalProgress } from './main';
+import { cli, cliShowingProgress, OUTPUT_FILES, summary, temporaryDirectory, type Invocation } from './testing';
 
 function readJson<T>(directory: string, file: string): T {
   return JSON.parse(readFileSync(join(directory, file), 'utf8')) as T;
@@ -97,7 +65,26 @@ describe('barrierscope run: bad input is refused before anything runs', () => {
     ['--set of an unknown option', ['--set', 'execution.checkpointing.intervall=1s'], /execution\.checkpointing\.intervall/],
     ['--set of a bad value', ['--set', 'execution.checkpointing.tolerable-failed-checkpoints=x'], /tolerable-failed-checkpoints: got "x"/],
     ['unknown option', ['--speed', '2'], /Unknown option '--speed'/],
+    ['a misspelled option, suggesting the right one', ['--paralelism', '4'], /Unknown option '--paralelism'; did you mean --parallelism\?/],
+    ['a misspelled option given with =', ['--chekc=true'], /Unknown option '--chekc'; did you mean --check\?/],
     ['positional argument', ['running-sum'], /Unexpected argument 'running-sum'/],
+    ["parallelism beyond Flink's bound", ['--parallelism', '100000'], /--parallelism must be at most 256 \(this simulator's limit; Flink's is 32768\), got '100000'/],
+    ['parallelism above the max parallelism', ['--max-parallelism', '1', '--parallelism', '2'], /--parallelism 2 is above --max-parallelism 1/],
+    ["max parallelism beyond Flink's bound", ['--max-parallelism', '32769'], /--max-parallelism must be at most 32768 \(Flink's upper bound\), got '32769'/],
+    ['keys beyond the limit', ['--keys', '10000000'], /--keys must be at most 10000 \(more would run for minutes\), got '10000000'/],
+    ['keys of 400 digits', ['--keys', '9'.repeat(400)], /--keys must be at most 10000/],
+    ['a rate beyond the limit', ['--rate', '1000001'], /--rate must be at most 1000000, got '1000001'/],
+    ['a checkpoint interval below Flink\'s minimum', ['--checkpoint-interval', '5ms'], /--checkpoint-interval must be at least 10 ms \(Flink's minimum\), got '5ms'/],
+    ['--until beyond the longest run', ['--until', '31min'], /--until must be at most 30 min \(the longest run\), got '31min'/],
+    ['a fault time beyond the safe integers', ['--fault', 'kill:sum#0@99999999999999999999999'], /<ms> must be a whole number from 0 to 9007199254740991, got 99999999999999999999999/],
+    ['a fault subtask beyond the max parallelism bound', ['--fault', 'kill:sum#99999@10'], /<subtask> must be a whole number from 0 to 32767, got 99999/],
+    ['unaligned checkpoints, not modelled yet', ['--set', 'execution.checkpointing.unaligned.enabled=true'], /execution\.checkpointing\.unaligned\.enabled: unaligned checkpoints \(FLIP-76\) are not modelled yet; set it to false/],
+    ['--set __proto__', ['--set', '__proto__=1'], /- __proto__: unknown option/],
+    ['--set toString', ['--set', 'toString=1'], /- toString: unknown option/],
+    ['--set constructor', ['--set', 'constructor=1'], /- constructor: unknown option/],
+    ['--set hasOwnProperty', ['--set', 'hasOwnProperty=1'], /- hasOwnProperty: unknown option/],
+    ['a built-in Object name as an option value', ['--set', 'restart-strategy.type=constructor'], /restart-strategy\.type: got "constructor"; expected one of disable, fixed-delay/],
+    ['a built-in Object name as a scenario', ['--scenario', 'constructor'], /Unknown scenario 'constructor'\. Available: running-sum, order-totals, keyed-sum/],
   ];
 
   it.each(usageErrors)('exits 2 on %s and names the problem', async (_name, options, message) => {
@@ -105,8 +92,14 @@ describe('barrierscope run: bad input is refused before anything runs', () => {
     const result = await cli('run', '--keys', '20', ...options, '--out', directory);
     expect(result.code).toBe(2);
     expect(result.err.join('\n')).toMatch(message);
+    expect(result.err.join('\n')).not.toMatch(/\[object Object\]|native code|undefined/);
     expect(result.out).toEqual([]);
     expect(existsSync(directory), 'nothing is written on bad input').toBe(false);
+  });
+
+  it('accepts Flink\'s largest max parallelism and a parallelism equal to the max parallelism', async () => {
+    expect((await cli('run', '--keys', '20', '--max-parallelism', '32768', '--until', '100ms')).code).toBe(0);
+    expect((await cli('run', '--keys', '20', '--max-parallelism', '2', '--parallelism', '2', '--until', '100ms')).code).toBe(0);
   });
 
   it.each([
@@ -226,5 +219,47 @@ describe('barrierscope scenarios and help', () => {
     const result = await cli();
     expect(result.code).toBe(0);
     expect(result.out.join('\n')).toMatch(/Commands:[\s\S]*run[\s\S]*scenarios/);
+  });
+});
+
+describe('barrierscope run: slow-task', () => {
+  it('makes checkpoints take longer than the same seed without it, not just add a fault-injected line', async () => {
+    const [normal, slowed] = [temporaryDirectory(), temporaryDirectory()];
+    expect((await cli('run', '--keys', '20', '--out', normal)).code).toBe(0);
+    expect((await cli('run', '--keys', '20', '--fault', 'slow-task:sum#0@0x1000', '--out', slowed)).code).toBe(0);
+    const events = (directory: string) => readFileSync(join(directory, 'events.jsonl'), 'utf8').split('\n').filter((line) => !line.includes('"fault-injected"'));
+    expect(events(slowed)).not.toEqual(events(normal));
+    const longest = (directory: string) => Math.max(...readJson<{ history: Array<{ end_to_end_duration: number }> }>(directory, 'checkpoints.json').history.map((entry) => entry.end_to_end_duration));
+    expect(longest(slowed)).toBeGreaterThan(longest(normal));
+  });
+});
+
+describe('barrierscope run: progress on a terminal', () => {
+  it('reports virtual time as it goes, clears its line at the end, and writes the same files as without', async () => {
+    const [quiet, shown] = [temporaryDirectory(), temporaryDirectory()];
+    const options = ['--keys', '200', '--fault', 'kill:sum#0@1500'];
+    const updates: string[] = [];
+    let cleared = 0;
+    const plain = await cli('run', ...options, '--out', quiet);
+    const withProgress = await cliShowingProgress({ show: (text) => updates.push(text), clear: () => (cleared += 1) }, 'run', ...options, '--out', shown);
+    expect(withProgress.code).toBe(plain.code);
+    expect(withProgress.err).toEqual([]);
+    for (const file of OUTPUT_FILES) expect(readFileSync(join(shown, file)).equals(readFileSync(join(quiet, file))), file).toBe(true);
+    expect(withProgress.out.slice(0, -1)).toEqual(plain.out.slice(0, -1));
+    const seconds = updates.map((text) => Number(/at (\d+) s of virtual time/.exec(text)?.[1]));
+    expect(updates.length).toBeGreaterThan(3);
+    expect(updates[0]).toMatch(/^barrierscope: running-sum at 1 s of virtual time, \d+ checkpoint\(s\) completed$/);
+    for (let i = 1; i < seconds.length; i++) expect(seconds[i]!).toBeGreaterThan(seconds[i - 1]!);
+    expect(cleared).toBe(1);
+  });
+
+  it('draws on stderr only when it is a terminal, rewriting one line', () => {
+    const written: string[] = [];
+    const stream = (isTTY: boolean) => ({ isTTY, write: (text: string) => written.push(text) });
+    expect(terminalProgress(stream(false))).toBeUndefined();
+    const progress = terminalProgress(stream(true))!;
+    progress.show('barrierscope: running-sum at 3 s of virtual time');
+    progress.clear();
+    expect(written).toEqual(['\r\x1b[Kbarrierscope: running-sum at 3 s of virtual time', '\r\x1b[K']);
   });
 });

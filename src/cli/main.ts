@@ -1,6 +1,7 @@
 // Entry of the `barrierscope` CLI: dispatches commands, turns usage errors (bad options, bad --set values)
 // into a message and exit 2, and run errors into a message and exit 1.
-import { runCommand, UsageError, RUN_USAGE } from './run-command';
+import { runCommand, type ProgressLine } from './run-command';
+import { RUN_USAGE, UsageError } from './run-options';
 import { SCENARIOS } from '../scenarios';
 import { ConfigurationError } from '../engine/config';
 
@@ -12,12 +13,28 @@ Commands:
   help        this text
 `;
 
-export async function main(argv: readonly string[], print: (line: string) => void = console.log, printError: (line: string) => void = console.error): Promise<number> {
+export type { ProgressLine } from './run-command';
+
+/** A progress line on `stream` if it is a terminal; none otherwise, so piped and redirected output stay byte-identical. */
+export function terminalProgress(stream: { readonly isTTY?: boolean; write(text: string): unknown }): ProgressLine | undefined {
+  if (stream.isTTY !== true) return undefined;
+  return {
+    show: (text) => stream.write(`\r\x1b[K${text}`),
+    clear: () => stream.write('\r\x1b[K'),
+  };
+}
+
+export async function main(
+  argv: readonly string[],
+  print: (line: string) => void = console.log,
+  printError: (line: string) => void = console.error,
+  progress?: ProgressLine,
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'run':
-        return runCommand(rest, print);
+        return runCommand(rest, print, progress);
       case 'scenarios':
         for (const scenario of SCENARIOS.values()) print(`${scenario.name.padEnd(14)} ${scenario.description}`);
         return 0;
@@ -27,15 +44,15 @@ export async function main(argv: readonly string[], print: (line: string) => voi
         print(USAGE);
         return 0;
       default:
-        throw new UsageError(`Unknown command '${command}'.\n\n${USAGE}`);
+        throw new UsageError(`Unknown command '${command}'.\n\n${USAGE}`, false);
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      printError(`barrierscope: ${error.message}${command === 'run' ? `\n\n${RUN_USAGE}` : ''}`);
+      printError(`barrierscope: ${error.message}${command === 'run' && error.showUsage ? `\n\n${RUN_USAGE}` : ''}`);
       return 2;
     }
     if (error instanceof ConfigurationError) {
-      // Bad --set values: found when the job is built, before anything runs; a usage error all the same.
+      // Bad --set values, or options not modelled yet: found before the job runs; a usage error all the same.
       printError(`barrierscope: ${error.message}`);
       return 2;
     }

@@ -56,7 +56,8 @@ export interface RunScenarioResult {
 
 export const DEFAULT_KEYS = 100;
 export const DEFAULT_RECORDS_PER_SECOND = 100;
-const DEFAULT_MAX_TIME_MS = 30 * 60 * 1000;
+/** The default of `maxTimeMs`: the longest a run without `untilMs` goes on, drained or not. */
+export const MAX_RUN_TIME_MS = 30 * 60 * 1000;
 /** After the covering checkpoint completes: time for notifications and commits to land. */
 const DRAIN_GRACE_MS = 100;
 const RUN_SLICE_MS = 50;
@@ -101,7 +102,7 @@ export function runScenario(options: RunScenarioOptions): RunScenarioResult {
   });
   options.onStart?.(simulation);
   simulation.start();
-  const until = options.untilMs ?? options.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
+  const until = options.untilMs ?? options.maxTimeMs ?? MAX_RUN_TIME_MS;
   while (simulation.now < until) {
     if (options.untilMs === undefined && drainedAt !== null && simulation.now >= drainedAt) break;
     if (['FAILED', 'CANCELED', 'FINISHED'].includes(simulation.jobMaster.status)) break;
