@@ -1,12 +1,12 @@
-// A CheckpointStorage wrapper that fails chosen snapshot uploads (fail-snapshot faults): a given
-// checkpoint of a task, or the task's next upload. Exercises decline, abort and tolerable failures.
+// A CheckpointStorage wrapper that fails chosen snapshot uploads (fail-snapshot faults of a fault plan): a
+// given checkpoint of a task. Exercises decline, abort and tolerable failures. (The page's "fail next upload"
+// is injected in the task itself, so a source, which uploads nothing of its own, fails too: Task.failNextSnapshotUpload.)
 import type { CheckpointStorage, StateWriteRequest, StorageCallback } from '../engine/ports/checkpoint-storage';
 import type { CheckpointMetadata } from '../engine/checkpoint/checkpoint-metadata';
 import type { CheckpointId, JobId } from '../engine/ids';
 
 export class FaultyCheckpointStorage implements CheckpointStorage {
   readonly #failures = new Set<string>();
-  readonly #failNextUploadOf = new Set<string>();
 
   constructor(
     private readonly inner: CheckpointStorage,
@@ -17,14 +17,9 @@ export class FaultyCheckpointStorage implements CheckpointStorage {
     this.#failures.add(`${taskId}@${checkpointId}`);
   }
 
-  /** Fail whatever upload `taskId` makes next, whichever checkpoint it belongs to. */
-  failNextUpload(taskId: string): void {
-    this.#failNextUploadOf.add(taskId);
-  }
-
   writeState(request: StateWriteRequest, done: StorageCallback<string>): void {
     const key = `${request.taskId}@${request.checkpointId}`;
-    if (this.#failures.delete(key) || this.#failNextUploadOf.delete(request.taskId)) {
+    if (this.#failures.delete(key)) {
       this.onInjected(`fail-snapshot:${key}`);
       this.inner.writeState(request, () => done({ ok: false, error: `Injected failure: upload of checkpoint ${request.checkpointId} by ${request.taskId} failed` }));
       return;

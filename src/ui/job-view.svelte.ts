@@ -1,11 +1,14 @@
 // What the page shows of a running job, whichever runtime runs it: status, checkpoint history in Flink's
-// REST shape, committed output per key and the exactly-once verdict, recent events. Reactive state,
-// refreshed by the runtime's view model (once per animation frame) from the job master and the output.
+// REST shape, committed output per key and the exactly-once verdict, recent events, why it restarted, and
+// each subtask's state and slowdown. Reactive state, refreshed by the runtime's view model (once per
+// animation frame) from the job master, the runtime and the output.
 import type { CheckpointStatistics, CheckpointingStatistics } from '../engine/checkpoint/checkpoint-stats';
 import type { EngineEvent } from '../engine/events';
+import type { ExecutionState } from '../engine/task/messages';
 import type { JobMaster } from '../runtime/job-master/job-master';
 import type { ScenarioJob } from '../runtime/sim/scenario-job';
 import { totalLength } from '../scenarios/scenario';
+import { RestartExplainer, type RestartExplanation } from './restart-explanations';
 
 const RECENT_EVENTS = 12;
 /** Events kept for the list; older ones are dropped in halves. */
@@ -24,6 +27,8 @@ export interface JobSample {
   /** Clock time now (virtual or epoch ms). */
   readonly nowMs: number;
   readonly output: readonly unknown[];
+  /** The slowdown in effect for a subtask (1 = normal speed), as the runtime holds it. */
+  slowdownOf(taskId: string): number;
 }
 
 /** Fields holding objects are `$state.raw`: they are replaced whole on refresh, never mutated. */
@@ -41,15 +46,23 @@ export class JobView {
   recentEvents = $state.raw<EngineEvent[]>([]);
   /** What the last user action did (or why it could not), e.g. "Terminated the Worker of sum#0". */
   notice = $state<string | null>(null);
+  /** Every restart or failure of the job, explained, oldest first (bounded). */
+  restarts = $state.raw<readonly RestartExplanation[]>([]);
+  /** Each subtask's execution state and slowdown, for the fault controls. */
+  taskStates = $state.raw<Readonly<Record<string, ExecutionState>>>({});
+  slowdowns = $state.raw<Readonly<Record<string, number>>>({});
 
   #events: EngineEvent[] = [];
   #renderedRecords = -1;
+  readonly #explainer: RestartExplainer;
 
   /** `originMs`: the clock time shown as 0 (the job's start), so times read as seconds into the run. */
   constructor(
     readonly job: ScenarioJob,
     readonly originMs: number,
-  ) {}
+  ) {
+    this.#explainer = new RestartExplainer({ tolerableFailedCheckpoints: job.configuration.checkpointing.tolerableFailedCheckpoints });
+  }
 
   /** Committed records once the input is drained; assumes one output per input record, as running-sum emits. */
   get expectedRecords(): number {
@@ -57,7 +70,11 @@ export class JobView {
   }
 
   record(events: readonly EngineEvent[]): void {
-    for (const event of events) if (event.type !== 'records-moved') this.#events.push(event);
+    for (const event of events) {
+      if (event.type === 'records-moved') continue;
+      this.#events.push(event);
+      this.#explainer.record(event);
+    }
     if (this.#events.length > EVENT_BUFFER_LIMIT) this.#events.splice(0, this.#events.length - EVENT_BUFFER_LIMIT / 2);
   }
 
@@ -72,6 +89,12 @@ export class JobView {
     this.restored = statistics.latest.restored;
     const taskIds = [...jobMaster.taskStates().keys()].sort();
     if (taskIds.join() !== this.taskIds.join()) this.taskIds = taskIds;
+    const taskStates = Object.fromEntries(jobMaster.taskStates());
+    if (!sameEntries(taskStates, this.taskStates)) this.taskStates = taskStates;
+    const slowdowns = Object.fromEntries(taskIds.map((taskId) => [taskId, sample.slowdownOf(taskId)]));
+    if (!sameEntries(slowdowns, this.slowdowns)) this.slowdowns = slowdowns;
+    const restarts = this.#explainer.explanations;
+    if (restarts.at(-1)?.sequence !== this.restarts.at(-1)?.sequence) this.restarts = [...restarts];
     if (sample.output.length !== this.#renderedRecords) this.renderOutput(sample.output);
     this.recentEvents = this.#events.slice(-RECENT_EVENTS).reverse();
   }
@@ -100,4 +123,9 @@ export class JobView {
     if (records.length < this.expectedRecords) return { kind: 'filling' };
     return problems.length === 0 ? { kind: 'verified' } : { kind: 'problems', problems };
   }
+}
+
+function sameEntries<T>(a: Readonly<Record<string, T>>, b: Readonly<Record<string, T>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }

@@ -3,7 +3,9 @@
 // Same engine and job as the Worker runtime; the same seed replays the same run.
 import { runScenarioLive, type LiveRun } from '../runtime/sim/live-run';
 import { prepareScenarioJob } from '../runtime/sim/scenario-job';
+import type { EngineEvent } from '../engine/events';
 import { JobView } from './job-view.svelte';
+import { PageFaults, type FaultRuntime } from './page-faults';
 import type { ReplayControls, RuntimeJob } from './runtime-job';
 
 export interface LiveJobOptions {
@@ -33,6 +35,7 @@ const STEP_MS = 10;
 export class SimulatedRuntimeJob implements RuntimeJob, ReplayControls {
   readonly kind = 'deterministic' as const;
   readonly view: JobView;
+  readonly faults: PageFaults;
   readonly runtimeLabel: string;
   readonly storageLabel = 'in memory, simulated latency (nothing survives a reload)';
   paused = $state(false);
@@ -47,7 +50,9 @@ export class SimulatedRuntimeJob implements RuntimeJob, ReplayControls {
   constructor(readonly options: LiveJobOptions = DEFAULT_JOB) {
     this.runtimeLabel = `deterministic replay (one thread, virtual time, seed ${options.seed})`;
     this.view = new JobView(prepareScenarioJob({ ...options, mode: 'exactly-once' }), 0);
-    this.#run = runScenarioLive({ ...options, mode: 'exactly-once', onEvent: (event) => this.view.record([event]) });
+    // The faults exist before the run does: the run emits its first events while it is created.
+    this.faults = new PageFaults(this.faultRuntime(), (notice) => (this.view.notice = notice));
+    this.#run = runScenarioLive({ ...options, mode: 'exactly-once', onEvent: (event) => this.record(event) });
   }
 
   start(): void {
@@ -79,43 +84,48 @@ export class SimulatedRuntimeJob implements RuntimeJob, ReplayControls {
     this.refresh();
   }
 
-  kill(taskId: string): void {
-    const { simulation } = this.#run;
-    if (!simulation.tasks.has(taskId)) {
-      this.view.notice = `${taskId} is not running right now (job ${simulation.jobMaster.status}); nothing to kill.`;
-      return;
-    }
-    simulation.kill(taskId, `kill:${taskId}@${Math.round(simulation.now)} (from the page)`);
-    this.view.notice = `Killed ${taskId} at t = ${(simulation.now / 1000).toFixed(2)} s.`;
-  }
-
-  crash(taskId: string): void {
-    const task = this.#run.simulation.tasks.get(taskId);
-    if (!task || task.executionState !== 'RUNNING') {
-      this.view.notice = `${taskId} is not running right now; nothing to crash.`;
-      return;
-    }
-    task.fail('Injected crash in user code: thrown from the page');
-    this.view.notice = `Crashed ${taskId}: its operator threw.`;
-  }
-
-  failNextSnapshot(taskId: string): void {
-    this.#run.simulation.storage.failNextUpload(taskId);
-    this.view.notice = `The next snapshot upload of ${taskId} will fail (if it has keyed state to upload).`;
-  }
-
-  slow(taskId: string, factor: number): void {
-    this.#run.simulation.slowTask(taskId, factor);
-    this.view.notice = factor > 1 ? `${taskId} now runs ${factor}× slower.` : `${taskId} runs at normal speed again.`;
-  }
-
   triggerSavepoint(): void {
     this.#run.simulation.jobMaster.triggerSavepoint();
     this.view.notice = 'Savepoint triggered.';
   }
 
+  /** Faults act on the simulation as the Worker runtime's act on Workers; each is recorded as an event. */
+  private faultRuntime(): FaultRuntime {
+    const simulation = () => this.#run.simulation;
+    const running = (taskId: string) => simulation().tasks.get(taskId);
+    const at = () => Math.round(simulation().now);
+    return {
+      kind: this.kind,
+      jobStatus: () => simulation().jobMaster.status,
+      taskState: (taskId) => simulation().jobMaster.taskStates().get(taskId),
+      kill: (taskId) => {
+        if (!running(taskId)) return false;
+        simulation().kill(taskId, `kill:${taskId}@${at()} (from the page)`);
+        return true;
+      },
+      crash: (taskId) => {
+        const task = running(taskId);
+        if (!task) return false;
+        this.record({ type: 'fault-injected', time: simulation().now, fault: `crash:${taskId}@${at()} (from the page)` });
+        task.fail('Injected crash in user code: thrown from the page');
+        return true;
+      },
+      failNextUpload: (taskId) => running(taskId)?.failNextSnapshotUpload() ?? false,
+      slow: (taskId, factor) => {
+        simulation().slowTask(taskId, factor);
+        return true;
+      },
+      slowdownOf: (taskId) => simulation().slowdownOf(taskId),
+    };
+  }
+
+  private record(event: EngineEvent): void {
+    this.view.record([event]);
+    this.faults.record([event]);
+  }
+
   private refresh(): void {
     const { simulation, output } = this.#run;
-    this.view.refresh({ jobMaster: simulation.jobMaster, nowMs: simulation.now, output: output() });
+    this.view.refresh({ jobMaster: simulation.jobMaster, nowMs: simulation.now, output: output(), slowdownOf: (taskId) => simulation.slowdownOf(taskId) });
   }
 }

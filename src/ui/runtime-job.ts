@@ -1,6 +1,8 @@
-// A job as the page drives it, whichever runtime runs it: start, stop, inject faults, trigger a
-// savepoint, and a reactive JobView to draw. Only the deterministic replay can also pause and step.
+// A job as the page drives it, whichever runtime runs it: start, stop, inject faults (kill a subtask's
+// process, crash its operator, fail its next snapshot upload, slow it), trigger a savepoint, and a reactive
+// JobView to draw. Only the deterministic replay can also pause and step.
 import type { JobView } from './job-view.svelte';
+import type { PageFaults } from './page-faults';
 import type { RuntimeKind } from './page-parameters';
 
 export interface RuntimeJob {
@@ -10,17 +12,11 @@ export interface RuntimeJob {
   readonly runtimeLabel: string;
   /** Where its checkpoints go, in words for the page. */
   readonly storageLabel: string;
+  /** Kill, crash, fail the next upload of, or slow a subtask: each says on the page what it did or why not. */
+  readonly faults: PageFaults;
   start(): void;
   /** Stops for good: timers, workers and listeners are released. */
   stop(): void;
-  /** Terminates the subtask's process (its Worker), as a lost TaskManager. */
-  kill(taskId: string): void;
-  /** Throws inside the subtask's operator code, as a bug in user code. */
-  crash(taskId: string): void;
-  /** Makes the subtask's next snapshot upload fail (an async-phase failure the coordinator counts). */
-  failNextSnapshot(taskId: string): void;
-  /** Slows the subtask down `factor` times (1 = normal speed): backpressure builds up before it. */
-  slow(taskId: string, factor: number): void;
   triggerSavepoint(): void;
 }
 

@@ -8,6 +8,7 @@ import type { ScenarioJobOptions } from '../runtime/sim/scenario-job';
 import { realClock } from '../runtime/worker/real-clock';
 import { WorkerJob } from '../runtime/worker/worker-job';
 import { JobView } from './job-view.svelte';
+import { PageFaults } from './page-faults';
 import type { RuntimeJob } from './runtime-job';
 
 export interface WorkerRuntimeJobOptions {
@@ -25,6 +26,7 @@ export interface WorkerRuntimeJobOptions {
 export class WorkerRuntimeJob implements RuntimeJob {
   readonly kind = 'worker' as const;
   readonly view: JobView;
+  readonly faults: PageFaults;
   readonly runtimeLabel = 'Web Workers (one per subtask, real time)';
   readonly storageLabel: string;
   readonly #job: WorkerJob;
@@ -36,6 +38,20 @@ export class WorkerRuntimeJob implements RuntimeJob {
     this.storageLabel = storageLabel;
     this.#job = new WorkerJob(jobOptions);
     this.view = new JobView(this.#job.job, realClock.now());
+    const job = this.#job;
+    this.faults = new PageFaults(
+      {
+        kind: this.kind,
+        jobStatus: () => job.jobMaster.status,
+        taskState: (taskId) => job.jobMaster.taskStates().get(taskId),
+        kill: (taskId) => job.kill(taskId),
+        crash: (taskId) => job.crash(taskId, 'thrown from the page'),
+        failNextUpload: (taskId) => job.failNextSnapshot(taskId),
+        slow: (taskId, factor) => job.slow(taskId, factor),
+        slowdownOf: (taskId) => job.slowdownOf(taskId),
+      },
+      (notice) => (this.view.notice = notice),
+    );
   }
 
   get jobId(): string {
@@ -43,7 +59,10 @@ export class WorkerRuntimeJob implements RuntimeJob {
   }
 
   start(): void {
-    this.#unsubscribe = this.#job.events.subscribe((events) => this.view.record(events));
+    this.#unsubscribe = this.#job.events.subscribe((events) => {
+      this.view.record(events);
+      this.faults.record(events);
+    });
     this.#job.start();
     const tick = () => {
       this.refresh();
@@ -58,42 +77,13 @@ export class WorkerRuntimeJob implements RuntimeJob {
     this.#job.stop();
   }
 
-  kill(taskId: string): void {
-    const killed = this.#job.kill(taskId);
-    this.view.notice = killed
-      ? `Terminated the Worker of ${taskId}.`
-      : `${taskId} has no Worker right now (job ${this.#job.jobMaster.status}); nothing to kill.`;
-  }
-
-  crash(taskId: string): void {
-    if (!this.#job.cluster.taskIds().includes(taskId)) {
-      this.view.notice = `${taskId} has no Worker right now (job ${this.#job.jobMaster.status}); nothing to crash.`;
-      return;
-    }
-    this.#job.crash(taskId, 'thrown from the page');
-    this.view.notice = `Crashed ${taskId}: its operator threw inside its Worker.`;
-  }
-
-  failNextSnapshot(taskId: string): void {
-    this.view.notice = this.#job.failNextSnapshot(taskId)
-      ? `The next snapshot upload of ${taskId} will fail.`
-      : `${taskId} has no Worker right now (job ${this.#job.jobMaster.status}); nothing to fail.`;
-  }
-
-  slow(taskId: string, factor: number): void {
-    this.view.notice = this.#job.slow(taskId, factor)
-      ? factor > 1
-        ? `${taskId} now runs ${factor}× slower: watch backpressure and alignment grow.`
-        : `${taskId} runs at normal speed again.`
-      : `${taskId} has no Worker right now (job ${this.#job.jobMaster.status}); nothing to slow.`;
-  }
-
   triggerSavepoint(): void {
     this.#job.jobMaster.triggerSavepoint();
     this.view.notice = 'Savepoint triggered.';
   }
 
   private refresh(): void {
-    this.view.refresh({ jobMaster: this.#job.jobMaster, nowMs: realClock.now(), output: this.#job.output() });
+    const job = this.#job;
+    this.view.refresh({ jobMaster: job.jobMaster, nowMs: realClock.now(), output: job.output(), slowdownOf: (taskId) => job.slowdownOf(taskId) });
   }
 }

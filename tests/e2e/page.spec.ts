@@ -24,6 +24,10 @@ async function expectExactlyOnce(page: Page): Promise<void> {
 
 const counts = (page: Page) => page.locator('section[aria-label="Checkpoint history"] .counts');
 
+/** "will fail" until the snapshot is taken, then "failed, as injected": a fast machine may show only the second. */
+const uploadNotice = (taskId: string) =>
+  new RegExp(`^(The next snapshot upload of ${taskId} will fail\\.|The snapshot upload of ${taskId} for checkpoint \\d+ failed, as injected: ${taskId} declined the checkpoint\\.)$`);
+
 test('the default job runs on Workers with IndexedDB and commits all 500 records exactly-once after a kill', async ({ page }) => {
   const errors = collectErrors(page);
   await page.goto(FAST);
@@ -41,6 +45,9 @@ test('the default job runs on Workers with IndexedDB and commits all 500 records
   await expect(counts(page)).toContainText('restored 1');
 
   await expectExactlyOnce(page);
+  // The only restart is the kill's, explained as injected; nothing restarted on its own (heartbeat.timeout is 50 s).
+  await expect(page.getByTestId('restart-notice')).toHaveCount(1);
+  await expect(page.getByTestId('restart-notice')).toContainText('The job restarted because sum#0 was killed (its Worker terminated), as injected from this page.');
   await page.screenshot({ path: 'test-results/page-after-kill.png' });
   expect(errors).toEqual([]);
 });
@@ -188,11 +195,28 @@ test('a failed snapshot upload fails the checkpoint and, with no tolerable failu
   await expect(page.getByText('sum#1 runs at normal speed again.')).toBeVisible();
 
   await page.getByRole('button', { name: 'Fail next upload' }).click();
-  await expect(page.getByText('The next snapshot upload of sum#1 will fail.')).toBeVisible();
+  await expect(page.getByText(uploadNotice('sum#1'))).toBeVisible();
   // execution.checkpointing.tolerable-failed-checkpoints is 0 (Flink's default): one async failure fails the job over.
   await expect(page.locator('tr.failed').first()).toBeVisible();
   await expect(page.locator('tr.failed').first()).toContainText('Injected failure: upload of checkpoint');
   await expect(page.getByText(/restarts: 1/)).toBeVisible();
+  await expectExactlyOnce(page);
+  expect(errors).toEqual([]);
+});
+
+test("failing a source's next upload fails its checkpoint, says so once it happened, and explains the restart", async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto(FAST);
+  await expect(page.locator('tr.completed').first()).toBeVisible();
+  await page.getByLabel('Subtask').selectOption('numbers#0');
+  await page.getByRole('button', { name: 'Fail next upload' }).click();
+  await expect(page.getByText(uploadNotice('numbers#0'))).toBeVisible();
+  await expect(page.locator('tr.failed').first()).toContainText(/Injected failure: upload of checkpoint \d+ by numbers#0 failed/);
+  await expect(page.getByText(/^The snapshot upload of numbers#0 for checkpoint \d+ failed, as injected: numbers#0 declined the checkpoint\.$/)).toBeVisible();
+  await expect(page.getByTestId('restart-notice')).toContainText(
+    /The job restarted because checkpoint \d+ failed \(a snapshot upload failed\) and execution\.checkpointing\.tolerable-failed-checkpoints tolerates none, as injected from this page\./,
+  );
+  await page.screenshot({ path: 'test-results/page-source-upload-failed.png' });
   await expectExactlyOnce(page);
   expect(errors).toEqual([]);
 });

@@ -44,6 +44,8 @@ export interface CheckpointHost {
 
 export class SubtaskCheckpointCoordinator {
   readonly #strategies = new Map<string, KeyedSnapshotStrategy>();
+  /** Fault injection: the async part of the next snapshot fails, whatever it uploads (a source's offsets too). */
+  #failNextUpload = false;
 
   constructor(private readonly host: CheckpointHost) {
     const { descriptor, env } = host;
@@ -61,6 +63,15 @@ export class SubtaskCheckpointCoordinator {
   baseCheckpointId(operatorUid: string): CheckpointId | null {
     const strategy = this.#strategies.get(operatorUid);
     return strategy instanceof IncrementalSnapshotStrategy ? strategy.baseCheckpointId : null;
+  }
+
+  /**
+   * Fault injection: the asynchronous part of the next snapshot fails as a failed upload would — for every
+   * subtask, a source too (its offsets are its snapshot, as Flink's SourceReader.snapshotState returns them),
+   * so the subtask declines the checkpoint with CHECKPOINT_ASYNC_EXCEPTION.
+   */
+  failNextUpload(): void {
+    this.#failNextUpload = true;
   }
 
   notifyCheckpointComplete(checkpointId: CheckpointId): void {
@@ -88,7 +99,15 @@ export class SubtaskCheckpointCoordinator {
     }));
     const syncDurationMs = env.clock.now() - syncStart;
     env.emit({ type: 'snapshot-sync-done', time: env.clock.now(), taskId, checkpointId, syncDurationMs });
-    this.runAsyncPhase(checkpointId, captured, syncDurationMs, alignment);
+    this.runAsyncPhase(checkpointId, captured, syncDurationMs, alignment, this.takeInjectedFailure(checkpointId));
+  }
+
+  private takeInjectedFailure(checkpointId: CheckpointId): string | null {
+    if (!this.#failNextUpload) return null;
+    this.#failNextUpload = false;
+    const { env, descriptor } = this.host;
+    env.emit({ type: 'fault-injected', time: env.clock.now(), fault: `fail-snapshot:${descriptor.taskId}@${checkpointId}` });
+    return `Injected failure: upload of checkpoint ${checkpointId} by ${descriptor.taskId} failed`;
   }
 
   private runAsyncPhase(
@@ -96,13 +115,15 @@ export class SubtaskCheckpointCoordinator {
     captured: ReadonlyArray<{ operatorUid: string; keyed: AsyncKeyedSnapshot | null; operator: OperatorSubtaskState['operator'] }>,
     syncDurationMs: number,
     alignment: AlignmentMetrics,
+    injectedFailure: string | null,
   ): void {
     const { env, descriptor } = this.host;
     const taskId = descriptor.taskId;
     const asyncStart = env.clock.now();
     const keyedHandles = new Map<string, KeyedStateHandle>();
     let outstanding = captured.length;
-    let failure: string | null = null;
+    // An injected failure lets the uploads run (what they wrote is discarded with the declined checkpoint).
+    let failure: string | null = injectedFailure;
     let wroteState = false;
     const finishOne = () => {
       outstanding -= 1;

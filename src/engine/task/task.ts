@@ -71,6 +71,13 @@ export class Task {
     return this.#backends;
   }
 
+  /** Fault injection: the next snapshot's upload fails (see SubtaskCheckpointCoordinator). False unless RUNNING. */
+  failNextSnapshotUpload(): boolean {
+    if (this.#state !== 'RUNNING') return false;
+    this.#checkpointing.failNextUpload();
+    return true;
+  }
+
   /** Deploy: restore state (asynchronously, from storage), open the operators, start running. */
   start(): void {
     this.transition('DEPLOYING');

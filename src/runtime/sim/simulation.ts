@@ -238,6 +238,11 @@ export class Simulation {
     }
   }
 
+  /** The slowdown in effect for the subtask (1 = normal speed); it outlives restarts, as a slow machine would. */
+  slowdownOf(taskId: TaskId): number {
+    return this.#slowFactor.get(taskId) ?? 1;
+  }
+
   /** From now on the task processes `factor` times slower (1 = normal speed): backpressure upstream. */
   slowTask(taskId: TaskId, factor: number): void {
     this.#slowFactor.set(taskId, factor);

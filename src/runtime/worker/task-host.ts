@@ -47,7 +47,11 @@ export class TaskHost {
       storage: options.storage,
       ...(options.keyGroupStores ? { keyGroupStores: options.keyGroupStores } : {}),
       external: new ForwardingExternalSystems(options.writeExternal),
-      emit: (event) => this.#batcher.add(event),
+      // An injected fault goes out at once, so the main thread hears of it before the decline it causes.
+      emit: (event) => {
+        this.#batcher.add(event);
+        if (event.type === 'fault-injected') this.#batcher.flush();
+      },
       transport: {
         sendToTask: (target, message) => this.sendToPeer(target, message),
         sendToJobMaster: (message) => options.postToJobMaster(message),

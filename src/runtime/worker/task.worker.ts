@@ -3,7 +3,6 @@
 import { IndexedDbCheckpointStorage } from '../../storage/indexeddb-checkpoint-storage';
 import type { CheckpointStorage, StorageResult } from '../../engine/ports/checkpoint-storage';
 import { prepareScenarioJob } from '../sim/scenario-job';
-import { FaultyCheckpointStorage } from '../../storage/faulty-checkpoint-storage';
 import { checkVersion, MESSAGE_VERSION, type FromWorker, type ToWorker } from './protocol';
 import { ProxyCheckpointStorage } from './proxy-checkpoint-storage';
 import { TaskHost } from './task-host';
@@ -18,7 +17,6 @@ const scope = globalThis as unknown as {
 
 let host: TaskHost | null = null;
 let proxyStorage: ProxyCheckpointStorage | null = null;
-let faultyStorage: FaultyCheckpointStorage | null = null;
 const post = (message: FromWorker) => scope.postMessage(message);
 
 scope.onmessage = (event) => {
@@ -36,7 +34,7 @@ scope.onmessage = (event) => {
         proxyStorage?.resolve(message.requestId, message.result as StorageResult<unknown>);
         return;
       case 'fail-next-upload':
-        if (host) faultyStorage?.failNextUpload(host.task.taskId);
+        host?.task.failNextSnapshotUpload();
         return;
       case 'slow':
         if (host) host.slowdownFactor = message.factor;
@@ -55,10 +53,7 @@ async function deploy(message: Extract<ToWorker, { type: 'deploy' }>, ports: rea
   const { descriptor } = message;
   try {
     const { jobGraph } = prepareScenarioJob(message.job.scenario);
-    faultyStorage = new FaultyCheckpointStorage(await openStorage(message.storage), (fault) =>
-      post({ version: MESSAGE_VERSION, type: 'events', events: [{ type: 'fault-injected', time: performance.timeOrigin + performance.now(), fault }] }),
-    );
-    const storage = faultyStorage;
+    const storage = await openStorage(message.storage);
     const peers = new Map(message.peers.map((peer, i) => [peer, ports[i]!]));
     const keyGroupStores = descriptor.stateBackend === 'indexeddb' ? await openKeyGroupStores(message.storage) : null;
     host = new TaskHost({

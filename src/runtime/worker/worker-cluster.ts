@@ -122,8 +122,8 @@ export class WorkerCluster implements TaskDeployer {
   }
 
   /** Fault injection: an exception inside the task's operator code. */
-  crash(taskId: TaskId, message: string): void {
-    this.#workers.get(taskId)?.worker.postMessage({ version: MESSAGE_VERSION, type: 'crash', message } satisfies ToWorker);
+  crash(taskId: TaskId, message: string): boolean {
+    return this.post(taskId, { version: MESSAGE_VERSION, type: 'crash', message });
   }
 
   /** Fault injection: the task's next snapshot upload fails. */

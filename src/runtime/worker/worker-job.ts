@@ -43,11 +43,14 @@ export class WorkerJob {
   readonly cluster: WorkerCluster;
   readonly external: InMemoryExternalSystems;
   readonly events = new OrderedEventStream();
+  readonly #emit: (event: EngineEvent) => void;
+  #startedAtMs = 0;
 
   constructor(readonly options: WorkerJobOptions) {
     this.job = prepareScenarioJob(options.scenario);
     this.external = options.external ?? new InMemoryExternalSystems();
     const emit = options.events === false ? () => {} : (event: EngineEvent) => this.events.push([event]);
+    this.#emit = emit;
     this.cluster = new WorkerCluster({
       job: { scenario: options.scenario },
       databaseName: options.databaseName,
@@ -90,23 +93,47 @@ export class WorkerJob {
   }
 
   start(): void {
+    this.#startedAtMs = realClock.now();
     this.jobMaster.start();
   }
 
+  /**
+   * Fault injection, each recorded as a `fault-injected` event (as the deterministic runtime records its
+   * faults) before it takes effect, so the failure it causes follows it in the event stream.
+   */
   kill(taskId: TaskId): boolean {
+    if (!this.cluster.taskIds().includes(taskId)) return false;
+    this.faultInjected(`kill:${taskId}@${this.elapsedMs()} (from the page)`);
     return this.cluster.kill(taskId);
   }
 
-  crash(taskId: TaskId, message = 'user code threw'): void {
-    this.cluster.crash(taskId, message);
+  crash(taskId: TaskId, message = 'user code threw'): boolean {
+    if (!this.cluster.taskIds().includes(taskId)) return false;
+    this.faultInjected(`crash:${taskId}@${this.elapsedMs()} (from the page)`);
+    return this.cluster.crash(taskId, message);
   }
 
+  /** The task itself records the fault when its next snapshot's upload fails. */
   failNextSnapshot(taskId: TaskId): boolean {
     return this.cluster.failNextUpload(taskId);
   }
 
+  /** The slowdown stays with the subtask across restarts (see WorkerCluster.slow). */
   slow(taskId: TaskId, factor: number): boolean {
+    this.faultInjected(`slow-task:${taskId}@${this.elapsedMs()}x${factor}`);
     return this.cluster.slow(taskId, factor);
+  }
+
+  slowdownOf(taskId: TaskId): number {
+    return this.cluster.slowdownOf(taskId);
+  }
+
+  private faultInjected(fault: string): void {
+    this.#emit({ type: 'fault-injected', time: realClock.now(), fault });
+  }
+
+  private elapsedMs(): number {
+    return Math.round(realClock.now() - this.#startedAtMs);
   }
 
   output(): readonly unknown[] {
