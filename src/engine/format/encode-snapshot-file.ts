@@ -1,0 +1,72 @@
+// Writing a completed checkpoint or savepoint as one `.bscp` file: `_metadata` first, then one entry per
+// state handle. Pure and deterministic: the same checkpoint, blobs and job always give the same bytes.
+import type { CheckpointMetadata, OperatorStateMetadata } from '../checkpoint/checkpoint-metadata';
+import { checkpointPropertiesOf } from './checkpoint-properties';
+import { encodeKeyedStateHandle } from './encode-keyed-state';
+import { METADATA_ENTRY, operatorStateEntryName } from './entry-name';
+import { formatMetadataJson } from './metadata-json';
+import { operatorIdOfUid } from './operator-id';
+import { encodeOperatorState } from './operator-state-encoding';
+import { SnapshotEntries } from './snapshot-entries';
+import { SnapshotEncodingError } from './snapshot-file-error';
+import type { SnapshotJob } from './snapshot-job';
+import { SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION, type OperatorStateDocument, type SnapshotMetadataDocument } from './snapshot-metadata-schema';
+import { writeZip } from './zip-writer';
+
+export interface SnapshotFileInput {
+  readonly metadata: CheckpointMetadata;
+  /** Every blob the metadata names (requiredBlobs), by storage key, as CheckpointStorage.readState returns it. */
+  readonly blobs: ReadonlyMap<string, Uint8Array>;
+  readonly job: SnapshotJob;
+}
+
+const encoder = new TextEncoder();
+
+/** The `.bscp` file of a checkpoint. Throws SnapshotEncodingError when a blob is missing or disagrees with its handle. */
+export function encodeSnapshotFile(input: SnapshotFileInput): Uint8Array {
+  const entries = new SnapshotEntries();
+  const document = metadataDocument(input, entries);
+  return writeZip([{ name: METADATA_ENTRY, data: encoder.encode(formatMetadataJson(document)) }, ...entries.list()]);
+}
+
+function metadataDocument(input: SnapshotFileInput, entries: SnapshotEntries): SnapshotMetadataDocument {
+  const { metadata, job } = input;
+  return {
+    format: SNAPSHOT_FORMAT,
+    formatVersion: SNAPSHOT_FORMAT_VERSION,
+    checkpointId: metadata.checkpointId,
+    checkpointType: metadata.isSavepoint ? 'SAVEPOINT' : 'CHECKPOINT',
+    properties: checkpointPropertiesOf(metadata.isSavepoint, job.configuration),
+    jobId: metadata.jobId,
+    jobName: job.jobName,
+    triggerTimestamp: metadata.triggerTimestamp,
+    completionTimestamp: metadata.completionTimestamp,
+    configuration: Object.fromEntries(Object.entries(job.configuration)),
+    operators: metadata.operators.map((operator) => operatorDocument(operator, input, entries)),
+  };
+}
+
+function operatorDocument(operator: OperatorStateMetadata, input: SnapshotFileInput, entries: SnapshotEntries): OperatorStateDocument {
+  const operatorId = operatorIdOfUid(operator.operatorUid);
+  if (operator.subtaskStates.length !== operator.parallelism) {
+    throw new SnapshotEncodingError(`Operator ${operator.operatorUid} has ${operator.subtaskStates.length} subtask states for parallelism ${operator.parallelism}`);
+  }
+  return {
+    operatorName: input.job.operatorNames.get(operator.operatorUid) ?? null,
+    operatorUid: operator.operatorUid,
+    operatorId,
+    parallelism: operator.parallelism,
+    maxParallelism: operator.maxParallelism,
+    subtaskStates: operator.subtaskStates.map((state, subtaskIndex) => {
+      if (state.operatorUid !== operator.operatorUid) throw new SnapshotEncodingError(`Subtask ${subtaskIndex} of ${operator.operatorUid} holds state of ${state.operatorUid}`);
+      const target = { operatorId, subtaskIndex, maxParallelism: operator.maxParallelism, blobs: input.blobs, entries };
+      const operatorState = state.operator === null ? null : encodeOperatorState(state.operator);
+      return {
+        subtaskIndex,
+        managedOperatorState:
+          operatorState === null ? null : { entry: entries.add(operatorStateEntryName(operatorId, subtaskIndex), operatorState.bytes), states: operatorState.states.map((meta) => ({ ...meta, offsets: [...meta.offsets] })) },
+        managedKeyedState: state.keyed === null ? null : encodeKeyedStateHandle(state.keyed, target),
+      };
+    }),
+  };
+}

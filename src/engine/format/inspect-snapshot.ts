@@ -1,0 +1,202 @@
+// What is in a snapshot file, as a view model: FLIP-512's `savepoint_metadata` rows, and per operator and
+// subtask its key groups, keys and values (as the State Processor API reads them), offsets, transactions, sizes.
+import type { Json } from '../state/json';
+import type { Key } from '../state/java-hash-code';
+import type { KeyedStateSnapshot, KeyGroupSnapshot } from '../state/keyed-state-snapshot';
+import type { OperatorStateSnapshot } from '../state/operator-state-snapshot';
+import type { SnapshotFile } from './snapshot-file';
+import type { KeyedStateHandleDocument, OperatorStateDocument, OperatorSubtaskStateDocument } from './snapshot-metadata-schema';
+import { sourceOffsetsOf, pendingTransactionsOf, type PendingTransactionRow, type SourceOffsetRow } from './inspect-operator-state';
+
+/** FLIP-512's `savepoint_metadata(path)` table function, column for column. */
+export interface SavepointMetadataRow {
+  readonly 'checkpoint-id': number;
+  readonly 'operator-name': string | null;
+  readonly 'operator-uid': string;
+  readonly 'operator-uid-hash': string;
+  readonly 'operator-parallelism': number;
+  readonly 'operator-max-parallelism': number;
+  readonly 'operator-subtask-state-count': number;
+  /** Barrierscope has no operator coordinators: always 0. */
+  readonly 'operator-coordinator-state-size-in-bytes': number;
+  /** The operator's entries in this file, uncompressed. */
+  readonly 'operator-total-size-in-bytes': number;
+}
+
+/** One key with its value in every state of the operator (a KeyedStateReaderFunction's view). */
+export interface KeyedStateRow {
+  readonly keyGroup: number;
+  readonly key: Key;
+  readonly values: Readonly<Record<string, Json>>;
+}
+
+export interface KeyGroupInspection {
+  readonly keyGroup: number;
+  readonly keys: number;
+  /** Its bytes in this file. */
+  readonly sizeBytes: number;
+  /** Incremental handles: the checkpoint that uploaded this piece. */
+  readonly uploadedByCheckpointId: number | null;
+}
+
+export interface KeyedStateInspection {
+  readonly handleType: KeyedStateHandleDocument['type'];
+  readonly keyGroupRange: { readonly start: number; readonly end: number };
+  readonly backend: KeyedStateSnapshot['backend'];
+  readonly states: ReadonlyArray<{ readonly name: string; readonly kind: string }>;
+  /** As the checkpoint recorded them (FLINK-25557): full size, and what this checkpoint uploaded. */
+  readonly stateSizeBytes: number;
+  readonly checkpointedSizeBytes: number;
+  readonly keyGroups: readonly KeyGroupInspection[];
+  readonly rows: readonly KeyedStateRow[];
+}
+
+export interface SubtaskInspection {
+  readonly subtaskIndex: number;
+  readonly sizeBytes: number;
+  readonly keyedState: KeyedStateInspection | null;
+  readonly operatorState: ReadonlyArray<{ readonly name: string; readonly distributionMode: string; readonly entries: readonly Json[] }>;
+  readonly sourceOffsets: readonly SourceOffsetRow[];
+  readonly pendingTransactions: readonly PendingTransactionRow[];
+}
+
+export interface OperatorInspection {
+  readonly operatorName: string | null;
+  readonly operatorUid: string;
+  readonly operatorId: string;
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+  readonly subtasks: readonly SubtaskInspection[];
+}
+
+export interface SnapshotInspection {
+  readonly checkpointId: number;
+  readonly checkpointType: SnapshotFile['checkpointType'];
+  readonly jobId: string;
+  readonly jobName: string;
+  readonly triggerTimestamp: number;
+  readonly completionTimestamp: number;
+  readonly properties: SnapshotFile['properties'];
+  readonly configuration: Readonly<Record<string, string>>;
+  readonly fileSizeBytes: number;
+  readonly savepointMetadata: readonly SavepointMetadataRow[];
+  readonly operators: readonly OperatorInspection[];
+}
+
+const decoder = new TextDecoder();
+
+export function inspectSnapshot(file: SnapshotFile): SnapshotInspection {
+  const { document } = file;
+  const operators = document.operators.map((operator, index) => inspectOperator(file, operator, index));
+  return {
+    checkpointId: document.checkpointId,
+    checkpointType: document.checkpointType,
+    jobId: document.jobId,
+    jobName: document.jobName,
+    triggerTimestamp: document.triggerTimestamp,
+    completionTimestamp: document.completionTimestamp,
+    properties: document.properties,
+    configuration: document.configuration,
+    fileSizeBytes: file.fileSizeBytes,
+    savepointMetadata: operators.map((operator) => ({
+      'checkpoint-id': document.checkpointId,
+      'operator-name': operator.operatorName,
+      'operator-uid': operator.operatorUid,
+      'operator-uid-hash': operator.operatorId,
+      'operator-parallelism': operator.parallelism,
+      'operator-max-parallelism': operator.maxParallelism,
+      'operator-subtask-state-count': operator.subtasks.filter(hasState).length,
+      'operator-coordinator-state-size-in-bytes': 0,
+      'operator-total-size-in-bytes': operator.subtasks.reduce((sum, subtask) => sum + subtask.sizeBytes, 0),
+    })),
+    operators,
+  };
+}
+
+function inspectOperator(file: SnapshotFile, operator: OperatorStateDocument, index: number): OperatorInspection {
+  const restored = file.metadata.operators[index]!;
+  return {
+    operatorName: operator.operatorName,
+    operatorUid: operator.operatorUid,
+    operatorId: operator.operatorId,
+    parallelism: operator.parallelism,
+    maxParallelism: operator.maxParallelism,
+    subtasks: operator.subtaskStates.map((state) => inspectSubtask(file, state, restored.subtaskStates[state.subtaskIndex]!.operator)),
+  };
+}
+
+function inspectSubtask(file: SnapshotFile, state: OperatorSubtaskStateDocument, operatorState: OperatorStateSnapshot | null): SubtaskInspection {
+  const keyedState = state.managedKeyedState === null ? null : inspectKeyedState(file, state.managedKeyedState);
+  const operatorStateBytes = state.managedOperatorState?.entry.sizeBytes ?? 0;
+  return {
+    subtaskIndex: state.subtaskIndex,
+    sizeBytes: operatorStateBytes + (keyedState?.keyGroups.reduce((sum, keyGroup) => sum + keyGroup.sizeBytes, 0) ?? 0) + keyedHeaderBytes(state.managedKeyedState),
+    keyedState,
+    operatorState: Object.entries(operatorState?.states ?? {}).map(([name, list]) => ({ name, distributionMode: list.mode, entries: list.entries })),
+    sourceOffsets: sourceOffsetsOf(operatorState),
+    pendingTransactions: pendingTransactionsOf(operatorState),
+  };
+}
+
+/** Bytes of a handle's entries that belong to no key group: the keyed-state header, or the meta state. */
+function keyedHeaderBytes(handle: KeyedStateHandleDocument | null): number {
+  if (handle === null) return 0;
+  if (handle.type === 'INCREMENTAL_KEY_GROUPS_HANDLE') return handle.metaState.sizeBytes;
+  const first = handle.keyGroupOffsets.find((offset) => offset !== null);
+  return first ?? handle.entry.sizeBytes;
+}
+
+function inspectKeyedState(file: SnapshotFile, handle: KeyedStateHandleDocument): KeyedStateInspection {
+  const snapshot = blobJson(file, handle.storageKey) as KeyedStateSnapshot;
+  const pieces = handle.type === 'INCREMENTAL_KEY_GROUPS_HANDLE' ? handle.sharedState : [];
+  const keyGroups: KeyGroupSnapshot[] =
+    handle.type === 'KEY_GROUPS_HANDLE' ? [...snapshot.keyGroups] : pieces.map((piece) => blobJson(file, piece.storageKey) as KeyGroupSnapshot);
+  keyGroups.sort((a, b) => a.keyGroup - b.keyGroup);
+  return {
+    handleType: handle.type,
+    keyGroupRange: handle.keyGroupRange,
+    backend: snapshot.backend,
+    states: Object.entries(snapshot.stateMetaInfo).map(([name, info]) => ({ name, kind: info.kind })),
+    stateSizeBytes: handle.stateSizeBytes,
+    checkpointedSizeBytes: handle.type === 'INCREMENTAL_KEY_GROUPS_HANDLE' ? handle.checkpointedSizeBytes : handle.stateSizeBytes,
+    keyGroups: keyGroups.map((keyGroup) => {
+      const piece = pieces.find((candidate) => candidate.keyGroup === keyGroup.keyGroup);
+      return {
+        keyGroup: keyGroup.keyGroup,
+        keys: new Set(Object.values(keyGroup.states).flatMap((entries) => entries.map(([key]) => key))).size,
+        sizeBytes: piece ? piece.entry.sizeBytes : fullKeyGroupBytes(handle, keyGroup.keyGroup),
+        uploadedByCheckpointId: piece ? piece.checkpointId : null,
+      };
+    }),
+    rows: keyGroups.flatMap(rowsOf),
+  };
+}
+
+/** A full handle's key group spans from its offset to the next key group's (or the entry's end). */
+function fullKeyGroupBytes(handle: KeyedStateHandleDocument, keyGroup: number): number {
+  if (handle.type !== 'KEY_GROUPS_HANDLE') return 0;
+  const index = keyGroup - handle.keyGroupRange.start;
+  const start = handle.keyGroupOffsets[index]!;
+  const next = handle.keyGroupOffsets.slice(index + 1).find((offset) => offset !== null);
+  return (next ?? handle.entry.sizeBytes) - start;
+}
+
+function rowsOf(keyGroup: KeyGroupSnapshot): KeyedStateRow[] {
+  const byKey = new Map<Key, Array<[string, Json]>>();
+  for (const [stateName, entries] of Object.entries(keyGroup.states)) {
+    for (const [key, value] of entries) {
+      let values = byKey.get(key);
+      if (!values) byKey.set(key, (values = []));
+      values.push([stateName, value]);
+    }
+  }
+  return [...byKey].map(([key, values]) => ({ keyGroup: keyGroup.keyGroup, key, values: Object.fromEntries(values) }));
+}
+
+function hasState(subtask: SubtaskInspection): boolean {
+  return subtask.keyedState !== null || subtask.operatorState.length > 0;
+}
+
+function blobJson(file: SnapshotFile, storageKey: string): unknown {
+  return JSON.parse(decoder.decode(file.blobs.get(storageKey)!));
+}
