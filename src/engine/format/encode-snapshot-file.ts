@@ -1,7 +1,7 @@
 // Writing a completed checkpoint or savepoint as one `.bscp` file: `_metadata` first, then one entry per
 // state handle. Pure and deterministic: the same checkpoint, blobs and job always give the same bytes.
 import type { CheckpointMetadata, OperatorStateMetadata } from '../checkpoint/checkpoint-metadata';
-import { checkpointPropertiesOf } from './checkpoint-properties';
+import { checkpointPropertiesOf, type CheckpointProperties } from './checkpoint-properties';
 import { encodeKeyedStateHandle } from './encode-keyed-state';
 import { METADATA_ENTRY, operatorStateEntryName } from './entry-name';
 import { formatMetadataJson } from './metadata-json';
@@ -18,6 +18,8 @@ export interface SnapshotFileInput {
   /** Every blob the metadata names (requiredBlobs), by storage key, as CheckpointStorage.readState returns it. */
   readonly blobs: ReadonlyMap<string, Uint8Array>;
   readonly job: SnapshotJob;
+  /** Default: what Flink gives a savepoint, or a checkpoint under the job's retention (checkpointPropertiesOf). */
+  readonly properties?: CheckpointProperties;
 }
 
 const encoder = new TextEncoder();
@@ -36,7 +38,7 @@ function metadataDocument(input: SnapshotFileInput, entries: SnapshotEntries): S
     formatVersion: SNAPSHOT_FORMAT_VERSION,
     checkpointId: metadata.checkpointId,
     checkpointType: metadata.isSavepoint ? 'SAVEPOINT' : 'CHECKPOINT',
-    properties: checkpointPropertiesOf(metadata.isSavepoint, job.configuration),
+    properties: input.properties ?? checkpointPropertiesOf(metadata.isSavepoint, job.configuration),
     jobId: metadata.jobId,
     jobName: job.jobName,
     triggerTimestamp: metadata.triggerTimestamp,
