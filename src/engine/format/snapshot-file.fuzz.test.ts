@@ -69,7 +69,8 @@ function mutate(document: Record<string, unknown>, mutation: { node: number; kin
   const { parent, key } = nodes[mutation.node % nodes.length]!;
   const record = parent as Record<string | number, unknown>;
   if (mutation.kind === 'replace') record[key] = structuredClone(mutation.value);
-  else if (mutation.kind === 'delete') Array.isArray(parent) ? parent.splice(key as number, 1) : delete record[key];
+  else if (mutation.kind === 'delete' && Array.isArray(parent)) parent.splice(key as number, 1);
+  else if (mutation.kind === 'delete') delete record[key];
   else if (mutation.kind === 'duplicate' && Array.isArray(parent)) parent.splice(key as number, 0, structuredClone(parent[key as number]));
   else if (mutation.kind === 'add-key' && record[key] !== null && typeof record[key] === 'object' && !Array.isArray(record[key])) {
     Object.defineProperty(record[key], mutation.key, { value: structuredClone(mutation.value), enumerable: true, writable: true, configurable: true });
