@@ -8,7 +8,8 @@ import { formatMetadataJson } from './metadata-json';
 import { operatorIdOfUid } from './operator-id';
 import { encodeOperatorState } from './operator-state-encoding';
 import { SnapshotEntries } from './snapshot-entries';
-import { SnapshotEncodingError } from './snapshot-file-error';
+import { SnapshotEncodingError, SnapshotFileFailure } from './snapshot-file-error';
+import { readMetadataDocument } from './read-metadata-document';
 import type { SnapshotJob } from './snapshot-job';
 import { SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION, type OperatorStateDocument, type SnapshotMetadataDocument } from './snapshot-metadata-schema';
 import { writeZip } from './zip-writer';
@@ -28,6 +29,7 @@ const encoder = new TextEncoder();
 export function encodeSnapshotFile(input: SnapshotFileInput): Uint8Array {
   const entries = new SnapshotEntries();
   const document = metadataDocument(input, entries);
+  checkWritable(document);
   return writeZip([{ name: METADATA_ENTRY, data: encoder.encode(formatMetadataJson(document)) }, ...entries.list()]);
 }
 
@@ -71,4 +73,14 @@ function operatorDocument(operator: OperatorStateMetadata, input: SnapshotFileIn
       };
     }),
   };
+}
+
+/** The reader's own checks, so the encoder never writes a `_metadata` the decoder would refuse (an empty uid, say). */
+function checkWritable(document: SnapshotMetadataDocument): void {
+  try {
+    readMetadataDocument(document);
+  } catch (error) {
+    if (error instanceof SnapshotFileFailure) throw new SnapshotEncodingError(`Cannot write this checkpoint: ${error.message}`);
+    throw error;
+  }
 }

@@ -80,6 +80,8 @@ function inspectKeyedState(file: SnapshotFile, handle: KeyedStateHandleDocument)
   const keyGroups: KeyGroupSnapshot[] =
     handle.type === 'KEY_GROUPS_HANDLE' ? [...snapshot.keyGroups] : pieces.map((piece) => blobJson(file, piece.storageKey) as KeyGroupSnapshot);
   keyGroups.sort((a, b) => a.keyGroup - b.keyGroup);
+  const pieceByKeyGroup = new Map(pieces.map((piece) => [piece.keyGroup, piece]));
+  const fullSizes = fullKeyGroupSizes(handle);
   return {
     handleType: handle.type,
     keyGroupRange: handle.keyGroupRange,
@@ -88,11 +90,11 @@ function inspectKeyedState(file: SnapshotFile, handle: KeyedStateHandleDocument)
     stateSizeBytes: handle.stateSizeBytes,
     checkpointedSizeBytes: handle.type === 'INCREMENTAL_KEY_GROUPS_HANDLE' ? handle.checkpointedSizeBytes : handle.stateSizeBytes,
     keyGroups: keyGroups.map((keyGroup) => {
-      const piece = pieces.find((candidate) => candidate.keyGroup === keyGroup.keyGroup);
+      const piece = pieceByKeyGroup.get(keyGroup.keyGroup);
       return {
         keyGroup: keyGroup.keyGroup,
         keys: new Set(Object.values(keyGroup.states).flatMap((entries) => entries.map(([key]) => key))).size,
-        sizeBytes: piece ? piece.entry.sizeBytes : fullKeyGroupBytes(handle, keyGroup.keyGroup),
+        sizeBytes: piece ? piece.entry.sizeBytes : (fullSizes.get(keyGroup.keyGroup) ?? 0),
         uploadedByCheckpointId: piece ? piece.checkpointId : null,
       };
     }),
@@ -100,13 +102,18 @@ function inspectKeyedState(file: SnapshotFile, handle: KeyedStateHandleDocument)
   };
 }
 
-/** A full handle's key group spans from its offset to the next key group's (or the entry's end). */
-function fullKeyGroupBytes(handle: KeyedStateHandleDocument, keyGroup: number): number {
-  if (handle.type !== 'KEY_GROUPS_HANDLE') return 0;
-  const index = keyGroup - handle.keyGroupRange.start;
-  const start = handle.keyGroupOffsets[index]!;
-  const next = handle.keyGroupOffsets.slice(index + 1).find((offset) => offset !== null);
-  return (next ?? handle.entry.sizeBytes) - start;
+/** A full handle's key groups span from their offset to the next key group's (or the entry's end). */
+function fullKeyGroupSizes(handle: KeyedStateHandleDocument): Map<number, number> {
+  const sizes = new Map<number, number>();
+  if (handle.type !== 'KEY_GROUPS_HANDLE') return sizes;
+  let end = handle.entry.sizeBytes;
+  for (let index = handle.keyGroupOffsets.length - 1; index >= 0; index--) {
+    const offset = handle.keyGroupOffsets[index];
+    if (offset === null || offset === undefined) continue;
+    sizes.set(handle.keyGroupRange.start + index, end - offset);
+    end = offset;
+  }
+  return sizes;
 }
 
 function rowsOf(keyGroup: KeyGroupSnapshot): KeyedStateRow[] {

@@ -75,3 +75,11 @@ describe('a snapshot file', () => {
     expect(() => encodeSnapshotFile({ ...input, blobs })).toThrow(`names blob ${missing}, which was not given`);
   });
 });
+
+describe('writing a snapshot file', () => {
+  it('refuses a checkpoint the reader would refuse, with the reader\'s reason', () => {
+    const input = realCheckpoints({ untilMs: 600 }).snapshots.at(-1)!;
+    const job = { ...input.job, configuration: { 'not an option': 'x' } };
+    expect(() => encodeSnapshotFile({ ...input, job })).toThrow('Cannot write this checkpoint: _metadata: configuration["not an option"]: Invalid key: Expected a Flink option name');
+  });
+});
