@@ -24,7 +24,13 @@ const engineRestrictions = {
   ],
   'no-restricted-imports': [
     'error',
-    { patterns: ['idb', 'svelte', 'svelte/*', 'd3', 'd3-*', '**/runtime/**', '**/ui/**', '**/storage/**', '**/machines/**'] },
+    {
+      patterns: [
+        { group: ['idb', 'svelte', 'svelte/*', 'd3', 'd3-*'], message: 'The engine is pure: no storage, DOM or drawing libraries.' },
+        // A regex, not a glob: globs never match relative specifiers such as '../../runtime/sim/x'.
+        { regex: '(^|/)(runtime|ui|storage|machines)(/|$)', message: 'Imports flow one way: runtime/, ui/, storage/ and machines/ use the engine, never the reverse.' },
+      ],
+    },
   ],
 };
 
@@ -45,7 +51,8 @@ export default tseslint.config(
   },
   {
     files: ['src/engine/**/*.ts'],
-    ignores: ['src/engine/**/*.test.ts'],
+    // Tests and their fixtures may drive the engine through a runtime.
+    ignores: ['src/engine/**/*.test.ts', 'src/engine/**/*.fixture.ts'],
     rules: engineRestrictions,
   },
 );

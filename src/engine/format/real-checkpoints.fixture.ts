@@ -1,6 +1,5 @@
 // Test support: real completed checkpoints and savepoints from a deterministic run of a scenario, each with
 // the blobs storage held when it completed, ready to export. Not used by the engine itself.
-/* eslint-disable no-restricted-imports -- test support reads checkpoints from the deterministic runtime */
 import type { CheckpointMetadata } from '../checkpoint/checkpoint-metadata';
 import type { ConfigurationMap } from '../graph/stream-execution-environment';
 import { runScenario, type RunScenarioOptions, type RunScenarioResult } from '../../runtime/sim/run-scenario';
