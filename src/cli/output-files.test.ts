@@ -67,6 +67,10 @@ describe('barrierscope run --out: checked before the run', () => {
     }
   });
 
+  it.runIf(process.platform === 'linux')('refuses a directory no one may create files in, even as root (/proc)', async () => {
+    expectRefusedBeforeTheRun(await cli('run', '--keys', '20', '--out', '/proc/barrierscope-out'), /--out '\/proc\/barrierscope-out' cannot be created: '\/proc' is not writable$/);
+  });
+
   it('says a directory is not writable when the file system says so', () => {
     const readOnly: OutputFileSystem = { ...NODE_FILE_SYSTEM, canWriteIn: () => false };
     const directory = temporaryDirectory();

@@ -32,9 +32,12 @@ export const NODE_FILE_SYSTEM: OutputFileSystem = {
       throw error;
     }
   },
+  // A real probe, not access(2): for root access() says yes whatever the mode, and /proc says yes too.
   canWriteIn(directory) {
+    const probe = `${directory}/.barrierscope-probe-${process.pid}`;
     try {
-      fs.accessSync(directory, fs.constants.W_OK | fs.constants.X_OK);
+      fs.writeFileSync(probe, '', { flag: 'wx' });
+      fs.rmSync(probe, { force: true });
       return true;
     } catch {
       return false;

@@ -113,7 +113,7 @@ export function parseRunOptions(argv: readonly string[]): RunOptions | 'help' {
   if (untilMs !== undefined && untilMs > RUN_LIMITS.untilMs) {
     throw new UsageError(`--until must be at most ${formatDuration(RUN_LIMITS.untilMs)} (the longest run), got '${values.until}'`);
   }
-  if (values.out === '') throw new UsageError(`--out needs a directory, got ''`);
+  if (values.out === '') throw new UsageError(`--out needs a directory, got ''`, false);
   return {
     scenario,
     parallelism,

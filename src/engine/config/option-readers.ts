@@ -73,14 +73,15 @@ export function booleanOption(): OptionReader<boolean> {
   };
 }
 
-export function durationOption(minimumMs: number): OptionReader<number> {
-  const allowed = `a duration ≥ ${formatDuration(minimumMs)} (a whole number with a unit: ${DURATION_UNITS}; a bare number is milliseconds)`;
+export function durationOption(minimumMs: number, maximumMs = Number.POSITIVE_INFINITY): OptionReader<number> {
+  const range = Number.isFinite(maximumMs) ? `from ${formatDuration(minimumMs)} to ${formatDuration(maximumMs)}` : `≥ ${formatDuration(minimumMs)}`;
+  const allowed = `a duration ${range} (a whole number with a unit: ${DURATION_UNITS}; a bare number is milliseconds)`;
   return {
     read(raw) {
       if (typeof raw === 'boolean') return { ok: false, allowed };
       const parsed = parseDuration(raw);
       if (!parsed.ok) return { ok: false, allowed: `${allowed}; ${parsed.reason}` };
-      return parsed.milliseconds >= minimumMs ? { ok: true, value: parsed.milliseconds } : { ok: false, allowed };
+      return parsed.milliseconds >= minimumMs && parsed.milliseconds <= maximumMs ? { ok: true, value: parsed.milliseconds } : { ok: false, allowed };
     },
     format: formatDuration,
   };

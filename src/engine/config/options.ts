@@ -10,6 +10,9 @@ import {
   type OptionReader,
 } from './option-readers';
 
+/** The longest delay a JavaScript timer honours. */
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
 export interface OptionDefinition<T> {
   readonly key: string;
   /** Older keys Flink still reads for this option (ConfigOption.withDeprecatedKeys). */
@@ -94,8 +97,9 @@ export const JOB_OPTIONS = {
    * HeartbeatManagerOptions: how often a TaskManager (here a subtask's Worker) reports to the JobManager, and
    * how long the JobManager waits without hearing from it before it takes the TaskManager as lost.
    */
-  heartbeatInterval: option('heartbeat.interval', 10_000, durationOption(1)),
-  heartbeatTimeout: option('heartbeat.timeout', 50_000, durationOption(1)),
+  // Bounded by what a timer can wait (2^31 − 1 ms): a longer setInterval fires at once, flooding the page.
+  heartbeatInterval: option('heartbeat.interval', 10_000, durationOption(1, MAX_TIMER_DELAY_MS)),
+  heartbeatTimeout: option('heartbeat.timeout', 50_000, durationOption(1, MAX_TIMER_DELAY_MS)),
 
   restartStrategyType: option<RestartStrategyType>(
     'restart-strategy.type',
