@@ -181,7 +181,12 @@ test('the deterministic replay pauses, steps and resumes; switching back to Work
   await page.keyboard.press(' ');
   await expect(page.getByRole('button', { name: 'Resume' })).toBeVisible();
   const time = await page.getByText(/^t = /).innerText();
-  await page.waitForTimeout(500);
+  // Paused means the page keeps drawing and the clock stands still: let it draw 30 frames, however long they take.
+  await page.evaluate(() => new Promise<void>((resolve) => {
+    let frames = 30;
+    const tick = () => (--frames === 0 ? resolve() : requestAnimationFrame(tick));
+    requestAnimationFrame(tick);
+  }));
   expect(await page.getByText(/^t = /).innerText()).toBe(time);
   await page.keyboard.press('.');
   await expect(page.getByText(/^t = /)).not.toHaveText(time);

@@ -2,6 +2,7 @@
 // prints must be what the doc shows under it (`npm run docs:update` pastes real output back in).
 // `npm start`, the README's first command, must serve the page.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,9 +45,21 @@ describe.each(DOCUMENTED_FILES)('%s', (file) => {
   });
 });
 
+/** A port the OS says is free now (listen on 0, read it back, close). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
 describe('npm start', () => {
   it('serves the page with its default job', async () => {
-    const port = 5300 + Math.floor(Math.random() * 500);
+    const port = await freePort();
     const server = spawn('npm', ['start', '--', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { cwd: root, stdio: 'ignore', detached: true });
     let html = '';
     try {
