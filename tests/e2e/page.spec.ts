@@ -55,7 +55,9 @@ test('the default job runs on Workers with IndexedDB and commits all 500 records
 test('Workers slow to start (their script arrives seconds late, as on a busy machine) are not taken for lost: nothing restarts', async ({ page }) => {
   const errors = collectErrors(page);
   // Longer than the 3 s that once restarted the job twice on a cold load; heartbeats are checked only once a Worker is deployed.
+  let delayedScripts = 0;
   await page.route(/task\.worker.*\.js/, async (route) => {
+    delayedScripts++;
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     await route.continue();
   });
@@ -63,6 +65,8 @@ test('Workers slow to start (their script arrives seconds late, as on a busy mac
   await expect(counts(page)).toContainText(/completed [2-9]/);
   await expect(page.getByText('restarts: 0', { exact: true })).toBeVisible();
   await expect(page.getByTestId('restart-notice')).toHaveCount(0);
+  // The slow start really happened: every Worker's script went through the delay.
+  expect(delayedScripts).toBeGreaterThan(0);
   expect(errors).toEqual([]);
 });
 
