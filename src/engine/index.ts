@@ -44,7 +44,7 @@ export type { ExternalOutput, ExternalSystems } from './connectors/external-syst
 
 // Configuration (Flink's option names), restart strategies, barrier handling.
 export { parseJobConfiguration, readJobConfiguration, ConfigurationError, checkpointConfigInfo, toFlinkOptions } from './config';
-export type { JobConfiguration, CheckpointingConfiguration } from './config';
+export type { JobConfiguration, CheckpointingConfiguration, StateRecoveryConfiguration, RecoveryClaimMode } from './config';
 export { createRestartStrategy } from './failover';
 export type { RestartBackoffTimeStrategy } from './failover';
 export { createBarrierHandler } from './checkpoint/barrier';
@@ -54,7 +54,12 @@ export type { BarrierHandlerInput, BarrierHandlerOutcome, CheckpointBarrierHandl
 export { CheckpointStatsTracker } from './checkpoint/checkpoint-stats';
 export type { CheckpointingStatistics, CheckpointStatistics } from './checkpoint/checkpoint-stats';
 export type { CheckpointMetadata } from './checkpoint/checkpoint-metadata';
+export { validateSavepointRestore } from './checkpoint/savepoint-restore';
+export type { SavepointRestoreOptions, SavepointRestoreValidation } from './checkpoint/savepoint-restore';
 export type { EngineEvent, EngineEventType, EventSink } from './events';
+
+// Snapshot files (.bscp): encode, decode, inspect.
+export * from './format';
 
 // The outside world, injected.
 export type { Clock, Random } from './ports';

@@ -157,7 +157,7 @@ describe('assignStates', () => {
       { operatorUid: 'old-window', keyed: null, operator: { states: { buffered: { mode: 'SPLIT_DISTRIBUTE', entries: [1] } } } },
     ]);
     expect(() => assignStates(checkpoint(2, [orphan]), jobGraph(2))).toThrow(
-      /Checkpoint 7 has state for operators not in the job: old-window \(allow non-restored state to skip it\)/,
+      /^Failed to rollback to checkpoint\/savepoint chk-7\. Cannot map checkpoint\/savepoint state for operator [0-9a-f]{32} \(uid 'old-window'\) to the new program/,
     );
   });
 
@@ -179,7 +179,9 @@ describe('assignStates', () => {
 
   it('rejects keyed state checkpointed with a different max parallelism, with a clear message', () => {
     expect(() => assignStates(checkpoint(2, [], 256), jobGraph(2, MAX_PARALLELISM))).toThrow(
-      "Operator 'sum' was checkpointed with max parallelism 256; the job has 128. Key groups cannot be remapped (Flink refuses this too).",
+      "Failed to rollback to checkpoint/savepoint chk-7. Max parallelism mismatch between checkpoint/savepoint state and new program. " +
+        "Cannot map operator 239c254b5ff89532b198266322bc819f (uid 'sum') with max parallelism 256 to new program with max parallelism 128. " +
+        'This indicates that the program has been changed in a non-compatible way after the checkpoint/savepoint.',
     );
   });
 });

@@ -2,11 +2,12 @@
 // keyed state by key-group range intersection (so parallelism may change; incremental handles keep only
 // the pieces of the subtask's key groups, as Flink reads only the SSTs it needs), operator state by Flink's
 // round-robin repartitioning (even split or union). Operators missing from the checkpoint start empty;
-// state of operators missing from the job is an error unless allowNonRestoredState is set.
+// a checkpoint that fails validateSavepointRestore (unclaimed state, max parallelism) is refused with its message.
 import type { CheckpointMetadata } from './checkpoint-metadata';
 import type { JobGraph } from '../graph/job-graph';
 import type { OperatorRestore, TaskRestore } from './task-restore';
 import { restrictToKeyGroups } from './task-state';
+import { validateSavepointRestore } from './savepoint-restore';
 import { computeKeyGroupRangeForOperatorIndex, repartitionOperatorState, type OperatorStateSnapshot } from '../state';
 
 export interface StateAssignment {
@@ -15,22 +16,9 @@ export interface StateAssignment {
 }
 
 export function assignStates(metadata: CheckpointMetadata, jobGraph: JobGraph, allowNonRestoredState = false): StateAssignment {
-  const operatorUids = new Set(jobGraph.operatorUids());
-  const unmatched = metadata.operators.filter((operator) => !operatorUids.has(operator.operatorUid) && operator.subtaskStates.some(hasState));
-  if (unmatched.length > 0 && !allowNonRestoredState) {
-    throw new Error(
-      `Checkpoint ${metadata.checkpointId} has state for operators not in the job: ${unmatched.map((o) => o.operatorUid).join(', ')}` +
-        ' (allow non-restored state to skip it)',
-    );
-  }
-  for (const operator of metadata.operators) {
-    if (operatorUids.has(operator.operatorUid) && operator.maxParallelism !== jobGraph.maxParallelism && operator.subtaskStates.some((s) => s?.keyed)) {
-      throw new Error(
-        `Operator '${operator.operatorUid}' was checkpointed with max parallelism ${operator.maxParallelism}; ` +
-          `the job has ${jobGraph.maxParallelism}. Key groups cannot be remapped (Flink refuses this too).`,
-      );
-    }
-  }
+  // Flink's rules and words (savepoint-restore.ts): the same checks a snapshot passes before a job starts from it.
+  const validation = validateSavepointRestore(metadata, jobGraph, { ignoreUnclaimedState: allowNonRestoredState });
+  if (!validation.ok) throw new Error(validation.message);
   const tasks = new Map<string, TaskRestore>();
   for (const vertex of jobGraph.vertices) {
     const perSubtask: OperatorRestore[][] = Array.from({ length: vertex.parallelism }, () => []);
@@ -53,9 +41,4 @@ export function assignStates(metadata: CheckpointMetadata, jobGraph: JobGraph, a
     perSubtask.forEach((operators, subtask) => tasks.set(`${vertex.id}#${subtask}`, { checkpointId: metadata.checkpointId, operators }));
   }
   return { tasks };
-}
-
-function hasState(state: CheckpointMetadata['operators'][number]['subtaskStates'][number] | undefined): boolean {
-  if (!state) return false;
-  return state.keyed !== null || Object.keys(state.operator?.states ?? {}).length > 0;
 }

@@ -28,6 +28,8 @@ export function toFlinkOptions(configuration: JobConfiguration): Readonly<Record
   write('indexedDbCacheKeyGroups', configuration.indexedDbCacheKeyGroups);
   write('heartbeatInterval', configuration.heartbeat.intervalMs);
   write('heartbeatTimeout', configuration.heartbeat.timeoutMs);
+  write('ignoreUnclaimedState', configuration.stateRecovery.ignoreUnclaimedState);
+  write('claimMode', configuration.stateRecovery.claimMode);
   writeRestartStrategy(configuration.restartStrategy, write);
   return Object.freeze(options);
 }

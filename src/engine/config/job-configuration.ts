@@ -3,6 +3,7 @@
 import type {
   CheckpointingMode,
   ExternalizedCheckpointRetention,
+  RecoveryClaimMode,
   StateBackendType,
 } from './options';
 import type { RestartStrategyConfiguration } from './restart-strategy-configuration';
@@ -30,6 +31,14 @@ export interface HeartbeatConfiguration {
   readonly timeoutMs: number;
 }
 
+/** Flink's SavepointRestoreSettings as StateRecoveryOptions set them: how a job starts from a savepoint or checkpoint. */
+export interface StateRecoveryConfiguration {
+  /** execution.state-recovery.ignore-unclaimed-state: skip state of operators the job does not have (Flink's --allowNonRestoredState). */
+  readonly ignoreUnclaimedState: boolean;
+  /** execution.state-recovery.claim-mode: whether the job owns (and may discard) the snapshot it started from. */
+  readonly claimMode: RecoveryClaimMode;
+}
+
 export interface JobConfiguration {
   /** parallelism.default */
   readonly parallelism: number;
@@ -40,6 +49,7 @@ export interface JobConfiguration {
   /** state.backend.indexeddb.cache.key-groups: key groups the indexeddb backend keeps in memory per subtask. */
   readonly indexedDbCacheKeyGroups: number;
   readonly heartbeat: HeartbeatConfiguration;
+  readonly stateRecovery: StateRecoveryConfiguration;
   /** The resolved strategy: restart-strategy.type, or Flink's default for this job when unset. */
   readonly restartStrategy: RestartStrategyConfiguration;
 }

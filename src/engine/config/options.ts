@@ -40,6 +40,14 @@ export const EXTERNALIZED_CHECKPOINT_RETENTIONS = [
 ] as const;
 export type ExternalizedCheckpointRetention = (typeof EXTERNALIZED_CHECKPOINT_RETENTIONS)[number];
 
+/**
+ * Flink's RecoveryClaimMode (RestoreMode before 2.0): who owns the snapshot a job is started from. CLAIM: the
+ * job owns it and discards it once a newer checkpoint subsumes it; NO_CLAIM: the user owns it, the job never
+ * deletes it and takes its first checkpoint in full so it never depends on it. LEGACY was removed in Flink 2.0.
+ */
+export const RECOVERY_CLAIM_MODES = ['CLAIM', 'NO_CLAIM'] as const;
+export type RecoveryClaimMode = (typeof RECOVERY_CLAIM_MODES)[number];
+
 /** RestartStrategyOptions.RestartStrategyType: main values, with Flink's other accepted spellings as aliases. */
 export const RESTART_STRATEGY_TYPES = ['disable', 'fixed-delay', 'failure-rate', 'exponential-delay'] as const;
 export type RestartStrategyType = (typeof RESTART_STRATEGY_TYPES)[number];
@@ -92,6 +100,20 @@ export const JOB_OPTIONS = {
    * span more key groups than this thrashes, so keep it at or above a subtask's share of key groups.
    */
   indexedDbCacheKeyGroups: option('state.backend.indexeddb.cache.key-groups', 128, integerOption(1, UPPER_BOUND_MAX_PARALLELISM)),
+
+  /**
+   * StateRecoveryOptions (Flink 1.20 and 2.x; the `execution.savepoint…` keys are the deprecated ones Flink
+   * still reads): whether state of operators the job lacks may be skipped on restore, and who owns the snapshot.
+   */
+  ignoreUnclaimedState: option('execution.state-recovery.ignore-unclaimed-state', false, booleanOption(), [
+    'execution.savepoint.ignore-unclaimed-state',
+  ]),
+  claimMode: option<RecoveryClaimMode>(
+    'execution.state-recovery.claim-mode',
+    'NO_CLAIM',
+    enumOption(RECOVERY_CLAIM_MODES, {}, { legacy: 'LEGACY was removed in Flink 2.0; use NO_CLAIM or CLAIM' }),
+    ['execution.savepoint-restore-mode'],
+  ),
 
   /**
    * HeartbeatManagerOptions: how often a TaskManager (here a subtask's Worker) reports to the JobManager, and

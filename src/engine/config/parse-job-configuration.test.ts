@@ -35,6 +35,7 @@ describe('parseJobConfiguration defaults', () => {
       stateBackend: 'hashmap',
       indexedDbCacheKeyGroups: 128,
       heartbeat: { intervalMs: 10_000, timeoutMs: 50_000 },
+      stateRecovery: { ignoreUnclaimedState: false, claimMode: 'NO_CLAIM' },
       restartStrategy: { type: 'disable' },
     });
     expect(isCheckpointingEnabled(configuration)).toBe(false);
@@ -134,6 +135,29 @@ describe('parseJobConfiguration values', () => {
     expect(reading.configuration.checkpointing.numRetained).toBe(3);
     expect(reading.warnings).toContain(
       '"state.checkpoints.num-retained" is deprecated; use "execution.checkpointing.num-retained".',
+    );
+  });
+
+  it("reads the state-recovery options under Flink 2.x's keys and the execution.savepoint… keys they replaced", () => {
+    expect(parseJobConfiguration({ 'execution.state-recovery.ignore-unclaimed-state': 'true', 'execution.state-recovery.claim-mode': 'claim' }).stateRecovery).toEqual({
+      ignoreUnclaimedState: true,
+      claimMode: 'CLAIM',
+    });
+    const reading = readJobConfiguration({ 'execution.savepoint.ignore-unclaimed-state': true, 'execution.savepoint-restore-mode': 'CLAIM' });
+    expect(reading.configuration.stateRecovery).toEqual({ ignoreUnclaimedState: true, claimMode: 'CLAIM' });
+    expect(reading.warnings).toEqual([
+      '"execution.savepoint.ignore-unclaimed-state" is deprecated; use "execution.state-recovery.ignore-unclaimed-state".',
+      '"execution.savepoint-restore-mode" is deprecated; use "execution.state-recovery.claim-mode".',
+    ]);
+  });
+
+  it('refuses the LEGACY claim mode, which Flink 2.0 removed, and anything but true or false for ignore-unclaimed-state', () => {
+    expect(() => parseJobConfiguration({ 'execution.savepoint-restore-mode': 'LEGACY', 'execution.state-recovery.ignore-unclaimed-state': 'yes' })).toThrow(
+      [
+        'Invalid job configuration (2 problems):',
+        '  - execution.state-recovery.ignore-unclaimed-state: got "yes"; expected true or false',
+        '  - execution.savepoint-restore-mode: got "LEGACY"; expected one of CLAIM, NO_CLAIM (LEGACY was removed in Flink 2.0; use NO_CLAIM or CLAIM)',
+      ].join('\n'),
     );
   });
 

@@ -96,6 +96,7 @@ function buildConfiguration(explicit: ExplicitOptions): JobConfiguration {
     stateBackend: explicit.value('stateBackend'),
     indexedDbCacheKeyGroups: explicit.value('indexedDbCacheKeyGroups'),
     heartbeat: { intervalMs: explicit.value('heartbeatInterval'), timeoutMs: explicit.value('heartbeatTimeout') },
+    stateRecovery: { ignoreUnclaimedState: explicit.value('ignoreUnclaimedState'), claimMode: explicit.value('claimMode') },
     restartStrategy: resolveRestartStrategy(explicit, checkpointing.intervalMs !== null),
   };
 }
