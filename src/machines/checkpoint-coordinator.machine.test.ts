@@ -12,6 +12,7 @@ import type { CheckpointMetadata } from '../engine/checkpoint/checkpoint-metadat
 import { CompletedCheckpointStore } from '../engine/checkpoint/completed-checkpoint-store';
 import { CheckpointStatsTracker } from '../engine/checkpoint/checkpoint-stats';
 import type { SubtaskCheckpointMetrics, TaskStateSnapshot } from '../engine/checkpoint/task-state';
+import type { CheckpointType } from '../engine/task/messages';
 import { Scheduler } from '../runtime/sim/scheduler';
 import { SimulatedClock } from '../runtime/sim/sim-clock';
 import { MemoryCheckpointStorage, type StorageLatency } from '../storage/memory-checkpoint-storage';
@@ -46,8 +47,9 @@ class RecordingGateway implements CoordinatorGateway {
     return [...TASKS];
   }
 
-  triggerCheckpoint(checkpointId: CheckpointId, timestamp: number, isSavepoint: boolean): void {
-    this.calls.push(`trigger ${checkpointId}`);
+  triggerCheckpoint(checkpointId: CheckpointId, timestamp: number, checkpointType: CheckpointType): void {
+    const isSavepoint = checkpointType !== 'CHECKPOINT';
+    this.calls.push(`trigger ${checkpointId}${checkpointType === 'SYNC_SAVEPOINT' ? ' (synchronous savepoint)' : ''}`);
     this.triggers.push({ checkpointId, timestamp, isSavepoint });
     this.onTrigger({ checkpointId, timestamp, isSavepoint });
   }
@@ -482,5 +484,77 @@ describe('checkpoint coordinator: suspension and cleanup', () => {
     expect(job.blobsOf(1)).toEqual([]);
     expect(job.completed()).toEqual([]);
     expect(job.stats.details(1)).toMatchObject({ '@class': 'failed', num_acknowledged_subtasks: 1 });
+  });
+});
+
+describe('checkpoint coordinator: stop-with-savepoint', () => {
+  const periodic = { 'execution.checkpointing.interval': '100 ms' };
+
+  it('aborts the pending checkpoint, takes one synchronous savepoint, triggers nothing periodic meanwhile, and commits it', () => {
+    const job = coordinator(periodic);
+    job.start();
+    job.runUntil(150);
+    expect(job.triggeredIds()).toEqual([1]);
+    job.actor.send({ type: 'STOP_WITH_SAVEPOINT' });
+    expect(job.aborted()).toEqual([{ type: 'checkpoint-aborted', time: 150, checkpointId: 1, reason: 'CHECKPOINT_COORDINATOR_SUSPEND' }]);
+    expect(job.gateway.calls).toEqual(['trigger 1', 'aborted 1', 'trigger 2 (synchronous savepoint)']);
+    expect(job.actor.getSnapshot().matches('stoppingWithSavepoint')).toBe(true);
+    job.runUntil(1_000);
+    expect(job.triggeredIds()).toEqual([1, 2]);
+    job.acknowledgeAll(2);
+    job.runUntil(1_100);
+    // Unlike a savepoint taken while running, its completion is committed (notifyCheckpointComplete).
+    expect(job.gateway.calls.slice(3)).toEqual(['complete 2']);
+    expect(job.actor.getSnapshot().context.stopWithSavepoint).toMatchObject({ status: 'COMPLETED', checkpointId: 2, savepoint: { checkpointId: 2, isSavepoint: true } });
+    expect(job.store.latest()?.checkpointId).toBe(2);
+    expect(job.stats.statistics().latest.savepoint).toMatchObject({ id: 2, is_savepoint: true, checkpoint_type: 'SYNC_SAVEPOINT' });
+    job.runUntil(2_000);
+    expect(job.triggeredIds()).toEqual([1, 2]);
+  });
+
+  it('fails when not all tasks are running, triggering nothing, and the job goes on checkpointing', () => {
+    const job = coordinator(periodic, { autoAcknowledge: true });
+    job.start();
+    job.gateway.running = false;
+    job.at(150, () => job.actor.send({ type: 'STOP_WITH_SAVEPOINT' }));
+    job.at(160, () => (job.gateway.running = true));
+    job.runUntil(250);
+    expect(job.actor.getSnapshot().context.stopWithSavepoint).toEqual({ status: 'FAILED', checkpointId: null, reason: 'Not all required tasks are currently running.' });
+    expect(job.gateway.triggers).toEqual([{ checkpointId: 1, timestamp: 200, isSavepoint: false }]);
+  });
+
+  it('fails when a task declines the savepoint, without counting it as a failed checkpoint, and resumes periodic checkpoints', () => {
+    const job = coordinator(periodic);
+    job.start();
+    job.at(50, () => job.actor.send({ type: 'STOP_WITH_SAVEPOINT' }));
+    job.at(80, () => job.decline(1, 'CHECKPOINT_DECLINED_TASK_NOT_READY'));
+    job.runUntil(90);
+    expect(job.actor.getSnapshot().context.stopWithSavepoint).toEqual({ status: 'FAILED', checkpointId: 1, reason: 'declined for CHECKPOINT_DECLINED_TASK_NOT_READY' });
+    expect(job.actor.getSnapshot().matches('running')).toBe(true);
+    expect(job.gateway.calls).toEqual(['trigger 1 (synchronous savepoint)', 'aborted 1']);
+    job.runUntil(120);
+    expect(job.triggeredIds()).toEqual([1, 2]);
+    expect(job.gateway.calls).not.toContain(FAIL_JOB);
+  });
+
+  it('fails when the job stops checkpointing before the savepoint completes (a failover)', () => {
+    const job = coordinator(periodic);
+    job.start();
+    job.at(50, () => job.actor.send({ type: 'STOP_WITH_SAVEPOINT' }));
+    job.at(60, () => job.actor.send({ type: 'STOP', reason: 'Checkpoint Coordinator is suspending.' }));
+    job.runUntil(70);
+    expect(job.actor.getSnapshot().context.stopWithSavepoint).toEqual({ status: 'FAILED', checkpointId: 1, reason: 'Checkpoint Coordinator is suspending.' });
+    expect(job.actor.getSnapshot().matches('stopped')).toBe(true);
+  });
+
+  it('refuses a savepoint or a second stop while stopping: the tasks wait for this savepoint', () => {
+    const job = coordinator(periodic);
+    job.start();
+    job.at(50, () => job.actor.send({ type: 'STOP_WITH_SAVEPOINT' }));
+    job.at(60, () => job.actor.send({ type: 'TRIGGER_SAVEPOINT' }));
+    job.at(70, () => job.actor.send({ type: 'STOP_WITH_SAVEPOINT' }));
+    job.runUntil(80);
+    expect(job.triggeredIds()).toEqual([1]);
+    expect(job.actor.getSnapshot().context.stopWithSavepoint).toEqual({ status: 'PENDING', checkpointId: 1 });
   });
 });

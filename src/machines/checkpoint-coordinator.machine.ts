@@ -2,6 +2,8 @@
 // lifecycle — periodic triggering with interval, min pause and max concurrent; per-checkpoint expiry;
 // completion (metadata written last), abort and suspension — while bookkeeping stays in engine classes
 // (PendingCheckpoint, CompletedCheckpointStore, CheckpointFailureManager, CheckpointStatsTracker).
+// Stop-with-savepoint (Flink's `flink stop`) is a state of its own: periodic checkpoints stop, one synchronous
+// savepoint is taken and committed; if it fails, periodic checkpointing resumes and the job goes on.
 // Side effects go through the injected CoordinatorGateway and CheckpointStorage; time through the actor's clock.
 import { assign, enqueueActions, setup } from 'xstate';
 import type { CheckpointingConfiguration } from '../engine/config';
@@ -16,6 +18,7 @@ import type { CheckpointStatsTracker } from '../engine/checkpoint/checkpoint-sta
 import type { SubtaskCheckpointMetrics, TaskStateSnapshot } from '../engine/checkpoint/task-state';
 import type { CheckpointMetadata } from '../engine/checkpoint/checkpoint-metadata';
 import { SharedStateRegistry } from '../engine/checkpoint/shared-state-registry';
+import type { CheckpointType } from '../engine/task/messages';
 
 /** What the coordinator asks of the job master. */
 export interface CoordinatorGateway {
@@ -23,7 +26,7 @@ export interface CoordinatorGateway {
   allTasksRunning(): boolean;
   /** Tasks that must acknowledge (all of them) and the sources that get the trigger. */
   tasksToAcknowledge(): TaskId[];
-  triggerCheckpoint(checkpointId: CheckpointId, timestamp: number, isSavepoint: boolean): void;
+  triggerCheckpoint(checkpointId: CheckpointId, timestamp: number, checkpointType: CheckpointType): void;
   notifyCheckpointComplete(checkpointId: CheckpointId): void;
   notifyCheckpointAborted(checkpointId: CheckpointId): void;
   failJob(cause: string): void;
@@ -45,12 +48,23 @@ export interface CheckpointCoordinatorInput {
   readonly firstCheckpointId?: CheckpointId;
 }
 
+/**
+ * Where a stop-with-savepoint stands (Flink's StopWithSavepointTerminationManager): its synchronous savepoint
+ * pending, completed (the tasks were notified and finish), or failed with the reason (the job goes on).
+ */
+export type StopWithSavepointProgress =
+  | { readonly status: 'PENDING'; readonly checkpointId: CheckpointId }
+  | { readonly status: 'COMPLETED'; readonly checkpointId: CheckpointId; readonly savepoint: CheckpointMetadata }
+  | { readonly status: 'FAILED'; readonly checkpointId: CheckpointId | null; readonly reason: string };
+
 export type CheckpointCoordinatorEvent =
   | { type: 'START' }
   | { type: 'STOP'; reason: string }
   /** The job reached a terminal status; `discardCheckpoints` per execution.checkpointing.externalized-checkpoint-retention. */
   | { type: 'SHUTDOWN'; discardCheckpoints: boolean }
   | { type: 'TRIGGER_SAVEPOINT' }
+  /** Flink's stop-with-savepoint without --drain: suspend periodic checkpoints, take a synchronous savepoint. */
+  | { type: 'STOP_WITH_SAVEPOINT' }
   | { type: 'ACKNOWLEDGE'; taskId: TaskId; checkpointId: CheckpointId; state: TaskStateSnapshot; metrics: SubtaskCheckpointMetrics }
   | { type: 'DECLINE'; taskId: TaskId; checkpointId: CheckpointId; reason: string; message: string }
   | { type: 'EXPIRE'; checkpointId: CheckpointId }
@@ -66,6 +80,7 @@ interface CoordinatorContext extends CheckpointCoordinatorInput {
   nextCheckpointId: CheckpointId;
   lastTriggerTime: number | null;
   lastCompletionTime: number | null;
+  stopWithSavepoint: StopWithSavepointProgress | null;
 }
 
 const expiryTimerId = (checkpointId: CheckpointId) => `expire-${checkpointId}`;
@@ -88,25 +103,38 @@ export const checkpointCoordinatorMachine = setup({
   },
   guards: {
     periodicCheckpointingEnabled: ({ context }) => context.config.intervalMs !== null,
+    allTasksRunning: ({ context }) => context.gateway.allTasksRunning(),
+    stopFailed: ({ context }) => context.stopWithSavepoint?.status === 'FAILED',
     tooManyPending: ({ context }) =>
       [...context.pending.values()].filter((p) => !p.properties.isSavepoint).length >= context.config.maxConcurrentCheckpoints,
   },
   actions: {
     triggerCheckpoint: enqueueActions(({ context, enqueue, event }) => {
-      const isSavepoint = event.type === 'TRIGGER_SAVEPOINT';
+      const checkpointType: CheckpointType = event.type === 'STOP_WITH_SAVEPOINT' ? 'SYNC_SAVEPOINT' : event.type === 'TRIGGER_SAVEPOINT' ? 'SAVEPOINT' : 'CHECKPOINT';
+      const isSavepoint = checkpointType !== 'CHECKPOINT';
+      const isSynchronous = checkpointType === 'SYNC_SAVEPOINT';
       const now = context.clock.now();
       if (!isSavepoint) enqueue.assign({ lastTriggerTime: now });
       // NOT_ALL_REQUIRED_TASKS_RUNNING: skipped until the next period, not counted as a failure (as Flink).
       if (!context.gateway.allTasksRunning()) return;
       const checkpointId = context.nextCheckpointId;
       const tasks = context.gateway.tasksToAcknowledge();
-      context.pending.set(checkpointId, new PendingCheckpoint(context.jobId, checkpointId, now, { isSavepoint }, tasks));
-      context.stats.reportPending(checkpointId, now, isSavepoint, tasks);
+      context.pending.set(checkpointId, new PendingCheckpoint(context.jobId, checkpointId, now, { isSavepoint, isSynchronous }, tasks));
+      context.stats.reportPending(checkpointId, now, isSavepoint, tasks, isSynchronous);
       enqueue.assign({ nextCheckpointId: checkpointId + 1 });
+      if (isSynchronous) enqueue.assign({ stopWithSavepoint: { status: 'PENDING', checkpointId } });
       enqueue.raise({ type: 'EXPIRE', checkpointId }, { delay: context.config.timeoutMs, id: expiryTimerId(checkpointId) });
       context.emit({ type: 'checkpoint-triggered', time: now, checkpointId, isSavepoint });
-      context.gateway.triggerCheckpoint(checkpointId, now, isSavepoint);
+      context.gateway.triggerCheckpoint(checkpointId, now, checkpointType);
     }),
+    /** A stop-with-savepoint that cannot start: Flink fails it with the reason; the job goes on. */
+    refuseStopWithSavepoint: assign(({ context }) => ({
+      stopWithSavepoint: {
+        status: 'FAILED' as const,
+        checkpointId: null,
+        reason: context.gateway.allTasksRunning() ? 'The checkpoint coordinator is not running (the job is not RUNNING).' : 'Not all required tasks are currently running.',
+      },
+    })),
     acknowledge: ({ context, event, self }) => {
       if (event.type !== 'ACKNOWLEDGE') return;
       const pending = context.pending.get(event.checkpointId);
@@ -150,7 +178,8 @@ export const checkpointCoordinatorMachine = setup({
       }
       context.pending.delete(event.checkpointId);
       enqueue.cancel(expiryTimerId(event.checkpointId));
-      const subsumed = context.store.add(event.metadata);
+      const isSynchronous = pending.properties.isSynchronous === true;
+      const subsumed = context.store.add(event.metadata, isSynchronous);
       context.failureManager.handleCheckpointSuccess();
       context.stats.reportCompleted(event.checkpointId, context.externalPathOf?.(event.checkpointId) ?? `memory://${context.jobId}/chk-${event.checkpointId}`);
       context.emit({
@@ -163,16 +192,18 @@ export const checkpointCoordinatorMachine = setup({
       });
       enqueue.assign({ lastCompletionTime: now });
       // Flink drops older pending checkpoints once a newer one completes (they are subsumed) and notifies the
-      // tasks; a completed savepoint does neither (CheckpointCoordinator.cleanupAfterCompletedCheckpoint).
-      const isSavepoint = pending.properties.isSavepoint;
-      for (const older of isSavepoint ? [] : [...context.pending.values()]) {
+      // tasks; a completed savepoint does neither, unless it is stop-with-savepoint's synchronous one, whose
+      // side effects are committed (CheckpointCoordinator.cleanupAfterCompletedCheckpoint: !isSavepoint || isSynchronous).
+      const commits = !pending.properties.isSavepoint || isSynchronous;
+      if (isSynchronous) enqueue.assign({ stopWithSavepoint: { status: 'COMPLETED', checkpointId: event.checkpointId, savepoint: event.metadata } });
+      for (const older of commits ? [...context.pending.values()] : []) {
         if (older.checkpointId < event.checkpointId && !older.properties.isSavepoint) {
           abortPending(context, older, 'CHECKPOINT_SUBSUMED', `Checkpoint ${older.checkpointId} was subsumed by ${event.checkpointId}`);
           enqueue.cancel(expiryTimerId(older.checkpointId));
         }
       }
       for (const old of subsumed) discardCompleted(context, old.checkpointId);
-      if (!isSavepoint) context.gateway.notifyCheckpointComplete(event.checkpointId);
+      if (commits) context.gateway.notifyCheckpointComplete(event.checkpointId);
       enqueue.raise({ type: 'PENDING_FINISHED' });
     }),
     abortOne: enqueueActions(({ context, event, enqueue }) => {
@@ -193,6 +224,7 @@ export const checkpointCoordinatorMachine = setup({
       }
       enqueue.cancel(expiryTimerId(failure.checkpointId));
       abortPending(context, pending, failure.reason, failure.message);
+      if (pending.properties.isSynchronous) enqueue.assign({ stopWithSavepoint: { status: 'FAILED', checkpointId: failure.checkpointId, reason: failure.message } });
       if (context.failureManager.handleCheckpointFailure(failure.checkpointId, failure.reason, pending.properties.isSavepoint)) {
         context.gateway.failJob('Exceeded checkpoint tolerable failure threshold.');
       }
@@ -204,10 +236,12 @@ export const checkpointCoordinatorMachine = setup({
       for (const metadata of context.store.removeAllOwned()) discardCompleted(context, metadata.checkpointId);
     },
     abortAll: enqueueActions(({ context, event, enqueue }) => {
-      const reason = event.type === 'STOP' ? event.reason : 'CHECKPOINT_COORDINATOR_SUSPEND';
+      // Flink's stopCheckpointScheduler: every pending checkpoint and savepoint is aborted (CHECKPOINT_COORDINATOR_SUSPEND).
+      const reason = event.type === 'STOP' ? event.reason : 'Checkpoint Coordinator is suspending.';
       for (const pending of [...context.pending.values()]) {
         enqueue.cancel(expiryTimerId(pending.checkpointId));
         abortPending(context, pending, 'CHECKPOINT_COORDINATOR_SUSPEND', reason);
+        if (pending.properties.isSynchronous) enqueue.assign({ stopWithSavepoint: { status: 'FAILED', checkpointId: pending.checkpointId, reason } });
       }
     }),
     discardDeclined: ({ context, event }) => {
@@ -224,6 +258,7 @@ export const checkpointCoordinatorMachine = setup({
     nextCheckpointId: input.firstCheckpointId ?? 1,
     lastTriggerTime: null,
     lastCompletionTime: null,
+    stopWithSavepoint: null,
   }),
   initial: 'stopped',
   states: {
@@ -233,6 +268,7 @@ export const checkpointCoordinatorMachine = setup({
         ACKNOWLEDGE: { actions: 'acknowledge' },
         DECLINE: { actions: 'discardDeclined' },
         SHUTDOWN: { actions: 'shutdown' },
+        STOP_WITH_SAVEPOINT: { actions: 'refuseStopWithSavepoint' },
       },
     },
     running: {
@@ -240,6 +276,11 @@ export const checkpointCoordinatorMachine = setup({
         STOP: { target: 'stopped', actions: 'abortAll' },
         SHUTDOWN: { target: 'stopped', actions: ['abortAll', 'shutdown'] },
         TRIGGER_SAVEPOINT: { actions: 'triggerCheckpoint' },
+        // SchedulerBase.stopWithSavepoint: stopCheckpointScheduler (aborting what is pending), then the savepoint.
+        STOP_WITH_SAVEPOINT: [
+          { guard: 'allTasksRunning', target: 'stoppingWithSavepoint', actions: ['abortAll', 'triggerCheckpoint'] },
+          { actions: 'refuseStopWithSavepoint' },
+        ],
         ACKNOWLEDGE: { actions: 'acknowledge' },
         DECLINE: { actions: 'abortOne' },
         EXPIRE: { actions: 'abortOne' },
@@ -267,6 +308,26 @@ export const checkpointCoordinatorMachine = setup({
         manualOnly: {},
       },
     },
+    /**
+     * No periodic checkpoints; the synchronous savepoint is pending, then completed (the tasks finish and the
+     * job master sends STOP and SHUTDOWN). If it fails, periodic checkpointing resumes (Flink restarts the
+     * checkpoint scheduler) and the job goes on running.
+     */
+    stoppingWithSavepoint: {
+      on: {
+        STOP: { target: 'stopped', actions: 'abortAll' },
+        SHUTDOWN: { target: 'stopped', actions: ['abortAll', 'shutdown'] },
+        // The tasks wait for this stop's savepoint: another savepoint or stop would wait for them forever.
+        TRIGGER_SAVEPOINT: {},
+        STOP_WITH_SAVEPOINT: {},
+        ACKNOWLEDGE: { actions: 'acknowledge' },
+        DECLINE: { actions: 'abortOne' },
+        EXPIRE: { actions: 'abortOne' },
+        METADATA_FAILED: { actions: 'abortOne' },
+        METADATA_WRITTEN: { actions: 'completeCheckpoint' },
+        PENDING_FINISHED: { guard: 'stopFailed', target: 'running' },
+      },
+    },
   },
 });
 
@@ -287,8 +348,11 @@ function abortPending(context: CoordinatorContext, pending: PendingCheckpoint, r
 
 /** A completed checkpoint is no longer retained: its metadata and what only it used go, and older pieces nobody references now. */
 function discardCompleted(context: CoordinatorContext, checkpointId: CheckpointId): void {
+  // Ids up to the restored snapshot's were written by the job that took it (a claimed snapshot's job id).
+  const restored = context.store.restoredFrom()?.metadata;
   for (const request of context.registry.unregisterCheckpoint(checkpointId)) {
-    context.storage.discard(context.jobId, request.checkpointId, request.keep, () => {});
+    const jobId = restored && request.checkpointId <= restored.checkpointId ? restored.jobId : context.jobId;
+    context.storage.discard(jobId, request.checkpointId, request.keep, () => {});
   }
   context.stats.reportDiscarded(checkpointId);
   context.emit({ type: 'checkpoint-discarded', time: context.clock.now(), checkpointId });

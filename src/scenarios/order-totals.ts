@@ -6,7 +6,7 @@ import { AggregatingStateDescriptor, type AggregatingState } from '../engine/sta
 import { ReplayableSource, type ReplayableTopic } from '../engine/connectors/replayable-source';
 import { TwoPhaseCommitSink } from '../engine/connectors/two-phase-commit-sink';
 import { AtLeastOnceSink } from '../engine/connectors/at-least-once-sink';
-import { groupByKey, type Scenario } from './scenario';
+import { groupByKey, recordsBetween, type Scenario } from './scenario';
 
 export interface Order {
   readonly key: string;
@@ -133,5 +133,17 @@ export const orderTotals: Scenario = {
       }
     });
     return state;
+  },
+  expectedOutput(from, to, parameters) {
+    const state = from === null ? new Map<string, unknown>() : orderTotals.expectedState(from, parameters);
+    return REGIONS.flatMap((_, region) => {
+      const topic = ordersTopic(region, parameters.keys);
+      return recordsBetween(topic.name, topic, from, to).map((record) => {
+        const order = record as Order;
+        const totals = totalsFunction.add(order, (state.get(order.key) as Totals | undefined) ?? totalsFunction.createAccumulator());
+        state.set(order.key, totals);
+        return { key: order.key, count: totals.count, total: totals.total };
+      });
+    });
   },
 };

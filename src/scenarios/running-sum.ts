@@ -6,7 +6,7 @@ import { ValueStateDescriptor, type ValueState } from '../engine/state';
 import { ReplayableSource, type ReplayableTopic } from '../engine/connectors/replayable-source';
 import { TwoPhaseCommitSink } from '../engine/connectors/two-phase-commit-sink';
 import { AtLeastOnceSink } from '../engine/connectors/at-least-once-sink';
-import { groupByKey, type Scenario, type ScenarioParameters } from './scenario';
+import { groupByKey, recordsBetween, type Scenario, type ScenarioParameters } from './scenario';
 
 export interface KeyedNumber {
   readonly key: string;
@@ -101,5 +101,14 @@ export const runningSum: Scenario = {
       }
     }
     return state;
+  },
+  expectedOutput(from, to, parameters) {
+    const sums = from === null ? new Map<string, unknown>() : runningSum.expectedState(from, parameters);
+    return recordsBetween('numbers', runningSumTopic(parameters.keys), from, to).map((record) => {
+      const { key, value } = record as KeyedNumber;
+      const sum = ((sums.get(key) as number | undefined) ?? 0) + value;
+      sums.set(key, sum);
+      return { key, value: sum };
+    });
   },
 };

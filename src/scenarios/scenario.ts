@@ -35,12 +35,29 @@ export interface Scenario {
   readonly statefulOperatorUid: string;
   readonly stateName: string;
   expectedState(offsets: SourceOffsets, parameters: ScenarioParameters): Map<string, unknown>;
+  /**
+   * What an exactly-once run commits for the records between two snapshots' source offsets (`from` null: the
+   * start of the input; `to` null: its end), in an order checkExactlyOnce accepts. With it a run restored from
+   * a snapshot, or stopped with a savepoint, is checked as the part of a whole run that it is.
+   */
+  expectedOutput(from: SourceOffsets | null, to: SourceOffsets | null, parameters: ScenarioParameters): unknown[];
 }
 
 export function totalLength(topic: ReplayableTopic): number {
   let total = 0;
   for (let partition = 0; partition < topic.numberOfPartitions; partition++) total += topic.partitionLength(partition);
   return total;
+}
+
+/** The records of source `uid`'s topic from the `from` offsets (or 0) up to the `to` offsets (or the end), partition by partition. */
+export function recordsBetween(uid: string, topic: ReplayableTopic, from: SourceOffsets | null, to: SourceOffsets | null): unknown[] {
+  const records: unknown[] = [];
+  for (let partition = 0; partition < topic.numberOfPartitions; partition++) {
+    const start = from?.get(uid)?.get(partition) ?? 0;
+    const end = Math.min(to?.get(uid)?.get(partition) ?? topic.partitionLength(partition), topic.partitionLength(partition));
+    for (let offset = start; offset < end; offset++) records.push(topic.read(partition, offset));
+  }
+  return records;
 }
 
 /** Group output records by their `key` field, keeping order. */

@@ -54,7 +54,8 @@ export interface TaskCheckpointStatistics {
 export interface CheckpointStatistics extends TaskCheckpointStatistics {
   readonly '@class': 'completed' | 'failed' | 'in_progress';
   readonly is_savepoint: boolean;
-  readonly checkpoint_type: 'CHECKPOINT' | 'SAVEPOINT';
+  /** SYNC_SAVEPOINT: the savepoint of stop-with-savepoint (Flink's RestAPICheckpointType). */
+  readonly checkpoint_type: 'CHECKPOINT' | 'SAVEPOINT' | 'SYNC_SAVEPOINT';
   readonly trigger_timestamp: number;
   readonly tasks: Readonly<Record<VertexId, TaskCheckpointStatistics>>;
   readonly external_path?: string;
@@ -78,6 +79,7 @@ export interface CheckpointingStatistics {
 interface TrackedCheckpoint {
   readonly id: CheckpointId;
   readonly isSavepoint: boolean;
+  readonly isSynchronous: boolean;
   readonly triggerTimestamp: number;
   /** Subtask count per vertex. */
   readonly vertices: ReadonlyMap<VertexId, number>;
@@ -102,13 +104,14 @@ export class CheckpointStatsTracker {
 
   constructor(private readonly historySize = DEFAULT_HISTORY_SIZE) {}
 
-  reportPending(id: CheckpointId, triggerTimestamp: number, isSavepoint: boolean, tasks: readonly TaskId[]): void {
+  /** `isSynchronous`: the savepoint of stop-with-savepoint. */
+  reportPending(id: CheckpointId, triggerTimestamp: number, isSavepoint: boolean, tasks: readonly TaskId[], isSynchronous = false): void {
     const vertices = new Map<VertexId, number>();
     for (const taskId of tasks) {
       const { vertexId } = parseTaskId(taskId);
       vertices.set(vertexId, (vertices.get(vertexId) ?? 0) + 1);
     }
-    this.#history.unshift({ id, isSavepoint, triggerTimestamp, vertices, subtasks: new Map(), status: 'IN_PROGRESS', discarded: false });
+    this.#history.unshift({ id, isSavepoint, isSynchronous, triggerTimestamp, vertices, subtasks: new Map(), status: 'IN_PROGRESS', discarded: false });
     this.#counts = { ...this.#counts, total: this.#counts.total + 1, in_progress: this.#counts.in_progress + 1 };
     this.trimHistory();
   }
@@ -230,7 +233,7 @@ export class CheckpointStatsTracker {
       id: tracked.id,
       status: tracked.status,
       is_savepoint: tracked.isSavepoint,
-      checkpoint_type: tracked.isSavepoint ? 'SAVEPOINT' : 'CHECKPOINT',
+      checkpoint_type: tracked.isSynchronous ? 'SYNC_SAVEPOINT' : tracked.isSavepoint ? 'SAVEPOINT' : 'CHECKPOINT',
       trigger_timestamp: tracked.triggerTimestamp,
       ...aggregate(all, tracked.triggerTimestamp),
       num_subtasks: numSubtasks,

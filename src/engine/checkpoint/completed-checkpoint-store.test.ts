@@ -41,4 +41,24 @@ describe('CompletedCheckpointStore', () => {
     store.add(metadata(11));
     expect(store.removeAllOwned().map((m) => m.checkpointId).sort()).toEqual([11]);
   });
+
+  it("restores a failover from stop-with-savepoint's savepoint, which subsumes older checkpoints but is never handed out to discard", () => {
+    const store = new CompletedCheckpointStore(1);
+    store.add(metadata(1));
+    expect(store.add(metadata(2, true), true).map((m) => m.checkpointId)).toEqual([1]);
+    expect(store.latest()?.checkpointId).toBe(2);
+    expect(store.savepoints().map((m) => m.checkpointId)).toEqual([2]);
+    expect(store.add(metadata(3))).toEqual([]);
+    expect(store.removeAllOwned().map((m) => m.checkpointId)).toEqual([3]);
+  });
+
+  it('hands out a claimed snapshot to discard once subsumed, and with the job (CLAIM)', () => {
+    const subsumed = new CompletedCheckpointStore(1);
+    subsumed.addRestored(metadata(7, true), 'CLAIM');
+    expect(subsumed.add(metadata(8)).map((m) => m.checkpointId)).toEqual([7]);
+    const ended = new CompletedCheckpointStore(1);
+    ended.addRestored(metadata(7), 'CLAIM');
+    expect(ended.removeAllOwned().map((m) => m.checkpointId)).toEqual([7]);
+    expect(ended.restoredFrom()).toEqual({ metadata: metadata(7), claimed: true });
+  });
 });

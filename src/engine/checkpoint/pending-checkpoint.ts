@@ -8,6 +8,8 @@ export type TaskAcknowledgeResult = 'SUCCESS' | 'DUPLICATE' | 'UNKNOWN' | 'DISCA
 
 export interface CheckpointProperties {
   readonly isSavepoint: boolean;
+  /** Stop-with-savepoint's synchronous savepoint (Flink's SavepointType.isSynchronous): its completion is committed. */
+  readonly isSynchronous?: boolean;
 }
 
 export interface AcknowledgedTask {

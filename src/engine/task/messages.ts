@@ -6,7 +6,12 @@ import type { SubtaskCheckpointMetrics, TaskStateSnapshot } from '../checkpoint/
 /** Version of the message schema; the Worker runtime rejects messages of another version. */
 export const MESSAGE_VERSION = 1;
 
-export type CheckpointType = 'CHECKPOINT' | 'SAVEPOINT';
+/**
+ * Flink's SnapshotType as CheckpointOptions carries it (and as the REST API's checkpoint_type names it):
+ * SYNC_SAVEPOINT is stop-with-savepoint's — after its snapshot a task processes nothing until the savepoint
+ * completes (then it finishes) or is aborted (then it resumes): StreamTask's synchronous savepoint.
+ */
+export type CheckpointType = 'CHECKPOINT' | 'SAVEPOINT' | 'SYNC_SAVEPOINT';
 
 export interface CheckpointOptions {
   readonly checkpointType: CheckpointType;

@@ -91,7 +91,7 @@ export class SubtaskCheckpointCoordinator {
 
     const syncStart = env.clock.now();
     for (const operator of chain.operators) operator.snapshotState(checkpointId);
-    const isSavepoint = options.checkpointType === 'SAVEPOINT';
+    const isSavepoint = options.checkpointType !== 'CHECKPOINT';
     const captured = this.host.backends.map((backends) => ({
       operatorUid: backends.operatorUid,
       keyed: backends.keyed ? this.#strategies.get(backends.operatorUid)!.snapshot(backends.keyed.snapshot(), checkpointId, isSavepoint) : null,

@@ -36,6 +36,11 @@ export class Task {
   #checkpointing!: SubtaskCheckpointCoordinator;
   #wakeUp: unknown = null;
   #blocked: readonly number[] = [];
+  /**
+   * The synchronous savepoint (stop-with-savepoint) this task has snapshotted and waits for, as Flink's
+   * StreamTask.runSynchronousSavepointMailboxLoop: only control messages run meanwhile, no input, no emission.
+   */
+  #synchronousSavepoint: CheckpointId | null = null;
   /** Set when the head operator's keyed state must be loaded before records reach it (indexeddb backend). */
   #prefetcher: KeyGroupPrefetcher | null = null;
 
@@ -156,7 +161,7 @@ export class Task {
     let processed = 0;
     this.guard(() => {
       while (this.#control.length > 0 && this.#state === 'RUNNING') this.handleControl(this.#control.shift()!);
-      processed = this.#source ? this.emitFromSource(budget) : this.processInput(budget);
+      if (this.#state === 'RUNNING' && this.#synchronousSavepoint === null) processed = this.#source ? this.emitFromSource(budget) : this.processInput(budget);
       this.#network.flush();
     });
     return { processed, hasMoreWork: this.#state === 'RUNNING' && this.hasMoreWork() };
@@ -187,6 +192,7 @@ export class Task {
 
   private hasMoreWork(): boolean {
     if (this.#control.length > 0) return true;
+    if (this.#synchronousSavepoint !== null) return false;
     if (!this.#network.outputAvailable()) return false;
     if (this.#source) return this.#sourceHasMore;
     if (this.#prefetcher?.hasBuffer) return !this.#prefetcher.isLoading;
@@ -219,7 +225,7 @@ export class Task {
     const barriers = this.#barriers!;
     let processed = 0;
     const prefetcher = this.#prefetcher;
-    while (processed < budget && this.#state === 'RUNNING' && this.#network.outputAvailable()) {
+    while (processed < budget && this.#state === 'RUNNING' && this.#synchronousSavepoint === null && this.#network.outputAvailable()) {
       if (prefetcher?.hasBuffer) {
         // A buffer whose next record's key group is loading: nothing else may overtake it.
         processed += prefetcher.process((record) => this.#chain.processElement(record));
@@ -277,6 +283,7 @@ export class Task {
         processedDataBytes,
         alignmentBufferedBytes: this.#network.gate.bufferedBytes(this.#blocked),
       });
+      if (alignment.options.checkpointType === 'SYNC_SAVEPOINT') this.#synchronousSavepoint = checkpointId;
     }
     this.updateBlocked(outcome.blocked, now);
   }
@@ -316,15 +323,20 @@ export class Task {
           processedDataBytes: 0,
           alignmentBufferedBytes: 0,
         });
+        // A stopping source emits nothing after the synchronous savepoint's barrier.
+        if (message.options.checkpointType === 'SYNC_SAVEPOINT') this.#synchronousSavepoint = message.checkpointId;
         return;
       }
       case 'notify-checkpoint-complete':
         this.#checkpointing.notifyCheckpointComplete(message.checkpointId);
         for (const operator of this.#chain.operators) operator.notifyCheckpointComplete(message.checkpointId);
+        if (this.#synchronousSavepoint !== null && message.checkpointId >= this.#synchronousSavepoint) this.finishAfterSynchronousSavepoint();
         return;
       case 'notify-checkpoint-aborted':
         this.#checkpointing.notifyCheckpointAborted(message.checkpointId);
         for (const operator of this.#chain.operators) operator.notifyCheckpointAborted(message.checkpointId);
+        // The stop failed: the task goes on as before (Flink resumes the mailbox loop).
+        if (message.checkpointId === this.#synchronousSavepoint) this.#synchronousSavepoint = null;
         return;
       default:
         throw new Error(`Unexpected control message ${message.type}`);
@@ -333,6 +345,19 @@ export class Task {
 
   private endOfInput(): void {
     this.#chain.endInput();
+    this.#network.broadcast({ kind: 'end-of-partition' });
+    this.#network.flush();
+    this.transition('FINISHED');
+  }
+
+  /**
+   * Stop-with-savepoint without drain (Flink's `flink stop`): the savepoint is committed (the sinks were
+   * notified just now), so the task ends FINISHED without endInput — nothing is flushed that the savepoint
+   * does not hold — and tells downstream its partitions end.
+   */
+  private finishAfterSynchronousSavepoint(): void {
+    this.#synchronousSavepoint = null;
+    if (this.#wakeUp !== null) this.env.clock.clearTimeout(this.#wakeUp);
     this.#network.broadcast({ kind: 'end-of-partition' });
     this.#network.flush();
     this.transition('FINISHED');

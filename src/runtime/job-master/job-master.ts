@@ -14,10 +14,11 @@ import { CheckpointStatsTracker } from '../../engine/checkpoint/checkpoint-stats
 import type { CheckpointMetadata } from '../../engine/checkpoint/checkpoint-metadata';
 import type { TaskRestore } from '../../engine/checkpoint/task-restore';
 import { assignStates } from '../../engine/checkpoint/state-assignment';
-import type { ExecutionState, JobMasterMessage } from '../../engine/task/messages';
+import { validateSavepointRestore } from '../../engine/checkpoint/savepoint-restore';
+import type { CheckpointType, ExecutionState, JobMasterMessage } from '../../engine/task/messages';
 import { DEFAULT_NETWORK_LIMITS, type NetworkLimits } from '../../engine/task/network-limits';
 import { createRestartStrategy } from '../../engine/failover';
-import { checkpointCoordinatorMachine } from '../../machines/checkpoint-coordinator.machine';
+import { checkpointCoordinatorMachine, type StopWithSavepointProgress } from '../../machines/checkpoint-coordinator.machine';
 import { jobLifecycleMachine, type JobStatus } from '../../machines/job-lifecycle.machine';
 import { createDeploymentDescriptors } from './deployment-plan';
 import type { TaskDeployer } from './task-deployer';
@@ -38,7 +39,10 @@ export interface JobMasterOptions {
   readonly initialCheckpoint?: CheckpointMetadata;
   /** Checkpoint ids are never reused (Flink persists its CheckpointIDCounter): the highest one storage has seen. */
   readonly highestCheckpointIdInStorage?: CheckpointId;
+  /** Overrides execution.state-recovery.ignore-unclaimed-state of the configuration. */
   readonly allowNonRestoredState?: boolean;
+  /** The initial checkpoint's pointer, named in restore errors (a file name, an external path); default `chk-<id>`. */
+  readonly initialCheckpointPointer?: string;
 }
 
 export class JobMaster {
@@ -57,9 +61,13 @@ export class JobMaster {
     if (unmodelled.length > 0) throw new ConfigurationError(unmodelled);
     this.store = new CompletedCheckpointStore(configuration.checkpointing.numRetained);
     if (options.initialCheckpoint) {
-      // Untrusted (a stored or imported snapshot): refuse it here, with its reason, before anything runs.
-      assignStates(options.initialCheckpoint, jobGraph, options.allowNonRestoredState);
-      this.store.addRestored(options.initialCheckpoint);
+      // Untrusted (a stored or imported snapshot): refuse it here, with Flink's reason, before anything runs.
+      const validation = validateSavepointRestore(options.initialCheckpoint, jobGraph, {
+        ignoreUnclaimedState: this.ignoreUnclaimedState,
+        ...(options.initialCheckpointPointer === undefined ? {} : { pointer: options.initialCheckpointPointer }),
+      });
+      if (!validation.ok) throw new SavepointRestoreError(validation.message);
+      this.store.addRestored(options.initialCheckpoint, configuration.stateRecovery.claimMode);
     }
     this.#coordinator = createActor(checkpointCoordinatorMachine, {
       clock,
@@ -79,7 +87,7 @@ export class JobMaster {
         gateway: {
           allTasksRunning: () => this.allTasksRunning(),
           tasksToAcknowledge: () => [...this.#taskStates.keys()],
-          triggerCheckpoint: (checkpointId, timestamp, isSavepoint) => this.triggerSources(checkpointId, timestamp, isSavepoint),
+          triggerCheckpoint: (checkpointId, timestamp, checkpointType) => this.triggerSources(checkpointId, timestamp, checkpointType),
           notifyCheckpointComplete: (checkpointId) => this.broadcast({ type: 'notify-checkpoint-complete', attempt: this.#attempt, checkpointId }),
           notifyCheckpointAborted: (checkpointId) => this.broadcast({ type: 'notify-checkpoint-aborted', attempt: this.#attempt, checkpointId }),
           failJob: (cause) => this.#lifecycle.send({ type: 'TASK_FAILED', cause }),
@@ -99,8 +107,10 @@ export class JobMaster {
           const cause = report.cause === undefined ? {} : { cause: String(report.cause) };
           emit({ type: 'job-status-changed', time: report.timestampMs, status: report.status, previous, ...cause });
           if (report.status === 'CANCELED' || report.status === 'FAILED' || report.status === 'FINISHED') {
+            // CheckpointProperties: every checkpoint is discarded when the job FINISHES; on CANCELED and FAILED per retention.
             const retention = configuration.checkpointing.externalizedCheckpointRetention;
-            const discardCheckpoints = retention === 'NO_EXTERNALIZED_CHECKPOINTS' || (retention === 'DELETE_ON_CANCELLATION' && report.status === 'CANCELED');
+            const discardCheckpoints =
+              report.status === 'FINISHED' || retention === 'NO_EXTERNALIZED_CHECKPOINTS' || (retention === 'DELETE_ON_CANCELLATION' && report.status === 'CANCELED');
             this.#coordinator.send({ type: 'SHUTDOWN', discardCheckpoints });
           }
           if (report.status === 'RESTARTING') {
@@ -143,6 +153,19 @@ export class JobMaster {
 
   triggerSavepoint(): void {
     this.#coordinator.send({ type: 'TRIGGER_SAVEPOINT' });
+  }
+
+  /**
+   * Flink's `flink stop` (stop-with-savepoint, no drain): periodic checkpoints stop, a synchronous savepoint is
+   * taken, the sinks commit on its completion and every task finishes, so the job ends FINISHED. If the savepoint
+   * fails the job goes on running; stopWithSavepointProgress says which.
+   */
+  stopWithSavepoint(): void {
+    this.#coordinator.send({ type: 'STOP_WITH_SAVEPOINT' });
+  }
+
+  stopWithSavepointProgress(): StopWithSavepointProgress | null {
+    return this.#coordinator.getSnapshot().context.stopWithSavepoint;
   }
 
   /** Messages from tasks (through the runtime's transport). */
@@ -188,7 +211,7 @@ export class JobMaster {
     const latest = restore ? this.store.latest() : null;
     let assignment: ReturnType<typeof assignStates> | null;
     try {
-      assignment = latest ? assignStates(latest, jobGraph, this.options.allowNonRestoredState) : null;
+      assignment = latest ? assignStates(latest, jobGraph, this.ignoreUnclaimedState) : null;
     } catch (error) {
       // A restore that cannot work fails this attempt (the restart strategy decides), never the runtime.
       const cause = `Restoring checkpoint ${latest?.checkpointId} failed: ${error instanceof Error ? error.message : String(error)}`;
@@ -206,18 +229,22 @@ export class JobMaster {
       stateBackend: configuration.stateBackend,
       residentKeyGroups: configuration.indexedDbCacheKeyGroups,
       network: this.options.network ?? DEFAULT_NETWORK_LIMITS,
-      restore: assignment ? withReuse(assignment.tasks, latest !== this.options.initialCheckpoint) : null,
+      restore: assignment ? withReuse(assignment.tasks, latest !== this.options.initialCheckpoint || this.store.restoredFrom()?.claimed === true) : null,
     });
     this.#taskStates.clear();
     for (const descriptor of descriptors) this.#taskStates.set(descriptor.taskId, 'CREATED');
     this.options.deployer.deploy(descriptors);
   }
 
+  private get ignoreUnclaimedState(): boolean {
+    return this.options.allowNonRestoredState ?? this.options.configuration.stateRecovery.ignoreUnclaimedState;
+  }
+
   private allTasksRunning(): boolean {
     return this.#taskStates.size > 0 && [...this.#taskStates.values()].every((state) => state === 'RUNNING');
   }
 
-  private triggerSources(checkpointId: CheckpointId, timestamp: number, isSavepoint: boolean): void {
+  private triggerSources(checkpointId: CheckpointId, timestamp: number, checkpointType: CheckpointType): void {
     for (const vertex of this.options.jobGraph.vertices) {
       if (!vertex.isSource) continue;
       for (let subtask = 0; subtask < vertex.parallelism; subtask++) {
@@ -226,7 +253,7 @@ export class JobMaster {
           attempt: this.#attempt,
           checkpointId,
           timestamp,
-          options: { checkpointType: isSavepoint ? 'SAVEPOINT' : 'CHECKPOINT' },
+          options: { checkpointType },
         });
       }
     }
@@ -235,6 +262,11 @@ export class JobMaster {
   private broadcast(message: Parameters<TaskDeployer['sendToTask']>[1]): void {
     for (const taskId of this.#taskStates.keys()) this.options.deployer.sendToTask(taskId, message);
   }
+}
+
+/** A snapshot the job cannot start from (Flink's restore rules, validateSavepointRestore): refused before anything runs. */
+export class SavepointRestoreError extends Error {
+  override readonly name = 'SavepointRestoreError';
 }
 
 /** NO_CLAIM: pieces of the snapshot the job started from are never referenced by its own checkpoints. */

@@ -1,6 +1,7 @@
 // Run a named scenario on the deterministic runtime, start to drained: until the latest completed
-// checkpoint covers all input and its commit had time to land (or until a fixed time). Returns the
-// event log, Flink-shaped checkpoint statistics, the committed output and the scenario's verdict.
+// checkpoint covers all input and its commit had time to land (or until a fixed time, or until stopped with a
+// savepoint), optionally restored from a snapshot. Returns the event log, Flink-shaped checkpoint statistics,
+// the committed output and the scenario's verdict on it as the part of a whole run that it is.
 import type { ConfigurationMap } from '../../engine/graph/stream-execution-environment';
 import type { EngineEvent, EventSink } from '../../engine/events';
 import type { CheckpointingStatistics } from '../../engine/checkpoint/checkpoint-stats';
@@ -12,6 +13,9 @@ import { prepareScenarioJob } from './scenario-job';
 import { totalLength, type SourceOffsets } from '../../scenarios/scenario';
 import { Simulation } from './simulation';
 import { randomFaultPlan, type Fault } from './fault-plan';
+import { snapshotJobOf, type SnapshotJob } from '../../engine/format';
+import type { StopWithSavepointProgress } from '../../machines/checkpoint-coordinator.machine';
+import { pendingTransactionIds, type RestoreSource } from './snapshot-restore';
 
 export interface RunScenarioOptions {
   readonly scenario: string;
@@ -37,6 +41,10 @@ export interface RunScenarioOptions {
   readonly onStart?: (simulation: Simulation) => void;
   /** Keep every event in the result (default true). */
   readonly recordEvents?: boolean;
+  /** Start from this snapshot (prepareRestore) instead of empty state. */
+  readonly restore?: RestoreSource;
+  /** At this virtual time, stop the job with a savepoint (Flink's `flink stop`); the run ends when it FINISHED. */
+  readonly stopWithSavepointAtMs?: number;
 }
 
 export interface RunScenarioResult {
@@ -52,6 +60,12 @@ export interface RunScenarioResult {
   readonly jobStatus: string;
   readonly numRestarts: number;
   readonly simulation: Simulation;
+  /** The stop-with-savepoint, if one was asked for: its savepoint, or why it failed. */
+  readonly stop: StopWithSavepointProgress | null;
+  /** Set when a stop-with-savepoint was asked for and the job did not end FINISHED with it: why. */
+  readonly stopFailure: string | null;
+  /** The job's name, operator names and configuration, as snapshot files of this run carry them. */
+  readonly snapshotJob: SnapshotJob;
 }
 
 export const DEFAULT_KEYS = 100;
@@ -84,12 +98,14 @@ export function runScenario(options: RunScenarioOptions): RunScenarioResult {
 
   const events: EngineEvent[] = [];
   let drainedAt: number | null = null;
+  const { restore } = options;
   const simulation: Simulation = new Simulation({
     seed: options.seed,
     jobId: scenario.name,
     jobGraph,
     configuration,
     faults,
+    ...(restore ? { initialCheckpoint: restore.metadata, initialCheckpointPointer: restore.pointer, durableStorageOf: restore.storage } : {}),
     ...(options.maxResidentKeyGroups !== undefined ? { maxResidentKeyGroups: options.maxResidentKeyGroups } : {}),
     onEvent: (event) => {
       if (options.recordEvents !== false) events.push(event);
@@ -100,21 +116,35 @@ export function runScenario(options: RunScenarioOptions): RunScenarioResult {
       }
     },
   });
+  const external = simulation.external.output(built.outputName);
+  for (const transactionId of restore ? pendingTransactionIds(restore.metadata) : []) external.commitTransaction(transactionId, []);
   options.onStart?.(simulation);
+  if (options.stopWithSavepointAtMs !== undefined) simulation.scheduler.schedule(options.stopWithSavepointAtMs, () => simulation.jobMaster.stopWithSavepoint());
   simulation.start();
   const until = options.untilMs ?? options.maxTimeMs ?? MAX_RUN_TIME_MS;
   while (simulation.now < until) {
-    if (options.untilMs === undefined && drainedAt !== null && simulation.now >= drainedAt) break;
+    if (options.untilMs === undefined && drainedAt !== null && simulation.now >= drainedAt && !stopPending(simulation, options)) break;
     if (['FAILED', 'CANCELED', 'FINISHED'].includes(simulation.jobMaster.status)) break;
     simulation.runUntil(Math.min(until, simulation.now + RUN_SLICE_MS));
   }
-  const output = simulation.external.output(built.outputName).records();
+  const output = external.records();
   const drained = drainedAt !== null && simulation.now >= drainedAt;
-  const problems = !drained
-    ? [`not drained by ${simulation.now} ms (job ${simulation.jobMaster.status})`]
-    : options.mode === 'exactly-once'
-      ? scenario.checkExactlyOnce(output, parameters)
-      : scenario.checkAtLeastOnce(output, parameters);
+  const stop = options.stopWithSavepointAtMs === undefined ? null : simulation.jobMaster.stopWithSavepointProgress();
+  const sourceUids = [...built.sources.keys()];
+  const from = restore ? sourceOffsetsOf(restore.metadata, sourceUids) : null;
+  const stopFailure = stopFailureOf(options, stop, simulation.jobMaster.status);
+  let problems: string[];
+  if (stopFailure !== null) {
+    problems = [stopFailure];
+  } else if (stop?.status !== 'COMPLETED' && !drained) {
+    problems = [`not drained by ${simulation.now} ms (job ${simulation.jobMaster.status})`];
+  } else {
+    // The run as the part of a whole run it is: what came before the snapshot it started from, and what
+    // would follow the savepoint it stopped with, as an exactly-once run commits them.
+    const to = stop?.status === 'COMPLETED' ? sourceOffsetsOf(stop.savepoint, sourceUids) : null;
+    const whole = [...(from ? scenario.expectedOutput(null, from, parameters) : []), ...output, ...(to ? scenario.expectedOutput(to, null, parameters) : [])];
+    problems = options.mode === 'exactly-once' ? scenario.checkExactlyOnce(whole, parameters) : scenario.checkAtLeastOnce(whole, parameters);
+  }
   return {
     scenario,
     parameters,
@@ -128,7 +158,24 @@ export function runScenario(options: RunScenarioOptions): RunScenarioResult {
     jobStatus: simulation.jobMaster.status,
     numRestarts: simulation.jobMaster.numRestarts,
     simulation,
+    stop,
+    stopFailure,
+    snapshotJob: snapshotJobOf(jobGraph, configuration),
   };
+}
+
+/** Why the stop-with-savepoint asked for did not end the job FINISHED with its savepoint; null if it did (or none was asked for). */
+function stopFailureOf(options: RunScenarioOptions, stop: StopWithSavepointProgress | null, jobStatus: string): string | null {
+  if (options.stopWithSavepointAtMs === undefined || (stop?.status === 'COMPLETED' && jobStatus === 'FINISHED')) return null;
+  const reason = stop === null ? 'the run ended first' : stop.status === 'FAILED' ? stop.reason : `the job is ${jobStatus}`;
+  return `stop-with-savepoint at ${options.stopWithSavepointAtMs} ms failed: ${reason}`;
+}
+
+/** A stop-with-savepoint asked for and not yet settled: the run goes on until it is, drained or not. */
+function stopPending(simulation: Simulation, options: RunScenarioOptions): boolean {
+  if (options.stopWithSavepointAtMs === undefined) return false;
+  const stop = simulation.jobMaster.stopWithSavepointProgress();
+  return stop === null || stop.status === 'PENDING' || (stop.status === 'COMPLETED' && simulation.jobMaster.status !== 'FINISHED');
 }
 
 /** Source offsets a checkpoint recorded: source uid → partition → next offset. */

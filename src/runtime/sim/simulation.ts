@@ -41,6 +41,8 @@ export interface SimulationOptions {
   /** How long the runtime takes to notice a killed task (a Worker's error event). */
   readonly failureDetectionMs?: number;
   readonly initialCheckpoint?: CheckpointMetadata;
+  /** The initial checkpoint's pointer (a file name), named in restore errors. */
+  readonly initialCheckpointPointer?: string;
   /** Start with a copy of another run's checkpoint storage (a new machine, or a reloaded page). */
   readonly durableStorageOf?: MemoryCheckpointStorage;
   /** Called for each event; by default events are kept in `events`. */
@@ -98,6 +100,7 @@ export class Simulation {
       deployer,
       emit: this.#emit,
       ...(options.initialCheckpoint ? { initialCheckpoint: options.initialCheckpoint } : {}),
+      ...(options.initialCheckpointPointer === undefined ? {} : { initialCheckpointPointer: options.initialCheckpointPointer }),
     });
     for (const fault of options.faults ?? []) this.scheduleFault(fault);
   }
