@@ -1,6 +1,9 @@
 // Entry of the `barrierscope` CLI: dispatches commands, turns usage errors (bad options, bad --set values)
-// into a message and exit 2, and run errors into a message and exit 1.
+// into a message and exit 2, a snapshot file that cannot be used into one line and exit 3, run errors into a
+// message and exit 1.
 import { runCommand, type ProgressLine } from './run-command';
+import { inspectCommand, INSPECT_USAGE } from './inspect-command';
+import { SnapshotFileRefused } from './snapshot-file-input';
 import { RUN_USAGE, UsageError } from './run-options';
 import { SCENARIOS } from '../scenarios';
 import { ConfigurationError } from '../engine/config';
@@ -9,6 +12,7 @@ const USAGE = `Usage: barrierscope <command> [options]
 
 Commands:
   run         run a scenario on the deterministic runtime (barrierscope run --help)
+  inspect     show what a .bscp snapshot file holds (barrierscope inspect --help)
   scenarios   list the scenarios
   help        this text
 `;
@@ -35,6 +39,8 @@ export async function main(
     switch (command) {
       case 'run':
         return runCommand(rest, print, progress);
+      case 'inspect':
+        return inspectCommand(rest, print);
       case 'scenarios':
         for (const scenario of SCENARIOS.values()) print(`${scenario.name.padEnd(14)} ${scenario.description}`);
         return 0;
@@ -48,8 +54,13 @@ export async function main(
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      printError(`barrierscope: ${error.message}${command === 'run' && error.showUsage ? `\n\n${RUN_USAGE}` : ''}`);
+      const usage = command === 'run' ? RUN_USAGE : command === 'inspect' ? INSPECT_USAGE : null;
+      printError(`barrierscope: ${error.message}${usage !== null && error.showUsage ? `\n\n${usage}` : ''}`);
       return 2;
+    }
+    if (error instanceof SnapshotFileRefused) {
+      printError(`barrierscope: ${error.message}`);
+      return 3;
     }
     if (error instanceof ConfigurationError) {
       // Bad --set values, or options not modelled yet: found before the job runs; a usage error all the same.

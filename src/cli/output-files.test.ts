@@ -98,7 +98,7 @@ describe('barrierscope run --out: checked before the run', () => {
 });
 
 describe('writeOutputFiles: all or nothing', () => {
-  const files = OUTPUT_FILES.map((name) => ({ name, text: `new ${name}` }));
+  const files = OUTPUT_FILES.map((name) => ({ name, contents: `new ${name}` }));
 
   /** node:fs, except that `call` throws for paths containing `part`. */
   function failing(call: 'writeNew' | 'rename', part: string): OutputFileSystem {
@@ -137,7 +137,7 @@ describe('writeOutputFiles: all or nothing', () => {
     const directory = temporaryDirectory();
     writeFileSync(join(directory, 'events.jsonl'), 'old');
     writeOutputFiles(directory, files);
-    expect(snapshot(directory)).toEqual(Object.fromEntries(files.map((file) => [`/${file.name}`, file.text])));
+    expect(snapshot(directory)).toEqual(Object.fromEntries(files.map((file) => [`/${file.name}`, file.contents])));
     expect(existsSync(join(directory, `.events.jsonl.${process.pid}.old`))).toBe(false);
   });
 });

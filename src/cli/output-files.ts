@@ -5,7 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 
 export interface OutputFile {
   readonly name: string;
-  readonly text: string;
+  /** Text (written as UTF-8) or bytes (a snapshot file). */
+  readonly contents: string | Uint8Array;
 }
 
 /** The file-system calls the output needs: node:fs, or in tests a twin that fails on cue. */
@@ -15,8 +16,8 @@ export interface OutputFileSystem {
   /** Whether this process may create, rename and remove entries in `directory`. */
   canWriteIn(directory: string): boolean;
   makeDirectory(path: string): void;
-  /** Creates `path`, which must not exist, holding `text`. */
-  writeNew(path: string, text: string): void;
+  /** Creates `path`, which must not exist, holding `contents`. */
+  writeNew(path: string, contents: string | Uint8Array): void;
   rename(from: string, to: string): void;
   remove(path: string): void;
   removeDirectory(path: string): void;
@@ -44,7 +45,7 @@ export const NODE_FILE_SYSTEM: OutputFileSystem = {
     }
   },
   makeDirectory: (path) => fs.mkdirSync(path),
-  writeNew: (path, text) => fs.writeFileSync(path, text, { flag: 'wx' }),
+  writeNew: (path, contents) => fs.writeFileSync(path, contents, { flag: 'wx' }),
   rename: (from, to) => fs.renameSync(from, to),
   remove: (path) => fs.rmSync(path, { force: true }),
   removeDirectory: (path) => fs.rmdirSync(path),
@@ -90,7 +91,7 @@ export function writeOutputFiles(directory: string, files: readonly OutputFile[]
   try {
     for (const file of plan) {
       written.push(file.temporary);
-      io.writeNew(file.temporary, file.text);
+      io.writeNew(file.temporary, file.contents);
     }
     for (const file of plan) {
       if (io.kindOf(file.target) === 'missing') continue;

@@ -43,6 +43,10 @@ Options:
   --rate N                   records per second per source subtask (default ${DEFAULT_RECORDS_PER_SECOND})
   --until T                  stop at this virtual time, at most ${formatDuration(RUN_LIMITS.untilMs)} (default: when all input is committed)
   --set KEY=VALUE            repeatable; any other Flink option, e.g. --set restart-strategy.type=fixed-delay
+  --stop-with-savepoint T    at this virtual time stop the job with a savepoint (Flink's flink stop);
+                             with --out, write it as savepoint-<id>.bscp
+  --from-savepoint FILE      start the job from a .bscp snapshot file (Flink's flink run -s)
+  --export-checkpoints       with --out, write every retained completed checkpoint as checkpoint-<id>.bscp
   --out DIR                  write events.jsonl, checkpoints.json, output.json
   --check                    exit with status 1 unless the output passes the mode's check
   --help                     this text
@@ -61,6 +65,9 @@ export class UsageError extends Error {
 export interface RunOptions extends RunScenarioOptions {
   readonly out?: string;
   readonly check: boolean;
+  /** The snapshot file to restore from. */
+  readonly fromSavepoint?: string;
+  readonly exportCheckpoints: boolean;
 }
 
 const OPTIONS = {
@@ -75,6 +82,9 @@ const OPTIONS = {
   rate: { type: 'string' },
   until: { type: 'string' },
   set: { type: 'string', multiple: true },
+  'stop-with-savepoint': { type: 'string' },
+  'from-savepoint': { type: 'string' },
+  'export-checkpoints': { type: 'boolean' },
   out: { type: 'string' },
   check: { type: 'boolean' },
   help: { type: 'boolean' },
@@ -114,6 +124,9 @@ export function parseRunOptions(argv: readonly string[]): RunOptions | 'help' {
     throw new UsageError(`--until must be at most ${formatDuration(RUN_LIMITS.untilMs)} (the longest run), got '${values.until}'`);
   }
   if (values.out === '') throw new UsageError(`--out needs a directory, got ''`, false);
+  const stopWithSavepointAtMs = stopTime(values['stop-with-savepoint'], untilMs);
+  if (values['from-savepoint'] === '') throw new UsageError(`--from-savepoint needs a snapshot file, got ''`, false);
+  if (values['export-checkpoints'] === true && values.out === undefined) throw new UsageError('--export-checkpoints needs --out DIR: the directory the files go to', false);
   return {
     scenario,
     parallelism,
@@ -129,7 +142,19 @@ export function parseRunOptions(argv: readonly string[]): RunOptions | 'help' {
     configuration: configurationOf(values.set ?? []),
     ...(values.out === undefined ? {} : { out: values.out }),
     check: values.check ?? false,
+    ...(stopWithSavepointAtMs === undefined ? {} : { stopWithSavepointAtMs }),
+    ...(values['from-savepoint'] === undefined ? {} : { fromSavepoint: values['from-savepoint'] }),
+    exportCheckpoints: values['export-checkpoints'] ?? false,
   };
+}
+
+/** `--stop-with-savepoint T`: within the longest run; a stopped run ends when its savepoint is committed, so not with --until. */
+function stopTime(text: string | undefined, untilMs: number | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const atMs = duration('stop-with-savepoint', text, 0);
+  if (atMs > RUN_LIMITS.untilMs) throw new UsageError(`--stop-with-savepoint must be at most ${formatDuration(RUN_LIMITS.untilMs)} (the longest run), got '${text}'`);
+  if (untilMs !== undefined) throw new UsageError('--stop-with-savepoint and --until cannot be combined: a stopped run ends once its savepoint is committed', false);
+  return atMs;
 }
 
 /** An option the run does not have, with the nearest one it has (as misspelled --set keys get). */

@@ -124,8 +124,9 @@ export function runScenario(options: RunScenarioOptions): RunScenarioResult {
   const until = options.untilMs ?? options.maxTimeMs ?? MAX_RUN_TIME_MS;
   while (simulation.now < until) {
     if (options.untilMs === undefined && drainedAt !== null && simulation.now >= drainedAt && !stopPending(simulation, options)) break;
-    if (['FAILED', 'CANCELED', 'FINISHED'].includes(simulation.jobMaster.status)) break;
-    simulation.runUntil(Math.min(until, simulation.now + RUN_SLICE_MS));
+    if (isTerminal(simulation)) break;
+    // A job that ends ends the run at that moment, not at the end of the slice.
+    simulation.runUntil(Math.min(until, simulation.now + RUN_SLICE_MS), () => isTerminal(simulation));
   }
   const output = external.records();
   const drained = drainedAt !== null && simulation.now >= drainedAt;
@@ -169,6 +170,10 @@ function stopFailureOf(options: RunScenarioOptions, stop: StopWithSavepointProgr
   if (options.stopWithSavepointAtMs === undefined || (stop?.status === 'COMPLETED' && jobStatus === 'FINISHED')) return null;
   const reason = stop === null ? 'the run ended first' : stop.status === 'FAILED' ? stop.reason : `the job is ${jobStatus}`;
   return `stop-with-savepoint at ${options.stopWithSavepointAtMs} ms failed: ${reason}`;
+}
+
+function isTerminal(simulation: Simulation): boolean {
+  return ['FAILED', 'CANCELED', 'FINISHED'].includes(simulation.jobMaster.status);
 }
 
 /** A stop-with-savepoint asked for and not yet settled: the run goes on until it is, drained or not. */

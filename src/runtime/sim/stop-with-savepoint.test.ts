@@ -39,7 +39,8 @@ describe('stop-with-savepoint', () => {
 
   it('commits exactly what the savepoint covers: every sum of the records before its offsets, once', () => {
     const result = runScenario({ ...RUN, stopWithSavepointAtMs: 1_200 });
-    const savepoint = result.stop!.status === 'COMPLETED' ? result.stop.savepoint : null;
+    const { stop } = result;
+    const savepoint = stop?.status === 'COMPLETED' ? stop.savepoint : null;
     const offsets = sourceOffsetsOf(savepoint!, ['numbers']);
     const expected = groupByKey<KeyedNumber>(result.scenario.expectedOutput(null, offsets, result.parameters));
     const committed = groupByKey<KeyedNumber>(result.output);
