@@ -114,4 +114,17 @@ describe('restore modes (execution.state-recovery.claim-mode)', () => {
     expect(blobsOf(restored, checkpointId)).toEqual([]);
     expect(runningSum.checkExactlyOnce([...stopped.output, ...restored.output], stopped.parameters)).toEqual([]);
   });
+
+  it('after an incremental checkpoint, NO_CLAIM takes the first checkpoint in full and CLAIM builds on the claimed pieces', () => {
+    const incremental = { 'execution.checkpointing.incremental': true };
+    const run = runScenario({ ...RUN, configuration: incremental, untilMs: 700 });
+    const file = fileOf(run, run.simulation.jobMaster.latestCompletedCheckpoint());
+    const firstCheckpoint = (claimMode: string) => {
+      const restored = restoredRun(file, { parallelism: 2, untilMs: 250, configuration: { ...incremental, 'execution.state-recovery.claim-mode': claimMode } });
+      const [first] = restored.checkpoints.history;
+      return { checkpointId: first!.id, full: first!.checkpointed_size === first!.state_size };
+    };
+    expect(firstCheckpoint('NO_CLAIM')).toEqual({ checkpointId: file.metadata.checkpointId + 1, full: true });
+    expect(firstCheckpoint('CLAIM')).toEqual({ checkpointId: file.metadata.checkpointId + 1, full: false });
+  });
 });
