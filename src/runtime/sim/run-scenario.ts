@@ -131,21 +131,13 @@ export function runScenario(options: RunScenarioOptions): RunScenarioResult {
   const output = external.records();
   const drained = drainedAt !== null && simulation.now >= drainedAt;
   const stop = options.stopWithSavepointAtMs === undefined ? null : simulation.jobMaster.stopWithSavepointProgress();
-  const sourceUids = [...built.sources.keys()];
-  const from = restore ? sourceOffsetsOf(restore.metadata, sourceUids) : null;
   const stopFailure = stopFailureOf(options, stop, simulation.jobMaster.status);
-  let problems: string[];
-  if (stopFailure !== null) {
-    problems = [stopFailure];
-  } else if (stop?.status !== 'COMPLETED' && !drained) {
-    problems = [`not drained by ${simulation.now} ms (job ${simulation.jobMaster.status})`];
-  } else {
-    // The run as the part of a whole run it is: what came before the snapshot it started from, and what
-    // would follow the savepoint it stopped with, as an exactly-once run commits them.
-    const to = stop?.status === 'COMPLETED' ? sourceOffsetsOf(stop.savepoint, sourceUids) : null;
-    const whole = [...(from ? scenario.expectedOutput(null, from, parameters) : []), ...output, ...(to ? scenario.expectedOutput(to, null, parameters) : [])];
-    problems = options.mode === 'exactly-once' ? scenario.checkExactlyOnce(whole, parameters) : scenario.checkAtLeastOnce(whole, parameters);
-  }
+  const problems =
+    stopFailure !== null
+      ? [stopFailure]
+      : stop?.status !== 'COMPLETED' && !drained
+        ? [`not drained by ${simulation.now} ms (job ${simulation.jobMaster.status})`]
+        : verdict(scenario, parameters, output, [...built.sources.keys()], restore?.metadata ?? null, stop?.status === 'COMPLETED' ? stop.savepoint : null);
   return {
     scenario,
     parameters,
@@ -163,6 +155,24 @@ export function runScenario(options: RunScenarioOptions): RunScenarioResult {
     stopFailure,
     snapshotJob: snapshotJobOf(jobGraph, configuration),
   };
+}
+
+/**
+ * The scenario's check of the run as the part of a whole run that it is: what an exactly-once run commits
+ * before the snapshot it started from, its own output, and what would follow the savepoint it stopped with.
+ */
+function verdict(
+  scenario: Scenario,
+  parameters: ScenarioParameters,
+  output: readonly unknown[],
+  sourceUids: readonly string[],
+  startedFrom: CheckpointMetadata | null,
+  stoppedWith: CheckpointMetadata | null,
+): string[] {
+  const before = startedFrom ? scenario.expectedOutput(null, sourceOffsetsOf(startedFrom, sourceUids), parameters) : [];
+  const after = stoppedWith ? scenario.expectedOutput(sourceOffsetsOf(stoppedWith, sourceUids), null, parameters) : [];
+  const whole = [...before, ...output, ...after];
+  return parameters.mode === 'exactly-once' ? scenario.checkExactlyOnce(whole, parameters) : scenario.checkAtLeastOnce(whole, parameters);
 }
 
 /** Why the stop-with-savepoint asked for did not end the job FINISHED with its savepoint; null if it did (or none was asked for). */
