@@ -14,6 +14,12 @@ export interface StoredObjectCounts {
   readonly checkpoints: number;
 }
 
+/** One blob of an imported checkpoint, with the storage key it is stored under. */
+export interface ImportedBlob {
+  readonly key: string;
+  readonly request: StateWriteRequest;
+}
+
 const NOTHING_KEPT: ReadonlySet<string> = new Set();
 
 export class IndexedDbCheckpointStorage implements CheckpointStorage {
@@ -134,6 +140,26 @@ export class IndexedDbCheckpointStorage implements CheckpointStorage {
     const operation = `cleanupOrphans (job '${jobId}')`;
     if (done) return this.#run(operation, done, () => this.#deleteOrphans(jobId));
     return this.#explained(() => this.#deleteOrphans(jobId)).catch((error: unknown) => {
+      throw new Error(`IndexedDB ${operation} failed: ${describeError(error)}`, { cause: error });
+    });
+  }
+
+  /**
+   * Stores an imported checkpoint (a snapshot file's): every blob under a key planned for it, then its
+   * metadata, in one transaction. `add` refuses a key that exists, so nothing stored is ever overwritten,
+   * and any failure aborts the transaction: either all of it is stored, or nothing.
+   */
+  importCheckpoint(blobs: readonly ImportedBlob[], metadata: CheckpointMetadata): Promise<void> {
+    const operation = `import (job '${metadata.jobId}', checkpoint ${metadata.checkpointId})`;
+    return this.#explained(() =>
+      inTransaction(this.database, ['state', 'checkpoints'], 'readwrite', async (transaction) => {
+        const state = transaction.objectStore('state');
+        await Promise.all(
+          blobs.map(({ key, request: { jobId, checkpointId, taskId, operatorUid, bytes } }) => state.add({ jobId, checkpointId, taskId, operatorUid, bytes: ownBytes(bytes) }, key)),
+        );
+        await transaction.objectStore('checkpoints').add(metadata);
+      }),
+    ).catch((error: unknown) => {
       throw new Error(`IndexedDB ${operation} failed: ${describeError(error)}`, { cause: error });
     });
   }

@@ -7,6 +7,11 @@ export function newStorageKey(request: StateWriteRequest): string {
   return `${jobId}/chk-${checkpointId}/${taskId}/${operatorUid}/${uniqueSuffix()}`;
 }
 
+/** A job id of its own for one imported snapshot file, so its checkpoint id can never collide with a stored one. */
+export function newImportJobId(): string {
+  return `imported-${uniqueSuffix()}`;
+}
+
 function uniqueSuffix(): string {
   const random = crypto.getRandomValues(new Uint8Array(8));
   const hex = Array.from(random, (byte) => byte.toString(16).padStart(2, '0')).join('');
