@@ -51,6 +51,8 @@ export class JobView {
   /** Each subtask's execution state and slowdown, for the fault controls. */
   taskStates = $state.raw<Readonly<Record<string, ExecutionState>>>({});
   slowdowns = $state.raw<Readonly<Record<string, number>>>({});
+  /** Ids of the completed checkpoints and savepoints still in storage: the ones that can be downloaded. */
+  retainedIds = $state.raw<readonly number[]>([]);
 
   #events: EngineEvent[] = [];
   #renderedRecords = -1;
@@ -93,6 +95,8 @@ export class JobView {
     if (!sameEntries(taskStates, this.taskStates)) this.taskStates = taskStates;
     const slowdowns = Object.fromEntries(taskIds.map((taskId) => [taskId, sample.slowdownOf(taskId)]));
     if (!sameEntries(slowdowns, this.slowdowns)) this.slowdowns = slowdowns;
+    const retainedIds = [...jobMaster.store.retained(), ...jobMaster.store.savepoints()].map((metadata) => metadata.checkpointId);
+    if (retainedIds.join() !== this.retainedIds.join()) this.retainedIds = retainedIds;
     const restarts = this.#explainer.explanations;
     if (restarts.at(-1)?.sequence !== this.restarts.at(-1)?.sequence) this.restarts = [...restarts];
     if (sample.output.length !== this.#renderedRecords) this.renderOutput(sample.output);

@@ -1,12 +1,15 @@
 // The deterministic replay on the page: the simulated runtime (seeded scheduler, virtual time, in-memory
 // storage) advanced in step with real time scaled by `speed`, so it can pause, step and change speed.
 // Same engine and job as the Worker runtime; the same seed replays the same run.
+import type { CheckpointMetadata } from '../engine/checkpoint/checkpoint-metadata';
 import { runScenarioLive, type LiveRun } from '../runtime/sim/live-run';
-import { prepareScenarioJob } from '../runtime/sim/scenario-job';
+import { prepareScenarioJob, type ScenarioJob } from '../runtime/sim/scenario-job';
 import type { EngineEvent } from '../engine/events';
 import { JobView } from './job-view.svelte';
 import { PageFaults, type FaultRuntime } from './page-faults';
 import type { ReplayControls, RuntimeJob } from './runtime-job';
+import { SavepointWaiter } from './snapshots/savepoint-waiter';
+import type { BlobReader } from './snapshots/snapshot-export';
 
 export interface LiveJobOptions {
   readonly scenario: string;
@@ -42,6 +45,7 @@ export class SimulatedRuntimeJob implements RuntimeJob, ReplayControls {
   speed = $state(1);
 
   readonly #run: LiveRun;
+  readonly #savepoints = new SavepointWaiter(() => this.#run.simulation.jobMaster);
   #frame = 0;
   #lastWallTime: number | null = null;
   /** Fractions of a virtual millisecond not yet run, so virtual time advances in whole milliseconds. */
@@ -72,7 +76,31 @@ export class SimulatedRuntimeJob implements RuntimeJob, ReplayControls {
 
   stop(): void {
     cancelAnimationFrame(this.#frame);
+    this.#savepoints.cancel('the replay was stopped before its savepoint completed');
   }
+
+  get job(): ScenarioJob {
+    return this.view.job;
+  }
+
+  takeSavepoint(): Promise<CheckpointMetadata> {
+    return this.#savepoints.takeSavepoint(() => this.#run.simulation.jobMaster.triggerSavepoint());
+  }
+
+  stopWithSavepoint(): Promise<CheckpointMetadata> {
+    return this.#savepoints.stopWithSavepoint();
+  }
+
+  snapshots(): readonly CheckpointMetadata[] {
+    const { store } = this.#run.simulation.jobMaster;
+    return [...store.retained(), ...store.savepoints()];
+  }
+
+  /** The replay's storage is this page's memory: a blob is there, or it was discarded. */
+  readonly readBlob: BlobReader = (storageKey) => {
+    const bytes = this.#run.simulation.memoryStorage.readBlobNow(storageKey);
+    return bytes ? Promise.resolve(bytes) : Promise.reject(new Error(`no state is stored under '${storageKey}'`));
+  };
 
   togglePause(): void {
     this.paused = !this.paused;
@@ -127,5 +155,6 @@ export class SimulatedRuntimeJob implements RuntimeJob, ReplayControls {
   private refresh(): void {
     const { simulation, output } = this.#run;
     this.view.refresh({ jobMaster: simulation.jobMaster, nowMs: simulation.now, output: output(), slowdownOf: (taskId) => simulation.slowdownOf(taskId) });
+    this.#savepoints.check();
   }
 }

@@ -2,6 +2,7 @@
 // to resume the job from the newest completed checkpoint an earlier run left, starts the job on the chosen
 // runtime, and switches runtime or starts over on request. Only one job runs at a time; it is stopped
 // (Workers terminated) before storage is touched for the next, so an old run cannot write into a new one.
+// Restoring from a snapshot (an opened file, or a savepoint in storage) is one more way to start the job.
 import type { CheckpointMetadata } from '../engine/checkpoint/checkpoint-metadata';
 import { InMemoryExternalSystems } from '../engine/connectors/external-systems';
 import type { CheckpointStorage } from '../engine/ports/checkpoint-storage';
@@ -15,9 +16,15 @@ import { cleanupBeforeResume, discardCompletedCheckpoints, highestCheckpointIdSe
 import { DEFAULT_JOB, SimulatedRuntimeJob } from './live-job.svelte';
 import type { PageParameters } from './page-parameters';
 import { WorkerRuntimeJob } from './worker-runtime-job.svelte';
+import { planRestore, type RestorePlan } from './snapshots/restore-plan';
+import { commitInto, recordCount } from './snapshots/restored-output';
+import { importForRestore, type RestoreSource } from './snapshots/restore-import';
 
 /** The job id checkpoints are stored under; "Start fresh" discards this id's checkpoints and keeps the id. */
 export const JOB_ID = 'running-sum';
+
+/** Two Workers per unit of parallelism (source and sum): more than this would crowd a laptop. */
+export const MAX_PAGE_PARALLELISM = 8;
 
 export type PageJob = WorkerRuntimeJob | SimulatedRuntimeJob;
 
@@ -27,6 +34,20 @@ export type PagePhase =
   | { readonly kind: 'starting' }
   | { readonly kind: 'running'; readonly job: PageJob }
   | { readonly kind: 'failed'; readonly message: string };
+
+export type { RestoreSource } from './snapshots/restore-import';
+
+/** What the page says about the run after a restore from a snapshot. */
+export interface RestoredFrom {
+  /** "savepoint 7 from the file savepoint-7.bscp" */
+  readonly description: string;
+  readonly checkpointId: number;
+  readonly parallelism: number;
+  /** The job id the imported copy is stored under, or null for a checkpoint that was already in storage. */
+  readonly importedAs: string | null;
+  /** Records the snapshot's source offsets say were committed before it (the ledger starts with them). */
+  readonly committedBefore: number;
+}
 
 interface StorageSetup {
   readonly storage: CheckpointStorage;
@@ -43,6 +64,12 @@ export class PageController {
   notices = $state.raw<string[]>([]);
   /** Set when checkpoints are not durable, with the reason (shown as a banner). */
   storageProblem = $state<string | null>(null);
+  /** The job's parallelism: the default job's until a restore chooses another. */
+  parallelism = $state(DEFAULT_JOB.parallelism);
+  /** Set when the job runs with the max parallelism of the snapshot it started from (Flink takes it over). */
+  #adoptedMaxParallelism: number | undefined = undefined;
+  /** Set by a restore from a snapshot, until the job is started another way. */
+  restoredFrom = $state.raw<RestoredFrom | null>(null);
 
   #storage: Promise<StorageSetup> | null = null;
   #job: PageJob | null = null;
@@ -58,7 +85,72 @@ export class PageController {
   }
 
   get scenario(): ScenarioJobOptions {
-    return { ...DEFAULT_JOB, recordsPerSecond: this.parameters.recordsPerSecond, mode: 'exactly-once' };
+    const scenario = this.scenarioAt(this.parallelism);
+    return this.#adoptedMaxParallelism === undefined ? scenario : { ...scenario, maxParallelism: this.#adoptedMaxParallelism };
+  }
+
+  /** The page's job at `parallelism`, its max parallelism derived (the page never configures it). */
+  scenarioAt(parallelism: number): ScenarioJobOptions {
+    return { ...DEFAULT_JOB, parallelism, recordsPerSecond: this.parameters.recordsPerSecond, mode: 'exactly-once' };
+  }
+
+  /** How the page's job would start from `metadata` at `parallelism`, or why it cannot (Flink's rules and words). */
+  planRestore(metadata: CheckpointMetadata, parallelism: number, pointer?: string): RestorePlan {
+    if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > MAX_PAGE_PARALLELISM) {
+      return { ok: false, message: `This page runs a parallelism from 1 to ${MAX_PAGE_PARALLELISM} (two Web Workers per unit of parallelism), not ${String(parallelism)}.` };
+    }
+    return planRestore(metadata, this.scenarioAt(parallelism), pointer);
+  }
+
+  /** Why `metadata` cannot restore the page's job at `parallelism`, or null. */
+  restoreProblem(metadata: CheckpointMetadata, parallelism: number, pointer?: string): string | null {
+    const plan = this.planRestore(metadata, parallelism, pointer);
+    return plan.ok ? null : plan.message;
+  }
+
+  /**
+   * Stops the running job and starts it from `source` at `parallelism`, on Web Workers. Everything is checked
+   * before anything is written; a file is imported (all or nothing, under a job id of its own) while the old
+   * job still runs, so a refused or failed import leaves the page as it was. Throws with the reason.
+   */
+  async restore(source: RestoreSource, parallelism: number): Promise<void> {
+    if (this.busy) throw new Error('the page is starting a job; try again in a moment');
+    const original = source.kind === 'file' ? source.snapshot.metadata : source.metadata;
+    if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > MAX_PAGE_PARALLELISM) throw new Error(this.restoreProblem(original, parallelism)!);
+    const setup = await this.storage();
+    const { scenario, job, initialCheckpoint, committedBefore: before } = await importForRestore(setup.storage, source, this.scenarioAt(parallelism));
+    this.stop();
+    this.parallelism = parallelism;
+    this.#adoptedMaxParallelism = scenario.maxParallelism;
+    await this.guarded(async () => {
+      this.phase = { kind: 'starting' };
+      const highestCheckpointIdInStorage = await highestCheckpointIdSeen(setup.storage, JOB_ID, initialCheckpoint);
+      // The job that ran is gone, as a cancelled Flink job: its checkpoints go, savepoints stay.
+      await cleanupBeforeResume(setup.storage, JOB_ID, initialCheckpoint);
+      this.#memoryOutputs = new InMemoryExternalSystems();
+      const external = await this.outputs(setup, true);
+      commitInto(external.output(job.built.outputName), before);
+      const kind = initialCheckpoint.isSavepoint ? 'savepoint' : 'checkpoint';
+      this.run(
+        new WorkerRuntimeJob({
+          jobId: JOB_ID,
+          scenario: this.scenario,
+          storage: setup.storage,
+          databaseName: setup.databaseName,
+          storageLabel: setup.label,
+          external,
+          initialCheckpoint,
+          highestCheckpointIdInStorage,
+        }),
+      );
+      this.restoredFrom = {
+        description: source.kind === 'file' ? `${kind} ${original.checkpointId} from the file ${source.name}` : `${kind} ${original.checkpointId} in storage`,
+        checkpointId: original.checkpointId,
+        parallelism,
+        importedAs: source.kind === 'file' ? initialCheckpoint.jobId : null,
+        committedBefore: recordCount(before),
+      };
+    });
   }
 
   async boot(): Promise<void> {
@@ -69,6 +161,10 @@ export class PageController {
   async resume(): Promise<void> {
     const phase = this.phase;
     if (phase.kind !== 'offering-resume') return;
+    // A checkpoint of a run restored at another parallelism (or max parallelism) resumes with it.
+    this.parallelism = parallelismOf(phase.checkpoint);
+    const plan = planRestore(phase.checkpoint, this.scenarioAt(this.parallelism));
+    this.#adoptedMaxParallelism = plan.ok ? plan.scenario.maxParallelism : undefined;
     await this.guarded(() => this.startWorkers(phase.checkpoint));
   }
 
@@ -101,6 +197,7 @@ export class PageController {
   }
 
   stop(): void {
+    this.restoredFrom = null;
     this.#job?.stop();
     this.#job = null;
     this.#durableOutputs?.close();
@@ -119,6 +216,7 @@ export class PageController {
 
   private async startWorkersFresh(): Promise<void> {
     this.phase = { kind: 'starting' };
+    this.#adoptedMaxParallelism = undefined;
     const { storage } = await this.storage();
     await discardCompletedCheckpoints(storage, JOB_ID);
     this.#memoryOutputs = new InMemoryExternalSystems();
@@ -198,4 +296,10 @@ export class PageController {
       this.phase = { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
     }
   }
+}
+
+/** The parallelism a checkpoint was taken at (every operator of the page's job has the same), within the page's bounds. */
+function parallelismOf(metadata: CheckpointMetadata): number {
+  const parallelism = Math.max(1, ...metadata.operators.map((operator) => operator.parallelism));
+  return Math.min(parallelism, MAX_PAGE_PARALLELISM);
 }

@@ -10,6 +10,9 @@ import { WorkerJob } from '../runtime/worker/worker-job';
 import { JobView } from './job-view.svelte';
 import { PageFaults } from './page-faults';
 import type { RuntimeJob } from './runtime-job';
+import { SavepointWaiter } from './snapshots/savepoint-waiter';
+import { storageBlobReader, type BlobReader } from './snapshots/snapshot-export';
+import type { ScenarioJob } from '../runtime/sim/scenario-job';
 
 export interface WorkerRuntimeJobOptions {
   readonly jobId: string;
@@ -29,7 +32,9 @@ export class WorkerRuntimeJob implements RuntimeJob {
   readonly faults: PageFaults;
   readonly runtimeLabel = 'Web Workers (one per subtask, real time)';
   readonly storageLabel: string;
+  readonly readBlob: BlobReader;
   readonly #job: WorkerJob;
+  readonly #savepoints: SavepointWaiter;
   #frame = 0;
   #unsubscribe: (() => void) | null = null;
 
@@ -37,6 +42,8 @@ export class WorkerRuntimeJob implements RuntimeJob {
     const { storageLabel, ...jobOptions } = options;
     this.storageLabel = storageLabel;
     this.#job = new WorkerJob(jobOptions);
+    this.readBlob = storageBlobReader(options.storage);
+    this.#savepoints = new SavepointWaiter(() => this.#job.jobMaster);
     this.view = new JobView(this.#job.job, realClock.now());
     const job = this.#job;
     this.faults = new PageFaults(
@@ -52,6 +59,10 @@ export class WorkerRuntimeJob implements RuntimeJob {
       },
       (notice) => (this.view.notice = notice),
     );
+  }
+
+  get job(): ScenarioJob {
+    return this.#job.job;
   }
 
   get jobId(): string {
@@ -75,6 +86,7 @@ export class WorkerRuntimeJob implements RuntimeJob {
     cancelAnimationFrame(this.#frame);
     this.#unsubscribe?.();
     this.#job.stop();
+    this.#savepoints.cancel('the job was stopped before its savepoint completed');
   }
 
   triggerSavepoint(): void {
@@ -82,8 +94,22 @@ export class WorkerRuntimeJob implements RuntimeJob {
     this.view.notice = 'Savepoint triggered.';
   }
 
+  takeSavepoint(): Promise<CheckpointMetadata> {
+    return this.#savepoints.takeSavepoint(() => this.#job.jobMaster.triggerSavepoint());
+  }
+
+  stopWithSavepoint(): Promise<CheckpointMetadata> {
+    return this.#savepoints.stopWithSavepoint();
+  }
+
+  snapshots(): readonly CheckpointMetadata[] {
+    const { store } = this.#job.jobMaster;
+    return [...store.retained(), ...store.savepoints()];
+  }
+
   private refresh(): void {
     const job = this.#job;
     this.view.refresh({ jobMaster: job.jobMaster, nowMs: realClock.now(), output: job.output(), slowdownOf: (taskId) => job.slowdownOf(taskId) });
+    this.#savepoints.check();
   }
 }
