@@ -17,8 +17,10 @@ export type OpenedSnapshot =
     }
   | { readonly kind: 'refused'; readonly name: string; readonly error: SnapshotFileError };
 
-/** Where the page's sample lives (public/samples/, served at the site's base). */
+/** Where the page's sample lives (public/samples/, served at the site's base): a savepoint this page made. */
 export const SAMPLE_SNAPSHOT_PATH = 'samples/browser-savepoint.bscp';
+/** The CLI's sample (`barrierscope run --stop-with-savepoint`): a file made in the CLI restores here too. */
+export const CLI_SAMPLE_SNAPSHOT_PATH = 'samples/running-sum-savepoint.bscp';
 
 export class SnapshotFiles {
   /** `$state.raw`: the decoded file is large and never changed, only replaced. */
@@ -42,11 +44,11 @@ export class SnapshotFiles {
     this.decode(request, file.name, bytes);
   }
 
-  async openSample(baseUrl: string): Promise<void> {
-    const name = SAMPLE_SNAPSHOT_PATH.split('/').at(-1)!;
+  async openSample(baseUrl: string, path: string = SAMPLE_SNAPSHOT_PATH): Promise<void> {
+    const name = path.split('/').at(-1)!;
     const request = this.begin(name);
     try {
-      const response = await fetch(`${baseUrl}${SAMPLE_SNAPSHOT_PATH}`);
+      const response = await fetch(`${baseUrl}${path}`);
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       this.decode(request, name, new Uint8Array(await response.arrayBuffer()));
     } catch (error) {
