@@ -97,7 +97,8 @@ export class PageController {
   /** How the page's job would start from `metadata` at `parallelism`, or why it cannot (Flink's rules and words). */
   planRestore(metadata: CheckpointMetadata, parallelism: number, pointer?: string): RestorePlan {
     if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > MAX_PAGE_PARALLELISM) {
-      return { ok: false, message: `This page runs a parallelism from 1 to ${MAX_PAGE_PARALLELISM} (two Web Workers per unit of parallelism), not ${String(parallelism)}.` };
+      const given = typeof parallelism === 'number' && Number.isFinite(parallelism) ? `, not ${parallelism}` : '';
+      return { ok: false, message: `Give a whole number from 1 to ${MAX_PAGE_PARALLELISM}: this page runs two Web Workers per unit of parallelism${given}.` };
     }
     return planRestore(metadata, this.scenarioAt(parallelism), pointer);
   }

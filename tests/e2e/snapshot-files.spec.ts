@@ -193,7 +193,7 @@ test('a file of another job is opened but cannot restore, with Flink’s reason,
   );
   await expect(inspector(page).getByRole('button', { name: /^Restore at parallelism/ })).toBeDisabled();
   await inspector(page).getByLabel('Parallelism').fill('9');
-  await expect(page.getByTestId('restore-problem')).toContainText('from 1 to 8');
+  await expect(page.getByTestId('restore-problem')).toHaveText('Cannot restore: Give a whole number from 1 to 8: this page runs two Web Workers per unit of parallelism, not 9.');
   await page.screenshot({ path: 'test-results/snapshot-other-job.png', fullPage: true });
   expect(errors).toEqual([]);
 });
@@ -235,6 +235,26 @@ test('the CLI’s sample savepoint (virtual time) opens in the page and restores
   await inspector(page).getByLabel('Parallelism').fill('3');
   await inspector(page).getByRole('button', { name: 'Restore at parallelism 3' }).click();
   await expect(page.getByTestId('restored-notice')).toContainText('Restored from savepoint');
+  await expectExactlyOnce(page);
+  expect(errors).toEqual([]);
+});
+
+test('without IndexedDB a file still restores, imported into the page’s memory; the replay’s checkpoints download too', async ({ page }, testInfo) => {
+  const errors = collectErrors(page);
+  await page.addInitScript(() => Object.defineProperty(window, 'indexedDB', { value: undefined }));
+  await page.goto(MID_RUN);
+  await expect(page.getByTestId('storage')).toHaveText(/^in memory/);
+  await expect(page.locator('tr.completed').first()).toBeVisible();
+  await page.locator('h1').click();
+  await page.keyboard.press('d');
+  await expect(page.getByTestId('runtime')).toHaveText(/deterministic replay/);
+  const { path } = await downloadNewestCheckpoint(page, testInfo);
+
+  await openWithPicker(page, path);
+  await inspector(page).getByLabel('Parallelism').fill('3');
+  await inspector(page).getByRole('button', { name: 'Restore at parallelism 3' }).click();
+  await expect(page.getByTestId('runtime')).toHaveText(/Web Workers/);
+  await expect(page.getByTestId('restored-notice')).toContainText('at parallelism 3');
   await expectExactlyOnce(page);
   expect(errors).toEqual([]);
 });
