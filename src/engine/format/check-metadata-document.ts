@@ -22,15 +22,15 @@ class Checker {
   }
 }
 
-export function checkMetadataDocument(document: SnapshotMetadataDocument): void {
-  const checker = new Checker(document);
-  if (document.completionTimestamp < document.triggerTimestamp) checker.fail('completionTimestamp', 'is before triggerTimestamp');
-  const isSavepoint = document.checkpointType === 'SAVEPOINT';
-  if ((document.properties.savepointFormat !== null) !== isSavepoint) {
+export function checkMetadataDocument(metadataDocument: SnapshotMetadataDocument): void {
+  const checker = new Checker(metadataDocument);
+  if (metadataDocument.completionTimestamp < metadataDocument.triggerTimestamp) checker.fail('completionTimestamp', 'is before triggerTimestamp');
+  const isSavepoint = metadataDocument.checkpointType === 'SAVEPOINT';
+  if ((metadataDocument.properties.savepointFormat !== null) !== isSavepoint) {
     checker.fail('properties.savepointFormat', isSavepoint ? 'a savepoint needs its format (CANONICAL)' : 'is set, but this is a checkpoint');
   }
   const uids = new Set<string>();
-  document.operators.forEach((operator, index) => {
+  metadataDocument.operators.forEach((operator, index) => {
     const path = `operators[${index}]`;
     if (uids.has(operator.operatorUid)) checker.fail(`${path}.operatorUid`, `${quote(operator.operatorUid)} appears twice`);
     uids.add(operator.operatorUid);
@@ -103,9 +103,9 @@ function checkKeyedHandle(checker: Checker, handle: KeyedStateHandleDocument, ra
 }
 
 /** Every entry `_metadata` references, in document order. */
-export function referencedEntries(document: SnapshotMetadataDocument): EntryReference[] {
+export function referencedEntries(metadataDocument: SnapshotMetadataDocument): EntryReference[] {
   const references: EntryReference[] = [];
-  for (const operator of document.operators) {
+  for (const operator of metadataDocument.operators) {
     for (const state of operator.subtaskStates) {
       if (state.managedOperatorState) references.push(state.managedOperatorState.entry);
       const keyed = state.managedKeyedState;

@@ -29,22 +29,22 @@ function decode(bytes: Uint8Array, limits: SnapshotFileLimits): SnapshotFile {
   if (bytes.length > limits.maxFileBytes) fail('too-large', 'file', `${bytes.length} bytes, more than the ${limits.maxFileBytes} allowed`);
   const zip = readZipDirectory(bytes, limits);
   const byName = new Map(zip.map((entry) => [entry.name, entry]));
-  const document = readMetadata(bytes, byName.get(METADATA_ENTRY), limits);
-  checkEntrySet(document, zip, byName);
+  const metadataDocument = readMetadata(bytes, byName.get(METADATA_ENTRY), limits);
+  checkEntrySet(metadataDocument, zip, byName);
   const entryBytes: EntryBytes = (reference) => readZipEntryData(bytes, byName.get(reference.name)!);
-  const { metadata, blobs } = decodeSnapshotState(document, entryBytes, limits.maxJsonDepth);
+  const { metadata, blobs } = decodeSnapshotState(metadataDocument, entryBytes, limits.maxJsonDepth);
   return {
-    formatVersion: document.formatVersion,
-    checkpointType: document.checkpointType,
-    properties: document.properties,
+    formatVersion: metadataDocument.formatVersion,
+    checkpointType: metadataDocument.checkpointType,
+    properties: metadataDocument.properties,
     metadata,
     blobs,
     job: {
-      jobName: document.jobName,
-      configuration: document.configuration,
-      operatorNames: new Map(document.operators.flatMap((operator) => (operator.operatorName === null ? [] : [[operator.operatorUid, operator.operatorName] as const]))),
+      jobName: metadataDocument.jobName,
+      configuration: metadataDocument.configuration,
+      operatorNames: new Map(metadataDocument.operators.flatMap((operator) => (operator.operatorName === null ? [] : [[operator.operatorUid, operator.operatorName] as const]))),
     },
-    document,
+    document: metadataDocument,
     entries: zip
       .slice()
       .sort((a, b) => a.localHeaderOffset - b.localHeaderOffset)
@@ -68,9 +68,9 @@ function readMetadata(bytes: Uint8Array, entry: ZipEntry | undefined, limits: Sn
 }
 
 /** Every entry `_metadata` references is in the zip with its size and CRC-32, and the zip holds nothing else. */
-function checkEntrySet(document: SnapshotMetadataDocument, zip: readonly ZipEntry[], byName: ReadonlyMap<string, ZipEntry>): void {
+function checkEntrySet(metadataDocument: SnapshotMetadataDocument, zip: readonly ZipEntry[], byName: ReadonlyMap<string, ZipEntry>): void {
   const referenced = new Set<string>([METADATA_ENTRY]);
-  for (const reference of referencedEntries(document)) {
+  for (const reference of referencedEntries(metadataDocument)) {
     const entry = byName.get(reference.name);
     if (!entry) fail('missing-entry', `entry ${quote(reference.name)}`, 'is referenced by _metadata but not in the file');
     if (entry.size !== reference.sizeBytes) fail('invalid-metadata', `entry ${quote(reference.name)}`, `is ${entry.size} bytes, _metadata says ${reference.sizeBytes}`);

@@ -25,16 +25,16 @@ interface Context {
 
 const encoder = new TextEncoder();
 
-export function decodeSnapshotState(document: SnapshotMetadataDocument, entryBytes: EntryBytes, maxJsonDepth: number): DecodedState {
+export function decodeSnapshotState(metadataDocument: SnapshotMetadataDocument, entryBytes: EntryBytes, maxJsonDepth: number): DecodedState {
   const context: Context = { entryBytes, blobs: new Map(), maxJsonDepth };
   const metadata: CheckpointMetadata = {
     version: 1,
-    jobId: document.jobId,
-    checkpointId: document.checkpointId,
-    isSavepoint: document.checkpointType === 'SAVEPOINT',
-    triggerTimestamp: document.triggerTimestamp,
-    completionTimestamp: document.completionTimestamp,
-    operators: document.operators.map((operator) => decodeOperator(operator, context)),
+    jobId: metadataDocument.jobId,
+    checkpointId: metadataDocument.checkpointId,
+    isSavepoint: metadataDocument.checkpointType === 'SAVEPOINT',
+    triggerTimestamp: metadataDocument.triggerTimestamp,
+    completionTimestamp: metadataDocument.completionTimestamp,
+    operators: metadataDocument.operators.map((operator) => decodeOperator(operator, context)),
   };
   return { metadata, blobs: context.blobs };
 }

@@ -28,9 +28,9 @@ const encoder = new TextEncoder();
 /** The `.bscp` file of a checkpoint. Throws SnapshotEncodingError when a blob is missing or disagrees with its handle. */
 export function encodeSnapshotFile(input: SnapshotFileInput): Uint8Array {
   const entries = new SnapshotEntries();
-  const document = metadataDocument(input, entries);
-  checkWritable(document);
-  return writeZip([{ name: METADATA_ENTRY, data: encoder.encode(formatMetadataJson(document)) }, ...entries.list()]);
+  const written = metadataDocument(input, entries);
+  checkWritable(written);
+  return writeZip([{ name: METADATA_ENTRY, data: encoder.encode(formatMetadataJson(written)) }, ...entries.list()]);
 }
 
 function metadataDocument(input: SnapshotFileInput, entries: SnapshotEntries): SnapshotMetadataDocument {
@@ -76,9 +76,9 @@ function operatorDocument(operator: OperatorStateMetadata, input: SnapshotFileIn
 }
 
 /** The reader's own checks, so the encoder never writes a `_metadata` the decoder would refuse (an empty uid, say). */
-function checkWritable(document: SnapshotMetadataDocument): void {
+function checkWritable(written: SnapshotMetadataDocument): void {
   try {
-    readMetadataDocument(document);
+    readMetadataDocument(written);
   } catch (error) {
     if (error instanceof SnapshotFileFailure) throw new SnapshotEncodingError(`Cannot write this checkpoint: ${error.message}`);
     throw error;

@@ -14,20 +14,20 @@ export type * from './snapshot-inspection';
 const decoder = new TextDecoder();
 
 export function inspectSnapshot(file: SnapshotFile): SnapshotInspection {
-  const { document } = file;
-  const operators = document.operators.map((operator, index) => inspectOperator(file, operator, index));
+  const { document: metadataDocument } = file;
+  const operators = metadataDocument.operators.map((operator, index) => inspectOperator(file, operator, index));
   return {
-    checkpointId: document.checkpointId,
-    checkpointType: document.checkpointType,
-    jobId: document.jobId,
-    jobName: document.jobName,
-    triggerTimestamp: document.triggerTimestamp,
-    completionTimestamp: document.completionTimestamp,
-    properties: document.properties,
-    configuration: document.configuration,
+    checkpointId: metadataDocument.checkpointId,
+    checkpointType: metadataDocument.checkpointType,
+    jobId: metadataDocument.jobId,
+    jobName: metadataDocument.jobName,
+    triggerTimestamp: metadataDocument.triggerTimestamp,
+    completionTimestamp: metadataDocument.completionTimestamp,
+    properties: metadataDocument.properties,
+    configuration: metadataDocument.configuration,
     fileSizeBytes: file.fileSizeBytes,
     savepointMetadata: operators.map((operator) => ({
-      'checkpoint-id': document.checkpointId,
+      'checkpoint-id': metadataDocument.checkpointId,
       'operator-name': operator.operatorName,
       'operator-uid': operator.operatorUid,
       'operator-uid-hash': operator.operatorId,

@@ -18,13 +18,13 @@ export function readMetadataDocument(json: unknown): SnapshotMetadataDocument {
 }
 
 function checkMagicAndVersion(json: unknown): void {
-  const document = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : null;
-  const format = document && Object.hasOwn(document, 'format') ? document['format'] : undefined;
+  const metadataDocument = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : null;
+  const format = metadataDocument && Object.hasOwn(metadataDocument, 'format') ? metadataDocument['format'] : undefined;
   if (format !== SNAPSHOT_FORMAT) {
     const found = typeof format === 'string' ? quote(format) : format === undefined ? 'none' : typeof format;
     fail('bad-magic', `${METADATA_ENTRY}: format`, `expected ${quote(SNAPSHOT_FORMAT)}, found ${found}: not a Barrierscope snapshot`);
   }
-  const version = document!['formatVersion'];
+  const version = metadataDocument!['formatVersion'];
   if (version !== SNAPSHOT_FORMAT_VERSION) {
     const found = typeof version === 'number' ? String(version) : typeof version;
     fail('unsupported-version', `${METADATA_ENTRY}: formatVersion`, `version ${found}; this reader reads version ${SNAPSHOT_FORMAT_VERSION}`);
