@@ -3,24 +3,10 @@
 // memory visibly without IndexedDB, rejects bad URL parameters, and keeps the deterministic replay mode.
 // Playwright's context keeps IndexedDB across page.reload() within one test, and starts empty in each test.
 import { expect, test, type Page } from '@playwright/test';
+import { collectErrors, expectExactlyOnce } from './page-checks';
 
 /** 4 partitions × 125 records over 2 source subtasks: 50 records/s each drains the input in about 5 s. */
 const FAST = '/?rate=50';
-const ALL_COMMITTED = '500 records committed for 100 of 100 keys';
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  return errors;
-}
-
-async function expectExactlyOnce(page: Page): Promise<void> {
-  await expect(page.getByText(ALL_COMMITTED)).toBeVisible();
-  await expect(page.getByText(/^Exactly-once verified: all 500 records/)).toBeVisible();
-  const rows = page.locator('section[aria-label="Committed output"] tr');
-  await expect(rows).toHaveCount(100);
-  for (const text of await rows.allInnerTexts()) expect(text).toMatch(/^key-\d+\s+1, 3, 6, 10, 15$/);
-}
 
 const counts = (page: Page) => page.locator('section[aria-label="Checkpoint history"] .counts');
 

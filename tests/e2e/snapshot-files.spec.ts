@@ -5,29 +5,15 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { collectErrors, expectExactlyOnce } from './page-checks';
 import { encodeSnapshotFile } from '../../src/engine/format/encode-snapshot-file';
 import { realCheckpoints } from '../../src/engine/format/real-checkpoints.fixture';
 import { WAIT_LIMIT_MS } from '../support/limits';
 
 /** 500 records over 2 source subtasks at 20/s each: about 12 s, so a checkpoint taken early is mid-run. */
 const MID_RUN = '/?rate=20';
-const ALL_COMMITTED = '500 records committed for 100 of 100 keys';
 const SUM_UID_HASH = '239c254b5ff89532b198266322bc819f';
 const SAMPLE = join(import.meta.dirname, '..', '..', 'public', 'samples', 'browser-savepoint.bscp');
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  return errors;
-}
-
-async function expectExactlyOnce(page: Page): Promise<void> {
-  await expect(page.getByText(ALL_COMMITTED)).toBeVisible();
-  await expect(page.getByText(/^Exactly-once verified: all 500 records/)).toBeVisible();
-  const rows = page.locator('section[aria-label="Committed output"] tr');
-  await expect(rows).toHaveCount(100);
-  for (const text of await rows.allInnerTexts()) expect(text).toMatch(/^key-\d+\s+1, 3, 6, 10, 15$/);
-}
 
 const inspector = (page: Page) => page.locator('[data-view="snapshot-inspector"]');
 
