@@ -1,6 +1,10 @@
 // Everything the engine does is also an event: typed, JSON-serialisable, stamped with the clock's
-// time. The UI is a function of this stream; the CLI writes it as JSON Lines (docs/events.md).
-import type { AttemptNumber, CheckpointId, TaskId } from './ids';
+// time. The UI is a function of this stream (plus task samples, ./samples.ts); the CLI writes it as
+// JSON Lines (docs/events.md).
+//
+// Contract for the live picture (issue 7). Fields marked "(issue 7)" are optional only until every
+// emitter fills them; readers may rely on them once docs/events.md lists them as required.
+import type { AttemptNumber, CheckpointId, OperatorUid, TaskId, VertexId } from './ids';
 import type { ExecutionState } from './task/messages';
 
 interface Stamped {
@@ -8,45 +12,178 @@ interface Stamped {
   readonly time: number;
 }
 
+/** An operator of a deployed vertex; `chained` operators run inside the head's task (Flink's operator chain). */
+export interface DeployedOperator {
+  readonly uid: OperatorUid;
+  readonly name: string;
+  readonly role: 'source' | 'keyed' | 'operator' | 'sink';
+  /** False for the chain's head, true for the operators chained behind it. */
+  readonly chained: boolean;
+}
+
+export interface DeployedVertex {
+  readonly vertexId: VertexId;
+  readonly name: string;
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+  readonly operators: readonly DeployedOperator[];
+}
+
+export interface DeployedSubtask {
+  readonly taskId: TaskId;
+  readonly vertexId: VertexId;
+  readonly subtaskIndex: number;
+  /** The key groups this subtask owns (inclusive), for keyed vertices; null otherwise. */
+  readonly keyGroups: { readonly start: number; readonly end: number } | null;
+}
+
+/** One FIFO channel: sender subtask → receiver subtask; `channel` is the receiver's input channel index. */
+export interface DeployedChannel {
+  readonly from: TaskId;
+  readonly to: TaskId;
+  readonly channel: number;
+  readonly partitioner: 'forward' | 'rebalance' | 'hash';
+}
+
+/** What a per-subtask acknowledgement reports (Flink's `SubtaskStateStats` / `CheckpointMetrics`). */
+export interface AcknowledgementMetrics {
+  readonly syncDurationMs: number;
+  readonly asyncDurationMs: number;
+  readonly alignmentDurationMs: number;
+  /** Trigger → first barrier seen by this subtask (for sources: trigger → the task's snapshot start). */
+  readonly startDelayMs: number;
+  /** Bytes this checkpoint uploaded for the subtask (incremental: only new pieces). */
+  readonly checkpointedSizeBytes: number;
+  /** Full state size of the subtask in this checkpoint. */
+  readonly stateSizeBytes: number;
+  /** Bytes processed during alignment (Flink's `processedData`). */
+  readonly processedDataBytes: number;
+  /** In-flight bytes persisted as channel state (0 for aligned checkpoints; Flink's `persistedData`). */
+  readonly persistedDataBytes: number;
+  readonly unaligned: boolean;
+}
+
 export type EngineEvent = Stamped &
   (
     | { readonly type: 'job-status-changed'; readonly status: string; readonly previous: string; readonly cause?: string }
+    | {
+        /** The job master deployed attempt `attempt`: the whole topology, as the picture draws it (issue 7). */
+        readonly type: 'job-deployed';
+        readonly attempt: AttemptNumber;
+        /** The checkpoint or savepoint this attempt restores, or null for a fresh start. */
+        readonly restoredCheckpointId: CheckpointId | null;
+        readonly vertices: readonly DeployedVertex[];
+        readonly subtasks: readonly DeployedSubtask[];
+        readonly channels: readonly DeployedChannel[];
+      }
     | { readonly type: 'task-state-changed'; readonly taskId: TaskId; readonly attempt: AttemptNumber; readonly state: ExecutionState }
     | {
+        /** The sender put `count` records on the channel (batched per network buffer). */
         readonly type: 'records-moved';
         readonly from: TaskId;
         readonly to: TaskId;
         readonly channel: number;
         readonly count: number;
         readonly sizeBytes: number;
+        readonly attempt?: AttemptNumber;
       }
-    | { readonly type: 'barrier-emitted'; readonly taskId: TaskId; readonly checkpointId: CheckpointId }
-    | { readonly type: 'barrier-received'; readonly taskId: TaskId; readonly checkpointId: CheckpointId; readonly channel: number }
-    | { readonly type: 'channel-blocked'; readonly taskId: TaskId; readonly channel: number; readonly checkpointId: CheckpointId }
-    | { readonly type: 'channel-unblocked'; readonly taskId: TaskId; readonly channel: number }
-    | { readonly type: 'alignment-done'; readonly taskId: TaskId; readonly checkpointId: CheckpointId; readonly alignmentDurationMs: number }
-    | { readonly type: 'snapshot-sync-done'; readonly taskId: TaskId; readonly checkpointId: CheckpointId; readonly syncDurationMs: number }
+    | {
+        /** The receiver took `count` records from input channel `channel` to process them (issue 7). */
+        readonly type: 'records-consumed';
+        readonly taskId: TaskId;
+        readonly attempt: AttemptNumber;
+        readonly channel: number;
+        readonly count: number;
+      }
+    | {
+        /** A source read offsets [fromOffset, toOffset) of one partition (issue 7). */
+        readonly type: 'source-read';
+        readonly taskId: TaskId;
+        readonly attempt: AttemptNumber;
+        /** The source operator's uid. */
+        readonly source: OperatorUid;
+        readonly partition: number;
+        readonly fromOffset: number;
+        readonly toOffset: number;
+      }
+    | { readonly type: 'barrier-emitted'; readonly taskId: TaskId; readonly checkpointId: CheckpointId; readonly attempt?: AttemptNumber }
+    | { readonly type: 'barrier-received'; readonly taskId: TaskId; readonly checkpointId: CheckpointId; readonly channel: number; readonly attempt?: AttemptNumber }
+    | { readonly type: 'channel-blocked'; readonly taskId: TaskId; readonly channel: number; readonly checkpointId: CheckpointId; readonly attempt?: AttemptNumber }
+    | { readonly type: 'channel-unblocked'; readonly taskId: TaskId; readonly channel: number; readonly checkpointId?: CheckpointId; readonly attempt?: AttemptNumber }
+    | {
+        readonly type: 'alignment-done';
+        readonly taskId: TaskId;
+        readonly checkpointId: CheckpointId;
+        readonly alignmentDurationMs: number;
+        readonly attempt?: AttemptNumber;
+      }
+    | { readonly type: 'snapshot-sync-done'; readonly taskId: TaskId; readonly checkpointId: CheckpointId; readonly syncDurationMs: number; readonly attempt?: AttemptNumber }
     | {
         readonly type: 'snapshot-async-done';
         readonly taskId: TaskId;
         readonly checkpointId: CheckpointId;
         readonly asyncDurationMs: number;
         readonly stateSizeBytes: number;
+        readonly attempt?: AttemptNumber;
       }
-    | { readonly type: 'snapshot-failed'; readonly taskId: TaskId; readonly checkpointId: CheckpointId; readonly phase: 'sync' | 'async'; readonly message: string }
-    | { readonly type: 'checkpoint-declined'; readonly taskId: TaskId; readonly checkpointId: CheckpointId; readonly reason: string }
-    | { readonly type: 'checkpoint-acknowledged'; readonly taskId: TaskId; readonly checkpointId: CheckpointId }
+    | {
+        readonly type: 'snapshot-failed';
+        readonly taskId: TaskId;
+        readonly checkpointId: CheckpointId;
+        readonly phase: 'sync' | 'async';
+        readonly message: string;
+        readonly attempt?: AttemptNumber;
+      }
+    | { readonly type: 'checkpoint-declined'; readonly taskId: TaskId; readonly checkpointId: CheckpointId; readonly reason: string; readonly attempt?: AttemptNumber }
+    | ({
+        readonly type: 'checkpoint-acknowledged';
+        readonly taskId: TaskId;
+        readonly checkpointId: CheckpointId;
+        readonly attempt?: AttemptNumber;
+      } & Partial<AcknowledgementMetrics>)
     | { readonly type: 'checkpoint-triggered'; readonly checkpointId: CheckpointId; readonly isSavepoint: boolean }
-    | { readonly type: 'checkpoint-completed'; readonly checkpointId: CheckpointId; readonly isSavepoint: boolean; readonly endToEndDurationMs: number; readonly stateSizeBytes: number }
+    | {
+        readonly type: 'checkpoint-completed';
+        readonly checkpointId: CheckpointId;
+        readonly isSavepoint: boolean;
+        readonly endToEndDurationMs: number;
+        readonly stateSizeBytes: number;
+        readonly checkpointedSizeBytes?: number;
+        /** Source operator uid → partition → the next offset to read, as stored in this checkpoint (issue 7). */
+        readonly sourceOffsets?: Readonly<Record<OperatorUid, Readonly<Record<string, number>>>>;
+      }
     | { readonly type: 'checkpoint-aborted'; readonly checkpointId: CheckpointId; readonly reason: string }
     | { readonly type: 'checkpoint-expired'; readonly checkpointId: CheckpointId }
     | { readonly type: 'checkpoint-discarded'; readonly checkpointId: CheckpointId }
     | { readonly type: 'task-failed'; readonly taskId: TaskId; readonly attempt: AttemptNumber; readonly cause: string }
     | { readonly type: 'job-restarting'; readonly attempt: AttemptNumber; readonly backoffMs: number }
-    | { readonly type: 'task-restored'; readonly taskId: TaskId; readonly checkpointId: CheckpointId | null }
-    | { readonly type: 'source-rewound'; readonly taskId: TaskId; readonly offsets: Readonly<Record<string, number>> }
-    | { readonly type: 'sink-committed'; readonly taskId: TaskId; readonly transactionId: string; readonly records: number }
-    | { readonly type: 'sink-aborted'; readonly taskId: TaskId; readonly transactionId: string; readonly records: number }
+    | { readonly type: 'task-restored'; readonly taskId: TaskId; readonly checkpointId: CheckpointId | null; readonly attempt?: AttemptNumber }
+    | { readonly type: 'source-rewound'; readonly taskId: TaskId; readonly offsets: Readonly<Record<string, number>>; readonly attempt?: AttemptNumber; readonly source?: OperatorUid }
+    | {
+        readonly type: 'sink-committed';
+        readonly taskId: TaskId;
+        readonly transactionId: string;
+        readonly records: number;
+        readonly attempt?: AttemptNumber;
+        /** The checkpoint whose completion committed it (issue 7). */
+        readonly checkpointId?: CheckpointId;
+        /** The committed records themselves, as written, so the ledger needs no side channel (issue 7). */
+        readonly committed?: readonly unknown[];
+      }
+    | {
+        readonly type: 'sink-aborted';
+        readonly taskId: TaskId;
+        readonly transactionId: string;
+        readonly records: number;
+        readonly attempt?: AttemptNumber;
+      }
+    | {
+        /** An at-least-once sink wrote records straight to the external system (issue 7). */
+        readonly type: 'sink-written';
+        readonly taskId: TaskId;
+        readonly attempt: AttemptNumber;
+        readonly written: readonly unknown[];
+      }
     | { readonly type: 'fault-injected'; readonly fault: string }
   );
 
@@ -57,3 +194,6 @@ export type EventSink = (event: EngineEvent) => void;
 
 /** Build an event without repeating `time` at every call site. */
 export type EventBody = EngineEvent extends infer E ? (E extends Stamped ? Omit<E, 'time'> : never) : never;
+
+/** The event of one type, e.g. `EventOf<'records-moved'>`. */
+export type EventOf<T extends EngineEventType> = Extract<EngineEvent, { type: T }>;

@@ -1,0 +1,42 @@
+// A task's sample: what the event stream does not say on every change — queue lengths, credits, the
+// barrier handler's state, a bounded view of keyed state — read from the task on a period and on demand
+// (issue 7; docs/events.md, "Samples"). Plain JSON, bounded in size whatever the job's size.
+import type { AttemptNumber, CheckpointId, TaskId } from './ids';
+import type { ExecutionState } from './task/messages';
+
+/** At most this many keys of a keyed task appear in one sample. */
+export const SAMPLE_KEY_LIMIT = 200;
+
+export interface SampledKey {
+  readonly key: string;
+  /** The value as JSON-serialisable data. */
+  readonly value: unknown;
+  /** The checkpoint epoch that last wrote it: the id of the first checkpoint whose snapshot holds this value. */
+  readonly epoch: CheckpointId;
+}
+
+export interface TaskSample {
+  readonly time: number;
+  readonly taskId: TaskId;
+  readonly attempt: AttemptNumber;
+  readonly state: ExecutionState;
+  readonly barrierHandler: {
+    /** Flink's handler states by name, e.g. `WaitingForFirstBarrier`, `CollectingBarriers`. */
+    readonly state: string;
+    /** The checkpoint being aligned, if any. */
+    readonly checkpointId: CheckpointId | null;
+    readonly blockedChannels: readonly number[];
+  };
+  /** Records waiting in each input channel (index = the receiver's channel index). Empty for sources. */
+  readonly inputQueues: readonly number[];
+  /** Per output channel (subpartition): records buffered but not yet sent, and the sender's credits. */
+  readonly outputs: ReadonlyArray<{ readonly backlog: number; readonly credits: number }>;
+  /** The task's current epoch: the id of the next checkpoint whose barrier it has not yet passed. */
+  readonly epoch: CheckpointId;
+  /** Keyed tasks: up to SAMPLE_KEY_LIMIT keys → values (smallest keys first), and how many it holds. */
+  readonly keyedState: { readonly keys: readonly SampledKey[]; readonly totalKeys: number } | null;
+  /** Sources: each partition's next offset to read. */
+  readonly sourcePartitions: ReadonlyArray<{ readonly source: string; readonly partition: number; readonly offset: number }> | null;
+  /** The slowdown in effect (1 = normal speed). */
+  readonly slowdown: number;
+}
