@@ -1,0 +1,84 @@
+// `npm run bench:ui`: how smoothly the page draws a busy job. Builds the page as users get it, opens it in
+// Debian's headless Chromium at parallelism 4 with a high source rate (several hundred records in flight),
+// records every animation frame's duration for a while, and counts what is drawn. Writes
+// bench/results/ui.json and prints a summary. Measured, never asserted: these machines are shared and noisy.
+//
+//   npm run bench:ui                      # defaults below
+//   npm run bench:ui -- rate=800 seconds=20 runtime=deterministic
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { build, preview } from 'vite';
+import { chromium } from 'playwright';
+import { chromiumLaunchOptions } from '../tests/chromium.ts';
+
+const PORT = 4175;
+const options = Object.fromEntries(process.argv.slice(2).map((argument) => argument.split('=') as [string, string]));
+const known = new Set(['rate', 'seconds', 'runtime', 'parallelism']);
+for (const name of Object.keys(options)) if (!known.has(name)) throw new Error(`Unknown option '${name}' (known: ${[...known].join(', ')})`);
+const rate = Number(options.rate ?? 400);
+const seconds = Number(options.seconds ?? 15);
+const parallelism = Number(options.parallelism ?? 4);
+const runtime = options.runtime ?? 'worker';
+if (!(rate > 0) || !(seconds > 0) || !Number.isInteger(parallelism) || parallelism < 1) throw new Error('rate and seconds must be positive and parallelism a positive whole number');
+
+const outDir = 'bench/dist-ui';
+await build({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+const server = await preview({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: PORT, strictPort: true } });
+const browser = await chromium.launch({ headless: true, ...chromiumLaunchOptions });
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const url = `http://127.0.0.1:${PORT}/?runtime=${runtime}&parallelism=${parallelism}&rate=${rate}&storage=memory`;
+  await page.goto(url);
+  await page.locator('[data-view="job-graph"] [data-task-id]').first().waitFor({ timeout: 120_000 });
+  // Let the job warm up (Workers started, queues filled) before measuring.
+  await page.waitForTimeout(3_000);
+  const result = await page.evaluate(async (durationMs) => {
+    const frames: number[] = [];
+    const drawn = { records: [] as number[], barriers: [] as number[], elements: [] as number[], queued: [] as number[] };
+    let last = performance.now();
+    const end = last + durationMs;
+    await new Promise<void>((resolve) => {
+      const tick = (now: number) => {
+        frames.push(now - last);
+        last = now;
+        if (frames.length % 30 === 0) {
+          const graph = document.querySelector('[data-view="job-graph"]');
+          drawn.records.push(graph?.querySelectorAll('[data-record]').length ?? 0);
+          drawn.barriers.push(graph?.querySelectorAll('[data-barrier]').length ?? 0);
+          drawn.elements.push(document.querySelectorAll('*').length);
+          drawn.queued.push([...(graph?.querySelectorAll('[data-channel]') ?? [])].reduce((sum, lane) => sum + Number(lane.getAttribute('data-queued') ?? 0), 0));
+        }
+        if (now < end) requestAnimationFrame(tick);
+        else resolve();
+      };
+      requestAnimationFrame(tick);
+    });
+    return { frames, drawn };
+  }, seconds * 1000);
+  const sorted = [...result.frames].sort((a, b) => a - b);
+  const quantile = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
+  const mean = (values: number[]) => round(values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length));
+  const summary = {
+    url: url.replace(`http://127.0.0.1:${PORT}`, ''),
+    measured_seconds: seconds,
+    frames: result.frames.length,
+    frame_ms_p50: quantile(0.5),
+    frame_ms_p95: quantile(0.95),
+    frame_ms_max: round(sorted.at(-1) ?? 0),
+    frames_over_16_7_ms: result.frames.filter((frame) => frame > 1000 / 60).length,
+    records_drawn_mean: mean(result.drawn.records),
+    barriers_drawn_mean: mean(result.drawn.barriers),
+    records_queued_mean: mean(result.drawn.queued),
+    dom_elements_mean: mean(result.drawn.elements),
+    measured_at: new Date().toISOString(),
+  };
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/ui.json', `${JSON.stringify(summary, null, 2)}\n`);
+  console.table(summary);
+} finally {
+  await browser.close();
+  server.httpServer.close();
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
