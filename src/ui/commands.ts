@@ -14,7 +14,8 @@ export type CommandId =
   | 'pause'
   | 'step'
   | 'resume'
-  | 'start-fresh';
+  | 'start-fresh'
+  | 'help';
 
 /** When a key works: while a job runs, only in the replay, on the resume offer, or always. */
 export type CommandContext = 'job' | 'replay' | 'resume-offer' | 'page';
@@ -41,6 +42,7 @@ export const COMMANDS: readonly Command[] = [
   { id: 'switch-runtime', key: 'd', keyLabel: 'd', help: 'deterministic replay on/off', context: 'job' },
   { id: 'pause', key: ' ', keyLabel: 'Space', help: 'pause or resume', context: 'replay' },
   { id: 'step', key: '.', keyLabel: '.', help: 'step', context: 'replay' },
+  { id: 'help', key: '?', keyLabel: '?', help: 'show every key and what each view means', context: 'page' },
   { id: 'resume', key: 'r', keyLabel: 'r', help: 'resume', context: 'resume-offer' },
   { id: 'start-fresh', key: 'f', keyLabel: 'f', help: 'start fresh', context: 'resume-offer' },
 ];
