@@ -12,4 +12,5 @@ export function findScenario(name: string): Scenario {
   return scenario;
 }
 
-export type { Scenario, ScenarioParameters } from './scenario';
+export type { LedgerExpectation, LedgerProgress, Scenario, ScenarioParameters } from './scenario';
+export { checkAgainstLedger } from './scenario';

@@ -5,7 +5,7 @@ import { KeyedProcessFunction } from '../engine/graph/functions';
 import { ValueStateDescriptor, type ValueState } from '../engine/state';
 import { ReplayableSource, type ReplayableTopic } from '../engine/connectors/replayable-source';
 import { DiscardingSink } from '../engine/connectors/discarding-sink';
-import type { Scenario } from './scenario';
+import type { LedgerExpectation, Scenario } from './scenario';
 
 export const KEYED_SUM_PARTITIONS = 8;
 /** Default rounds; the benchmark sets more through ScenarioParameters.rounds. */
@@ -26,6 +26,13 @@ export function keyedSumTopic(keys: number, rounds = KEYED_SUM_ROUNDS): Replayab
     read: (partition, offset): Count => ({ key: names[(partition * perPartition + offset) % keys]!, value: 1 }),
   };
 }
+
+/** Flink's DiscardingSink commits nothing: the ledger expects nothing for any key. */
+export const KEYED_SUM_LEDGER: LedgerExpectation = Object.freeze({
+  keyOf: (record: unknown) => (record as Count).key,
+  valueOf: (record: unknown) => String((record as Count).value),
+  expected: (): readonly string[] => [],
+});
 
 class KeyedCount extends KeyedProcessFunction<Count, never> {
   private count!: ValueState<number>;
@@ -71,4 +78,5 @@ export const keyedSum: Scenario = {
     }
     return state;
   },
+  ledger: () => KEYED_SUM_LEDGER,
 };

@@ -6,7 +6,7 @@ import { AggregatingStateDescriptor, type AggregatingState } from '../engine/sta
 import { ReplayableSource, type ReplayableTopic } from '../engine/connectors/replayable-source';
 import { TwoPhaseCommitSink } from '../engine/connectors/two-phase-commit-sink';
 import { AtLeastOnceSink } from '../engine/connectors/at-least-once-sink';
-import { groupByKey, recordsBetween, type Scenario } from './scenario';
+import { groupByKey, recordsBetween, type LedgerExpectation, type Scenario, type ScenarioParameters } from './scenario';
 
 export interface Order {
   readonly key: string;
@@ -75,6 +75,33 @@ function expectedTotal(customer: number): number {
 }
 
 const ORDERS_PER_CUSTOMER = ORDERS_PER_CUSTOMER_PER_REGION * REGIONS.length;
+
+/**
+ * How the ledger shows an emitted total: the order count (`#3`), and with the last order the customer's total
+ * (`#6 = 150`). Which region's order comes first depends on how the two sources interleave, so the totals in
+ * between differ from run to run; the counts and the final total do not.
+ */
+function totalText(count: number, total: number): string {
+  return count === ORDERS_PER_CUSTOMER ? `#${count} = ${total}` : `#${count}`;
+}
+
+/** The ledger's expectation for order-totals: counts 1 … 6 once each, then the customer's total. */
+export function orderTotalsLedger(parameters: ScenarioParameters): LedgerExpectation {
+  const customerOf = (key: string): number | null => {
+    const match = /^customer-(0|[1-9]\d*)$/.exec(key);
+    const customer = match ? Number(match[1]) : Number.NaN;
+    return Number.isSafeInteger(customer) && customer < parameters.keys ? customer : null;
+  };
+  return {
+    keyOf: (record) => (record as OrderTotal).key,
+    valueOf: (record) => totalText((record as OrderTotal).count, (record as OrderTotal).total),
+    expected(key) {
+      const customer = customerOf(key);
+      if (customer === null) return [];
+      return Array.from({ length: ORDERS_PER_CUSTOMER }, (_, i) => totalText(i + 1, expectedTotal(customer)));
+    },
+  };
+}
 
 export const orderTotals: Scenario = {
   name: 'order-totals',
@@ -146,4 +173,5 @@ export const orderTotals: Scenario = {
       });
     });
   },
+  ledger: orderTotalsLedger,
 };

@@ -32,6 +32,8 @@ export interface RunScenarioOptions {
   readonly maxTimeMs?: number;
   readonly keys?: number;
   readonly recordsPerSecond?: number;
+  /** See ScenarioParameters.unbounded (never drained: give `untilMs`). */
+  readonly unbounded?: boolean;
   /** Further Flink options (e.g. restart-strategy.*). */
   readonly configuration?: ConfigurationMap;
   /** With state.backend.type=indexeddb: key groups each subtask keeps in memory (small ⇒ eviction). */

@@ -17,6 +17,8 @@ export interface ScenarioJobOptions {
   readonly recordsPerSecond: number;
   /** See ScenarioParameters.rounds. */
   readonly rounds?: number;
+  /** See ScenarioParameters.unbounded: input that never runs dry (the page's default job). */
+  readonly unbounded?: boolean;
   /** Further Flink options (e.g. restart-strategy.*). */
   readonly configuration?: ConfigurationMap;
 }
@@ -36,6 +38,7 @@ export function prepareScenarioJob(options: ScenarioJobOptions): ScenarioJob {
     recordsPerSecond: options.recordsPerSecond,
     mode: options.mode,
     ...(options.rounds === undefined ? {} : { rounds: options.rounds }),
+    ...(options.unbounded ? { unbounded: true } : {}),
   };
   const environment = new StreamExecutionEnvironment(null, { ...options.configuration });
   environment.setParallelism(options.parallelism);
