@@ -5,7 +5,7 @@
 // Contract for the live picture (issue 7). Fields marked "(issue 7)" are optional only until every
 // emitter fills them; readers may rely on them once docs/events.md lists them as required.
 import type { AttemptNumber, CheckpointId, OperatorUid, TaskId, VertexId } from './ids';
-import type { ExecutionState } from './task/messages';
+import type { CheckpointType, ExecutionState } from './task/messages';
 
 interface Stamped {
   /** Clock time in ms. */
@@ -72,6 +72,8 @@ export type EngineEvent = Stamped &
         readonly attempt: AttemptNumber;
         /** The checkpoint or savepoint this attempt restores, or null for a fresh start. */
         readonly restoredCheckpointId: CheckpointId | null;
+        /** The restored snapshot as Flink's statistics name it (`latest.restored`); absent for a fresh start. */
+        readonly restoredFrom?: { readonly isSavepoint: boolean; readonly externalPath: string };
         readonly vertices: readonly DeployedVertex[];
         readonly subtasks: readonly DeployedSubtask[];
         readonly channels: readonly DeployedChannel[];
@@ -85,7 +87,7 @@ export type EngineEvent = Stamped &
         readonly channel: number;
         readonly count: number;
         readonly sizeBytes: number;
-        readonly attempt?: AttemptNumber;
+        readonly attempt: AttemptNumber;
       }
     | {
         /** The receiver took `count` records from input channel `channel` to process them (issue 7). */
@@ -106,25 +108,25 @@ export type EngineEvent = Stamped &
         readonly fromOffset: number;
         readonly toOffset: number;
       }
-    | { readonly type: 'barrier-emitted'; readonly taskId: TaskId; readonly checkpointId: CheckpointId; readonly attempt?: AttemptNumber }
-    | { readonly type: 'barrier-received'; readonly taskId: TaskId; readonly checkpointId: CheckpointId; readonly channel: number; readonly attempt?: AttemptNumber }
-    | { readonly type: 'channel-blocked'; readonly taskId: TaskId; readonly channel: number; readonly checkpointId: CheckpointId; readonly attempt?: AttemptNumber }
-    | { readonly type: 'channel-unblocked'; readonly taskId: TaskId; readonly channel: number; readonly checkpointId?: CheckpointId; readonly attempt?: AttemptNumber }
+    | { readonly type: 'barrier-emitted'; readonly taskId: TaskId; readonly checkpointId: CheckpointId; readonly attempt: AttemptNumber }
+    | { readonly type: 'barrier-received'; readonly taskId: TaskId; readonly checkpointId: CheckpointId; readonly channel: number; readonly attempt: AttemptNumber }
+    | { readonly type: 'channel-blocked'; readonly taskId: TaskId; readonly channel: number; readonly checkpointId: CheckpointId; readonly attempt: AttemptNumber }
+    | { readonly type: 'channel-unblocked'; readonly taskId: TaskId; readonly channel: number; readonly checkpointId: CheckpointId; readonly attempt: AttemptNumber }
     | {
         readonly type: 'alignment-done';
         readonly taskId: TaskId;
         readonly checkpointId: CheckpointId;
         readonly alignmentDurationMs: number;
-        readonly attempt?: AttemptNumber;
+        readonly attempt: AttemptNumber;
       }
-    | { readonly type: 'snapshot-sync-done'; readonly taskId: TaskId; readonly checkpointId: CheckpointId; readonly syncDurationMs: number; readonly attempt?: AttemptNumber }
+    | { readonly type: 'snapshot-sync-done'; readonly taskId: TaskId; readonly checkpointId: CheckpointId; readonly syncDurationMs: number; readonly attempt: AttemptNumber }
     | {
         readonly type: 'snapshot-async-done';
         readonly taskId: TaskId;
         readonly checkpointId: CheckpointId;
         readonly asyncDurationMs: number;
         readonly stateSizeBytes: number;
-        readonly attempt?: AttemptNumber;
+        readonly attempt: AttemptNumber;
       }
     | {
         readonly type: 'snapshot-failed';
@@ -132,39 +134,56 @@ export type EngineEvent = Stamped &
         readonly checkpointId: CheckpointId;
         readonly phase: 'sync' | 'async';
         readonly message: string;
-        readonly attempt?: AttemptNumber;
+        readonly attempt: AttemptNumber;
       }
-    | { readonly type: 'checkpoint-declined'; readonly taskId: TaskId; readonly checkpointId: CheckpointId; readonly reason: string; readonly attempt?: AttemptNumber }
+    | { readonly type: 'checkpoint-declined'; readonly taskId: TaskId; readonly checkpointId: CheckpointId; readonly reason: string; readonly attempt: AttemptNumber }
     | ({
         readonly type: 'checkpoint-acknowledged';
         readonly taskId: TaskId;
         readonly checkpointId: CheckpointId;
-        readonly attempt?: AttemptNumber;
-      } & Partial<AcknowledgementMetrics>)
-    | { readonly type: 'checkpoint-triggered'; readonly checkpointId: CheckpointId; readonly isSavepoint: boolean }
+        readonly attempt: AttemptNumber;
+      } & AcknowledgementMetrics)
+    | {
+        readonly type: 'checkpoint-triggered';
+        readonly checkpointId: CheckpointId;
+        readonly isSavepoint: boolean;
+        /** Flink's RestAPICheckpointType: SYNC_SAVEPOINT is stop-with-savepoint's savepoint. */
+        readonly checkpointType: CheckpointType;
+      }
     | {
         readonly type: 'checkpoint-completed';
         readonly checkpointId: CheckpointId;
         readonly isSavepoint: boolean;
+        /** Flink's `end_to_end_duration`: trigger → the latest acknowledgement (the metadata write follows it). */
         readonly endToEndDurationMs: number;
         readonly stateSizeBytes: number;
-        readonly checkpointedSizeBytes?: number;
+        /** Bytes this checkpoint uploaded (incremental: only new pieces), summed over its acknowledgements. */
+        readonly checkpointedSizeBytes: number;
         /** Source operator uid → partition → the next offset to read, as stored in this checkpoint (issue 7). */
-        readonly sourceOffsets?: Readonly<Record<OperatorUid, Readonly<Record<string, number>>>>;
+        readonly sourceOffsets: Readonly<Record<OperatorUid, Readonly<Record<string, number>>>>;
+        /** Flink's `external_path` of the completed checkpoint. */
+        readonly externalPath: string;
       }
-    | { readonly type: 'checkpoint-aborted'; readonly checkpointId: CheckpointId; readonly reason: string }
+    | {
+        readonly type: 'checkpoint-aborted';
+        readonly checkpointId: CheckpointId;
+        /** Flink's CheckpointFailureReason, e.g. CHECKPOINT_DECLINED. */
+        readonly reason: string;
+        /** Flink's `failure_message`: what went wrong, in words. */
+        readonly message: string;
+      }
     | { readonly type: 'checkpoint-expired'; readonly checkpointId: CheckpointId }
     | { readonly type: 'checkpoint-discarded'; readonly checkpointId: CheckpointId }
     | { readonly type: 'task-failed'; readonly taskId: TaskId; readonly attempt: AttemptNumber; readonly cause: string }
     | { readonly type: 'job-restarting'; readonly attempt: AttemptNumber; readonly backoffMs: number }
-    | { readonly type: 'task-restored'; readonly taskId: TaskId; readonly checkpointId: CheckpointId | null; readonly attempt?: AttemptNumber }
-    | { readonly type: 'source-rewound'; readonly taskId: TaskId; readonly offsets: Readonly<Record<string, number>>; readonly attempt?: AttemptNumber; readonly source?: OperatorUid }
+    | { readonly type: 'task-restored'; readonly taskId: TaskId; readonly checkpointId: CheckpointId | null; readonly attempt: AttemptNumber }
+    | { readonly type: 'source-rewound'; readonly taskId: TaskId; readonly offsets: Readonly<Record<string, number>>; readonly attempt: AttemptNumber; readonly source: OperatorUid }
     | {
         readonly type: 'sink-committed';
         readonly taskId: TaskId;
         readonly transactionId: string;
         readonly records: number;
-        readonly attempt?: AttemptNumber;
+        readonly attempt: AttemptNumber;
         /** The checkpoint whose completion committed it (issue 7). */
         readonly checkpointId?: CheckpointId;
         /** The committed records themselves, as written, so the ledger needs no side channel (issue 7). */
@@ -175,7 +194,7 @@ export type EngineEvent = Stamped &
         readonly taskId: TaskId;
         readonly transactionId: string;
         readonly records: number;
-        readonly attempt?: AttemptNumber;
+        readonly attempt: AttemptNumber;
       }
     | {
         /** An at-least-once sink wrote records straight to the external system (issue 7). */

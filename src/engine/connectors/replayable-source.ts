@@ -65,6 +65,8 @@ export class ReplayableSourceReader extends AbstractStreamOperator implements So
         type: 'source-rewound',
         time: context.clock.now(),
         taskId: context.taskInfo.taskId,
+        attempt: context.taskInfo.attemptNumber,
+        source: context.taskInfo.operatorUid,
         offsets: Object.fromEntries(this.#offsets.map(({ partition, offset }) => [String(partition), offset])),
       });
     } else {

@@ -74,6 +74,7 @@ export class TwoPhaseCommitSinkWriter extends AbstractStreamOperator {
       type: 'sink-committed',
       time: this.context.clock.now(),
       taskId: this.context.taskInfo.taskId,
+      attempt: this.context.taskInfo.attemptNumber,
       transactionId: transaction.transactionId,
       records: transaction.records.length,
     });

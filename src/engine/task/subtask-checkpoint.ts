@@ -2,6 +2,7 @@
 // the barrier, take the synchronous snapshot, then write it asynchronously while the task goes on
 // processing; acknowledge with state handles and metrics, or decline if the async part fails.
 import type { CheckpointId } from '../ids';
+import type { AcknowledgementMetrics } from '../events';
 import type { HeapKeyedStateBackend, OperatorStateBackend } from '../state';
 import type { KeyedStateHandle, OperatorSubtaskState, SubtaskCheckpointMetrics } from '../checkpoint/task-state';
 import type { CheckpointOptions, ChannelElement } from './messages';
@@ -84,10 +85,10 @@ export class SubtaskCheckpointCoordinator {
 
   checkpointState(checkpointId: CheckpointId, timestamp: number, options: CheckpointOptions, alignment: AlignmentMetrics): void {
     const { env, descriptor, chain } = this.host;
-    const taskId = descriptor.taskId;
+    const { taskId, attempt } = descriptor;
     chain.prepareSnapshotPreBarrier(checkpointId);
     this.host.broadcastEvent({ kind: 'barrier', checkpointId, timestamp, options });
-    env.emit({ type: 'barrier-emitted', time: env.clock.now(), taskId, checkpointId });
+    env.emit({ type: 'barrier-emitted', time: env.clock.now(), taskId, attempt, checkpointId });
 
     const syncStart = env.clock.now();
     for (const operator of chain.operators) operator.snapshotState(checkpointId);
@@ -98,7 +99,7 @@ export class SubtaskCheckpointCoordinator {
       operator: backends.operator.snapshot(),
     }));
     const syncDurationMs = env.clock.now() - syncStart;
-    env.emit({ type: 'snapshot-sync-done', time: env.clock.now(), taskId, checkpointId, syncDurationMs });
+    env.emit({ type: 'snapshot-sync-done', time: env.clock.now(), taskId, attempt, checkpointId, syncDurationMs });
     this.runAsyncPhase(checkpointId, captured, syncDurationMs, alignment, this.takeInjectedFailure(checkpointId));
   }
 
@@ -118,7 +119,7 @@ export class SubtaskCheckpointCoordinator {
     injectedFailure: string | null,
   ): void {
     const { env, descriptor } = this.host;
-    const taskId = descriptor.taskId;
+    const { taskId, attempt } = descriptor;
     const asyncStart = env.clock.now();
     const keyedHandles = new Map<string, KeyedStateHandle>();
     let outstanding = captured.length;
@@ -136,11 +137,11 @@ export class SubtaskCheckpointCoordinator {
         return;
       }
       if (failure !== null) {
-        env.emit({ type: 'snapshot-failed', time: now, taskId, checkpointId, phase: 'async', message: failure });
+        env.emit({ type: 'snapshot-failed', time: now, taskId, attempt, checkpointId, phase: 'async', message: failure });
         env.transport.sendToJobMaster({
           type: 'decline-checkpoint',
           taskId,
-          attempt: descriptor.attempt,
+          attempt,
           checkpointId,
           reason: 'CHECKPOINT_ASYNC_EXCEPTION',
           message: failure,
@@ -153,7 +154,7 @@ export class SubtaskCheckpointCoordinator {
       const stateSizeBytes = operatorBytes + handles.reduce((sum, h) => sum + h.stateSizeBytes, 0);
       const checkpointedSizeBytes = operatorBytes + handles.reduce((sum, h) => sum + ('checkpointedSizeBytes' in h ? h.checkpointedSizeBytes : h.stateSizeBytes), 0);
       const asyncDurationMs = now - asyncStart;
-      env.emit({ type: 'snapshot-async-done', time: now, taskId, checkpointId, asyncDurationMs, stateSizeBytes });
+      env.emit({ type: 'snapshot-async-done', time: now, taskId, attempt, checkpointId, asyncDurationMs, stateSizeBytes });
       const metrics: SubtaskCheckpointMetrics = {
         ackTimestamp: now,
         syncDurationMs,
@@ -170,12 +171,12 @@ export class SubtaskCheckpointCoordinator {
       env.transport.sendToJobMaster({
         type: 'acknowledge-checkpoint',
         taskId,
-        attempt: descriptor.attempt,
+        attempt,
         checkpointId,
         subtaskState: { subtaskIndex: descriptor.subtaskIndex, operators },
         metrics,
       });
-      env.emit({ type: 'checkpoint-acknowledged', time: now, taskId, checkpointId });
+      env.emit({ type: 'checkpoint-acknowledged', time: now, taskId, attempt, checkpointId, ...acknowledgementMetricsOf(metrics) });
     };
 
     for (const snapshot of captured) {
@@ -191,4 +192,19 @@ export class SubtaskCheckpointCoordinator {
       });
     }
   }
+}
+
+/** The acknowledgement's metrics as its event carries them: the very figures the coordinator receives. */
+export function acknowledgementMetricsOf(metrics: SubtaskCheckpointMetrics): AcknowledgementMetrics {
+  return {
+    syncDurationMs: metrics.syncDurationMs,
+    asyncDurationMs: metrics.asyncDurationMs,
+    alignmentDurationMs: metrics.alignmentDurationMs,
+    startDelayMs: metrics.startDelayMs,
+    checkpointedSizeBytes: metrics.checkpointedSizeBytes,
+    stateSizeBytes: metrics.stateSizeBytes,
+    processedDataBytes: metrics.processedDataBytes,
+    persistedDataBytes: metrics.persistedDataBytes,
+    unaligned: metrics.unalignedCheckpoint,
+  };
 }

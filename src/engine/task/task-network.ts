@@ -47,6 +47,7 @@ export class TaskNetwork {
           type: 'records-moved',
           time: now,
           from: descriptor.taskId,
+          attempt,
           to: target.taskId,
           channel: target.channel,
           count: element.records.length,

@@ -36,6 +36,8 @@ export class Task {
   #checkpointing!: SubtaskCheckpointCoordinator;
   #wakeUp: unknown = null;
   #blocked: readonly number[] = [];
+  /** Each blocked channel and the checkpoint whose alignment blocked it, in the order they were blocked. */
+  readonly #blockedFor = new Map<number, CheckpointId>();
   /**
    * The synchronous savepoint (stop-with-savepoint) this task has snapshotted and waits for, as Flink's
    * StreamTask.runSynchronousSavepointMailboxLoop: only control messages run meanwhile, no input, no emission.
@@ -144,7 +146,7 @@ export class Task {
       });
     });
     if (descriptor.restore) {
-      this.env.emit({ type: 'task-restored', time: env.clock.now(), taskId: this.taskId, checkpointId: descriptor.restore.checkpointId });
+      this.env.emit({ type: 'task-restored', time: env.clock.now(), taskId: this.taskId, attempt: descriptor.attempt, checkpointId: descriptor.restore.checkpointId });
     }
   }
 
@@ -256,7 +258,7 @@ export class Task {
     const barriers = this.#barriers!;
     const now = this.env.clock.now();
     if (element.kind === 'barrier') {
-      this.env.emit({ type: 'barrier-received', time: now, taskId: this.taskId, checkpointId: element.checkpointId, channel });
+      this.env.emit({ type: 'barrier-received', time: now, taskId: this.taskId, attempt: this.descriptor.attempt, checkpointId: element.checkpointId, channel });
       this.#alignments.barrierReceived(element.checkpointId, barriers.latestCheckpointId, now, element.timestamp, element.options);
       this.applyOutcome(barriers.process({ kind: 'barrier', channel, checkpointId: element.checkpointId }));
     } else if (element.kind === 'cancellation-marker') {
@@ -276,7 +278,7 @@ export class Task {
     for (const checkpointId of outcome.triggered) {
       const alignment = this.#alignments.triggered(checkpointId, now);
       const { alignmentDurationMs, startDelayMs, processedDataBytes } = alignment;
-      this.env.emit({ type: 'alignment-done', time: now, taskId: this.taskId, checkpointId, alignmentDurationMs });
+      this.env.emit({ type: 'alignment-done', time: now, taskId: this.taskId, attempt: this.descriptor.attempt, checkpointId, alignmentDurationMs });
       this.#checkpointing.checkpointState(checkpointId, alignment.barrierTimestamp, alignment.options, {
         startDelayMs,
         alignmentDurationMs,
@@ -288,19 +290,29 @@ export class Task {
     this.updateBlocked(outcome.blocked, now);
   }
 
+  /**
+   * Emits what changed in the blocked set: a channel unblocked names the checkpoint it was blocked for, and a
+   * channel that stays blocked for a newer checkpoint (the older one was subsumed) is unblocked, then blocked again.
+   */
   private updateBlocked(blocked: readonly number[], now: number): void {
-    const before = new Set(this.#blocked);
-    const after = new Set(blocked);
+    const attempt = this.descriptor.attempt;
     const pending = this.#barriers?.pendingCheckpointIds().at(-1) ?? -1;
-    for (const channel of after) {
-      if (!before.has(channel)) this.env.emit({ type: 'channel-blocked', time: now, taskId: this.taskId, channel, checkpointId: pending });
+    const after = new Set(blocked);
+    for (const [channel, checkpointId] of [...this.#blockedFor].sort(([a], [b]) => a - b)) {
+      if (after.has(channel) && checkpointId === pending) continue;
+      this.#blockedFor.delete(channel);
+      this.env.emit({ type: 'channel-unblocked', time: now, taskId: this.taskId, attempt, channel, checkpointId });
     }
-    for (const channel of before) if (!after.has(channel)) this.env.emit({ type: 'channel-unblocked', time: now, taskId: this.taskId, channel });
+    for (const channel of blocked) {
+      if (this.#blockedFor.has(channel)) continue;
+      this.#blockedFor.set(channel, pending);
+      this.env.emit({ type: 'channel-blocked', time: now, taskId: this.taskId, attempt, channel, checkpointId: pending });
+    }
     this.#blocked = blocked;
   }
 
   private decline(checkpointId: CheckpointId, reason: string): void {
-    this.env.emit({ type: 'checkpoint-declined', time: this.env.clock.now(), taskId: this.taskId, checkpointId, reason });
+    this.env.emit({ type: 'checkpoint-declined', time: this.env.clock.now(), taskId: this.taskId, attempt: this.descriptor.attempt, checkpointId, reason });
     this.env.transport.sendToJobMaster({
       type: 'decline-checkpoint',
       taskId: this.taskId,
