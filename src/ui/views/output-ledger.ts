@@ -1,0 +1,186 @@
+// The output ledger: what the sink made visible in the external system, per key, against the failure-free
+// expectation — lost and duplicated values counted for every key, only a bounded set of rows drawn.
+// Exactly-once: values come from `sink-committed.committed`; at-least-once: from `sink-written.written`.
+// Pre-committed transactions (Flink's TwoPhaseCommitSinkFunction#preCommit at the sink's snapshot) are
+// known by id from the sink task's `snapshot-sync-done`; their records are only known once committed.
+import type { EngineEvent } from '../../engine/events';
+import type { CheckpointId, TaskId } from '../../engine/ids';
+import type { EventFold } from '../model/event-fold';
+import { judgeKey, type KeyVerdict, type LedgerExpectation } from './ledger-model';
+import { Topology } from './topology';
+
+export interface LedgerRow {
+  readonly key: string;
+  readonly values: readonly string[];
+  readonly expected: readonly string[];
+  readonly verdict: KeyVerdict;
+  /** Time of this key's latest commit or write. */
+  readonly lastTime: number;
+}
+
+export interface PendingTransaction {
+  /** `<task>@<checkpoint>`: the sink subtask's transaction pre-committed at that checkpoint's snapshot. */
+  readonly id: string;
+  readonly taskId: TaskId;
+  readonly checkpointId: CheckpointId;
+  readonly since: number;
+  /** `pre-committed` until its checkpoint's commit; `aborted` (kept briefly, fading) when dropped. */
+  readonly status: 'pre-committed' | 'aborted';
+  readonly endedAt: number | null;
+}
+
+export interface OutputLedgerView {
+  /** Records made visible (committed, or written by the at-least-once sink). */
+  readonly committed: number;
+  readonly lost: number;
+  readonly duplicated: number;
+  readonly unexpected: number;
+  readonly keys: number;
+  readonly completedKeys: number;
+  /** Committed records whose values the stream did not carry (older engines): counted, not judged. */
+  readonly unjudged: number;
+  /** True once any value was seen, so the verdict columns mean something. */
+  readonly valuesKnown: boolean;
+  readonly mode: 'transactional' | 'at-least-once' | 'unknown';
+  /** Problem keys first (newest first), then the most recently committed; at most `maxRows`. */
+  readonly rows: readonly LedgerRow[];
+  readonly pending: readonly PendingTransaction[];
+}
+
+export interface OutputLedgerOptions {
+  readonly maxRows?: number;
+  /** How long an aborted transaction stays visible (fading), in ms of clock time. */
+  readonly abortedVisibleMs?: number;
+}
+
+interface KeyEntry {
+  values: string[];
+  verdict: KeyVerdict;
+  lastTime: number;
+}
+
+const EMPTY_VERDICT: KeyVerdict = { complete: false, lost: [], duplicated: 0, unexpected: 0 };
+
+export class OutputLedgerFold implements EventFold<OutputLedgerView> {
+  private readonly keys = new Map<string, KeyEntry>();
+  private readonly topology = new Topology();
+  private readonly transactions = new Map<string, PendingTransaction>();
+  private readonly completedCheckpoints = new Set<CheckpointId>();
+  private readonly maxRows: number;
+  private readonly abortedVisibleMs: number;
+  private totals = { committed: 0, lost: 0, duplicated: 0, unexpected: 0, completedKeys: 0, unjudged: 0 };
+  private mode: OutputLedgerView['mode'] = 'unknown';
+  private rowsCache: LedgerRow[] | null = null;
+
+  constructor(
+    private readonly expectation: LedgerExpectation,
+    options: OutputLedgerOptions = {},
+  ) {
+    this.maxRows = options.maxRows ?? 40;
+    this.abortedVisibleMs = options.abortedVisibleMs ?? 1500;
+  }
+
+  apply(event: EngineEvent): void {
+    this.topology.apply(event);
+    switch (event.type) {
+      case 'sink-committed': {
+        this.mode = 'transactional';
+        const checkpointId = event.checkpointId ?? checkpointOfTransaction(event.transactionId);
+        if (checkpointId !== null) this.transactions.delete(`${event.taskId}@${checkpointId}`);
+        if (event.committed) this.record(event.committed, event.time);
+        else {
+          this.totals.committed += event.records;
+          this.totals.unjudged += event.records;
+        }
+        return;
+      }
+      case 'sink-written':
+        this.mode = 'at-least-once';
+        this.record(event.written, event.time);
+        return;
+      case 'snapshot-sync-done':
+        if (this.mode !== 'at-least-once' && this.topology.isSink(event.taskId)) this.preCommit(event.taskId, event.checkpointId, event.time);
+        return;
+      case 'sink-aborted': {
+        const checkpointId = checkpointOfTransaction(event.transactionId);
+        if (checkpointId !== null) this.abort(`${event.taskId}@${checkpointId}`, event.time);
+        return;
+      }
+      case 'checkpoint-completed':
+        this.completedCheckpoints.add(event.checkpointId);
+        return;
+      case 'checkpoint-aborted':
+      case 'checkpoint-expired':
+        for (const t of this.transactions.values()) if (t.checkpointId === event.checkpointId) this.abort(t.id, event.time);
+        return;
+      case 'job-status-changed':
+        // A failover drops every open transaction whose checkpoint never completed; those of completed
+        // checkpoints are committed on restore (recoverAndCommit).
+        if (event.status === 'RESTARTING' || event.status === 'FAILING' || event.status === 'CANCELLING') {
+          for (const t of this.transactions.values()) if (!this.completedCheckpoints.has(t.checkpointId)) this.abort(t.id, event.time);
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  view(now: number): OutputLedgerView {
+    this.rowsCache ??= this.sortedRows();
+    const pending = [...this.transactions.values()].filter((t) => t.status === 'pre-committed' || (t.endedAt !== null && now - t.endedAt <= this.abortedVisibleMs));
+    pending.sort((a, b) => a.checkpointId - b.checkpointId || a.taskId.localeCompare(b.taskId));
+    return { ...this.totals, keys: this.keys.size, valuesKnown: this.keys.size > 0, mode: this.mode, rows: this.rowsCache, pending };
+  }
+
+  /** Problem keys first, then the most recent: computed once per change, not per frame. */
+  private sortedRows(): LedgerRow[] {
+    const rows = [...this.keys.entries()].map(([key, entry]) => ({ key, values: entry.values, expected: this.expectation.expected(key), verdict: entry.verdict, lastTime: entry.lastTime }));
+    const problem = (row: LedgerRow) => row.verdict.lost.length + row.verdict.duplicated + row.verdict.unexpected > 0;
+    rows.sort((a, b) => Number(problem(b)) - Number(problem(a)) || b.lastTime - a.lastTime || a.key.localeCompare(b.key, 'en', { numeric: true }));
+    return rows.slice(0, this.maxRows);
+  }
+
+  private record(records: readonly unknown[], time: number): void {
+    const touched = new Set<string>();
+    for (const record of records) {
+      const key = this.expectation.keyOf(record);
+      let entry = this.keys.get(key);
+      if (!entry) this.keys.set(key, (entry = { values: [], verdict: EMPTY_VERDICT, lastTime: time }));
+      entry.values.push(this.expectation.valueOf(record));
+      entry.lastTime = time;
+      touched.add(key);
+    }
+    this.totals.committed += records.length;
+    this.rowsCache = null;
+    for (const key of touched) this.rejudge(this.keys.get(key)!, key);
+  }
+
+  private rejudge(entry: KeyEntry, key: string): void {
+    const before = entry.verdict;
+    const after = judgeKey(entry.values, this.expectation.expected(key));
+    this.totals.lost += after.lost.length - before.lost.length;
+    this.totals.duplicated += after.duplicated - before.duplicated;
+    this.totals.unexpected += after.unexpected - before.unexpected;
+    this.totals.completedKeys += Number(after.complete) - Number(before.complete);
+    entry.verdict = after;
+  }
+
+  private preCommit(taskId: TaskId, checkpointId: CheckpointId, time: number): void {
+    const id = `${taskId}@${checkpointId}`;
+    this.transactions.set(id, { id, taskId, checkpointId, since: time, status: 'pre-committed', endedAt: null });
+    // Bounded: a sink whose commits never arrive keeps only its newest few transactions.
+    if (this.transactions.size > 64) this.transactions.delete(this.transactions.keys().next().value!);
+  }
+
+  private abort(id: string, time: number): void {
+    const transaction = this.transactions.get(id);
+    if (!transaction || transaction.status === 'aborted') return;
+    this.transactions.set(id, { ...transaction, status: 'aborted', endedAt: time });
+  }
+}
+
+/** The checkpoint id in a transaction id `<sink uid>#<subtask>@<checkpoint id>`, or null. */
+export function checkpointOfTransaction(transactionId: string): CheckpointId | null {
+  const match = /@(\d+)$/.exec(transactionId);
+  return match ? Number(match[1]) : null;
+}

@@ -1,0 +1,254 @@
+// The snapshot shelf: one frame per checkpoint, one cell per subtask filling as that subtask aligns,
+// snapshots and acknowledges — statuses as Flink's Web UI names them (IN_PROGRESS, COMPLETED, FAILED),
+// retention as the completed-checkpoint store decides it (retained, subsumed by a newer one, discarded).
+// Folded from events only; bounded to the newest frames (plus the retained and the restored one).
+import type { EngineEvent } from '../../engine/events';
+import type { CheckpointId, TaskId } from '../../engine/ids';
+import type { EventFold } from '../model/event-fold';
+import { Topology } from './topology';
+
+export type CheckpointStatus = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+/** What the completed-checkpoint store did with it: kept, dropped for a newer one (subsumed), or deleted otherwise. */
+export type Retention = 'in-progress' | 'retained' | 'subsumed' | 'discarded' | 'failed';
+/** The per-checkpoint lifecycle (pending → finalizing → completed | aborted | expired), as the events show it. */
+export type CheckpointLifecycle = 'pending' | 'finalizing' | 'completed' | 'aborted' | 'expired';
+/** Where one subtask is in this checkpoint, in Flink's order. */
+export type CellState = 'waiting' | 'aligning' | 'syncing' | 'uploading' | 'acknowledged' | 'failed';
+
+export interface ShelfCell {
+  readonly taskId: TaskId;
+  readonly state: CellState;
+  readonly acknowledgedAt: number | null;
+  readonly startDelayMs: number | null;
+  readonly alignmentDurationMs: number | null;
+  readonly syncDurationMs: number | null;
+  readonly asyncDurationMs: number | null;
+  /** Bytes uploaded for this checkpoint (incremental: only the new pieces). */
+  readonly checkpointedSizeBytes: number | null;
+  /** Full state size; full − checkpointed is shared with earlier checkpoints. */
+  readonly stateSizeBytes: number | null;
+  readonly failure: string | null;
+}
+
+export interface CheckpointFrame {
+  readonly checkpointId: CheckpointId;
+  readonly isSavepoint: boolean;
+  readonly status: CheckpointStatus;
+  readonly retention: Retention;
+  readonly lifecycle: CheckpointLifecycle;
+  readonly triggeredAt: number;
+  readonly endedAt: number | null;
+  readonly endToEndDurationMs: number | null;
+  readonly stateSizeBytes: number | null;
+  readonly checkpointedSizeBytes: number | null;
+  readonly failureReason: string | null;
+  readonly acknowledged: number;
+  readonly cells: readonly ShelfCell[];
+  /** The job's latest (re)deployment restored this checkpoint. */
+  readonly restored: boolean;
+}
+
+export interface SnapshotShelfView {
+  /** Oldest first: the newest `maxFrames`, plus older retained or restored ones. */
+  readonly frames: readonly CheckpointFrame[];
+  /** Frames in progress (the coordinator's pending checkpoints), oldest first. */
+  readonly pending: readonly CheckpointFrame[];
+  readonly counts: { readonly completed: number; readonly failed: number; readonly inProgress: number; readonly hidden: number };
+  readonly restoredCheckpointId: CheckpointId | null;
+}
+
+type MutableCell = { -readonly [K in keyof ShelfCell]: ShelfCell[K] };
+type MutableFrame = { -readonly [K in keyof CheckpointFrame]: CheckpointFrame[K] } & { cellMap: Map<TaskId, MutableCell> };
+
+const KEPT_FRAMES = 200;
+
+export class SnapshotShelfFold implements EventFold<SnapshotShelfView> {
+  private readonly topology = new Topology();
+  private readonly frames = new Map<CheckpointId, MutableFrame>();
+  private lastCompleted: { checkpointId: CheckpointId; time: number } | null = null;
+  private restoredCheckpointId: CheckpointId | null = null;
+  private counts = { completed: 0, failed: 0 };
+  private readonly maxFrames: number;
+
+  constructor(options: { maxFrames?: number } = {}) {
+    this.maxFrames = options.maxFrames ?? 10;
+  }
+
+  apply(event: EngineEvent): void {
+    this.topology.apply(event);
+    switch (event.type) {
+      case 'checkpoint-triggered':
+        return this.trigger(event.checkpointId, event.isSavepoint, event.time);
+      case 'barrier-received':
+        return this.cell(event.checkpointId, event.taskId, (cell) => {
+          if (cell.state === 'waiting') cell.state = 'aligning';
+        });
+      case 'alignment-done':
+        return this.cell(event.checkpointId, event.taskId, (cell) => {
+          cell.alignmentDurationMs = event.alignmentDurationMs;
+          if (cell.state === 'waiting' || cell.state === 'aligning') cell.state = 'syncing';
+        });
+      case 'barrier-emitted':
+        return this.cell(event.checkpointId, event.taskId, (cell) => {
+          if (cell.state === 'waiting' || cell.state === 'aligning') cell.state = 'syncing';
+        });
+      case 'snapshot-sync-done':
+        return this.cell(event.checkpointId, event.taskId, (cell) => {
+          cell.syncDurationMs = event.syncDurationMs;
+          if (cell.state !== 'acknowledged' && cell.state !== 'failed') cell.state = 'uploading';
+        });
+      case 'snapshot-async-done':
+        return this.cell(event.checkpointId, event.taskId, (cell) => {
+          cell.asyncDurationMs = event.asyncDurationMs;
+          cell.stateSizeBytes ??= event.stateSizeBytes;
+        });
+      case 'checkpoint-acknowledged':
+        return this.acknowledge(event);
+      case 'snapshot-failed':
+        return this.cell(event.checkpointId, event.taskId, (cell) => {
+          cell.state = 'failed';
+          cell.failure = event.message;
+        });
+      case 'checkpoint-declined':
+        return this.cell(event.checkpointId, event.taskId, (cell) => {
+          cell.state = 'failed';
+          cell.failure = event.reason;
+        });
+      case 'checkpoint-completed':
+        return this.complete(event);
+      case 'checkpoint-aborted':
+        return this.fail(event.checkpointId, event.time, event.reason, 'aborted');
+      case 'checkpoint-expired':
+        return this.fail(event.checkpointId, event.time, 'CHECKPOINT_EXPIRED', 'expired');
+      case 'checkpoint-discarded': {
+        const frame = this.frames.get(event.checkpointId);
+        if (!frame) return;
+        // Subsumed: discarded at the moment a newer checkpoint completed (num-retained reached).
+        const subsumed = this.lastCompleted !== null && this.lastCompleted.time === event.time && this.lastCompleted.checkpointId > event.checkpointId;
+        frame.retention = subsumed ? 'subsumed' : 'discarded';
+        return;
+      }
+      case 'job-deployed':
+        if (event.restoredCheckpointId !== null) this.restoredCheckpointId = event.restoredCheckpointId;
+        return;
+      case 'task-restored':
+        if (event.checkpointId !== null) this.restoredCheckpointId = event.checkpointId;
+        return;
+      default:
+        return;
+    }
+  }
+
+  view(): SnapshotShelfView {
+    const all = [...this.frames.values()];
+    const newest = new Set(all.slice(-this.maxFrames));
+    const shown = all.filter((f) => newest.has(f) || f.retention === 'retained' || f.checkpointId === this.restoredCheckpointId);
+    const frames = shown.map((f) => this.freeze(f));
+    const inProgress = all.filter((f) => f.status === 'IN_PROGRESS');
+    return {
+      frames,
+      pending: frames.filter((f) => f.status === 'IN_PROGRESS'),
+      counts: { ...this.counts, inProgress: inProgress.length, hidden: this.counts.completed + this.counts.failed + inProgress.length - frames.length },
+      restoredCheckpointId: this.restoredCheckpointId,
+    };
+  }
+
+  private trigger(checkpointId: CheckpointId, isSavepoint: boolean, time: number): void {
+    const cellMap = new Map<TaskId, MutableCell>();
+    for (const taskId of this.topology.subtasks()) cellMap.set(taskId, emptyCell(taskId));
+    this.frames.set(checkpointId, {
+      checkpointId,
+      isSavepoint,
+      status: 'IN_PROGRESS',
+      retention: 'in-progress',
+      lifecycle: 'pending',
+      triggeredAt: time,
+      endedAt: null,
+      endToEndDurationMs: null,
+      stateSizeBytes: null,
+      checkpointedSizeBytes: null,
+      failureReason: null,
+      acknowledged: 0,
+      cells: [],
+      restored: false,
+      cellMap,
+    });
+    if (this.frames.size > KEPT_FRAMES) {
+      const oldest = [...this.frames.values()].find((f) => f.retention !== 'retained' && f.status !== 'IN_PROGRESS');
+      if (oldest) this.frames.delete(oldest.checkpointId);
+    }
+  }
+
+  private cell(checkpointId: CheckpointId, taskId: TaskId, update: (cell: MutableCell) => void): void {
+    const frame = this.frames.get(checkpointId);
+    if (!frame) return;
+    let cell = frame.cellMap.get(taskId);
+    if (!cell) frame.cellMap.set(taskId, (cell = emptyCell(taskId)));
+    update(cell);
+  }
+
+  private acknowledge(event: Extract<EngineEvent, { type: 'checkpoint-acknowledged' }>): void {
+    this.cell(event.checkpointId, event.taskId, (cell) => {
+      if (cell.state === 'acknowledged') return;
+      cell.state = 'acknowledged';
+      cell.acknowledgedAt = event.time;
+      cell.startDelayMs = event.startDelayMs ?? cell.startDelayMs;
+      cell.alignmentDurationMs = event.alignmentDurationMs ?? cell.alignmentDurationMs;
+      cell.syncDurationMs = event.syncDurationMs ?? cell.syncDurationMs;
+      cell.asyncDurationMs = event.asyncDurationMs ?? cell.asyncDurationMs;
+      cell.stateSizeBytes = event.stateSizeBytes ?? cell.stateSizeBytes;
+      cell.checkpointedSizeBytes = event.checkpointedSizeBytes ?? cell.stateSizeBytes;
+    });
+    const frame = this.frames.get(event.checkpointId);
+    if (!frame) return;
+    frame.acknowledged = [...frame.cellMap.values()].filter((c) => c.state === 'acknowledged').length;
+    // Every subtask acknowledged: the coordinator finalizes (writes the metadata) before completing.
+    if (frame.lifecycle === 'pending' && frame.acknowledged === frame.cellMap.size) frame.lifecycle = 'finalizing';
+  }
+
+  private complete(event: Extract<EngineEvent, { type: 'checkpoint-completed' }>): void {
+    const frame = this.frames.get(event.checkpointId);
+    this.lastCompleted = { checkpointId: event.checkpointId, time: event.time };
+    this.counts.completed++;
+    if (!frame) return;
+    frame.status = 'COMPLETED';
+    frame.retention = 'retained';
+    frame.lifecycle = 'completed';
+    frame.endedAt = event.time;
+    frame.endToEndDurationMs = event.endToEndDurationMs;
+    frame.stateSizeBytes = event.stateSizeBytes;
+    const cells = [...frame.cellMap.values()];
+    frame.checkpointedSizeBytes = event.checkpointedSizeBytes ?? (cells.every((c) => c.checkpointedSizeBytes !== null) ? cells.reduce((sum, c) => sum + c.checkpointedSizeBytes!, 0) : null);
+  }
+
+  private fail(checkpointId: CheckpointId, time: number, reason: string, lifecycle: 'aborted' | 'expired'): void {
+    const frame = this.frames.get(checkpointId);
+    if (!frame || frame.status !== 'IN_PROGRESS') return;
+    this.counts.failed++;
+    frame.status = 'FAILED';
+    frame.retention = 'failed';
+    frame.lifecycle = lifecycle;
+    frame.endedAt = time;
+    frame.failureReason = reason;
+  }
+
+  private freeze(frame: MutableFrame): CheckpointFrame {
+    const { cellMap, ...rest } = frame;
+    return { ...rest, cells: [...cellMap.values()].map((c) => ({ ...c })), restored: frame.checkpointId === this.restoredCheckpointId };
+  }
+}
+
+function emptyCell(taskId: TaskId): MutableCell {
+  return {
+    taskId,
+    state: 'waiting',
+    acknowledgedAt: null,
+    startDelayMs: null,
+    alignmentDurationMs: null,
+    syncDurationMs: null,
+    asyncDurationMs: null,
+    checkpointedSizeBytes: null,
+    stateSizeBytes: null,
+    failure: null,
+  };
+}

@@ -1,0 +1,219 @@
+// Lays out any statechart definition for drawing: nested boxes (compound states hold their children in
+// columns ranked along transitions from the initial state; parallel regions stacked) and arrows between
+// them labelled with event types. Pure geometry, no DOM: the component draws what this returns.
+import type { ChartDefinition, ChartState, ChartTransition } from './statechart-definition';
+
+export interface StateBox {
+  readonly id: string;
+  readonly key: string;
+  readonly type: ChartState['type'];
+  readonly depth: number;
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  readonly isInitial: boolean;
+  readonly hasChildren: boolean;
+  readonly parentId: string | null;
+}
+
+export interface TransitionArrow {
+  readonly key: string;
+  readonly sourceId: string;
+  readonly targetId: string;
+  readonly label: string;
+  readonly path: string;
+  readonly labelX: number;
+  readonly labelY: number;
+}
+
+export interface ChartLayout {
+  readonly width: number;
+  readonly height: number;
+  readonly boxes: readonly StateBox[];
+  readonly arrows: readonly TransitionArrow[];
+}
+
+const CHAR_WIDTH = 6.6;
+const LEAF_HEIGHT = 24;
+const PADDING = 8;
+const HEADER = 16;
+const GAP_X = 48;
+const GAP_Y = 12;
+const MARGIN = 28;
+
+interface Sized {
+  state: ChartState;
+  width: number;
+  height: number;
+  /** Child positions relative to this box's top-left. */
+  placed: Array<{ child: Sized; x: number; y: number }>;
+}
+
+export function layoutChart(definition: ChartDefinition): ChartLayout {
+  const sized = size(definition.root, definition.transitions, true);
+  const boxes: StateBox[] = [];
+  place(sized, MARGIN, MARGIN, 0, null, boxes, definition);
+  const byId = new Map(boxes.map((box) => [box.id, box]));
+  const arrows = definition.transitions.flatMap((transition, index) => {
+    const arrow = arrowOf(transition, byId, index);
+    return arrow ? [arrow] : [];
+  });
+  return { width: sized.width + 2 * MARGIN, height: sized.height + 2 * MARGIN + 12, boxes, arrows };
+}
+
+function size(state: ChartState, transitions: readonly ChartTransition[], isRoot: boolean): Sized {
+  const labelWidth = state.key.length * CHAR_WIDTH + 2 * PADDING;
+  if (state.children.length === 0) return { state, width: Math.max(64, labelWidth), height: LEAF_HEIGHT, placed: [] };
+  const children = state.children.map((child) => size(child, transitions, false));
+  const top = isRoot ? 0 : HEADER + PADDING;
+  const inset = isRoot ? 0 : PADDING;
+  const placed: Sized['placed'] = [];
+  if (state.type === 'parallel') {
+    let y = top;
+    for (const child of children) {
+      placed.push({ child, x: inset, y });
+      y += child.height + GAP_Y / 2;
+    }
+    const width = Math.max(labelWidth, ...children.map((c) => c.width + 2 * inset));
+    return { state, width, height: y - GAP_Y / 2 + inset, placed };
+  }
+  const columns = rankColumns(state, children, transitions);
+  let x = inset;
+  let height = 0;
+  for (const column of columns) {
+    let y = top;
+    for (const child of column) {
+      placed.push({ child, x, y });
+      y += child.height + GAP_Y;
+    }
+    height = Math.max(height, y - GAP_Y);
+    x += Math.max(...column.map((c) => c.width)) + GAP_X;
+  }
+  return { state, width: Math.max(labelWidth, x - GAP_X + inset), height: height + inset, placed };
+}
+
+/** Children in columns: rank = longest forward path from the initial child (BFS order breaks cycles). */
+function rankColumns(state: ChartState, children: Sized[], transitions: readonly ChartTransition[]): Sized[][] {
+  const indexOf = new Map(children.map((child, index) => [child.state.id, index]));
+  const childOf = (id: string): number | undefined => {
+    for (let current: string | null = id; current !== null; current = parentOf(current, state)) {
+      const index = indexOf.get(current);
+      if (index !== undefined) return index;
+    }
+    return undefined;
+  };
+  const edges: Array<[number, number]> = [];
+  for (const t of transitions) {
+    const from = childOf(t.sourceId);
+    const to = childOf(t.targetId);
+    if (from !== undefined && to !== undefined && from !== to) edges.push([from, to]);
+  }
+  const start = indexOf.get(state.initialId ?? '') ?? 0;
+  const order = new Map<number, number>([[start, 0]]);
+  const queue = [start];
+  while (queue.length > 0) {
+    const node = queue.shift()!;
+    for (const [from, to] of edges) {
+      if (from !== node || order.has(to)) continue;
+      order.set(to, order.size);
+      queue.push(to);
+    }
+  }
+  const rank = new Map<number, number>(children.map((_, index) => [index, 0]));
+  const visited = [...order.keys()];
+  for (const node of visited) {
+    for (const [from, to] of edges) {
+      if (from === node && order.has(to) && order.get(to)! > order.get(node)!) rank.set(to, Math.max(rank.get(to)!, rank.get(node)! + 1));
+    }
+  }
+  const columns: number[][] = [];
+  const unreached = children.map((_, index) => index).filter((index) => !order.has(index));
+  for (const index of [...visited, ...unreached]) (columns[rank.get(index)!] ??= []).push(index);
+  // Within a column, follow the predecessors' positions (one barycentre pass) so arrows cross less.
+  const position = new Map<number, number>();
+  return columns
+    .filter((column) => column !== undefined)
+    .map((column) => {
+      const keyed = column.map((index, i) => {
+        const from = edges.filter(([, to]) => to === index).map(([f]) => position.get(f)).filter((p): p is number => p !== undefined);
+        return { index, key: from.length > 0 ? from.reduce((a, b) => a + b, 0) / from.length : i + 0.5 };
+      });
+      keyed.sort((a, b) => a.key - b.key);
+      keyed.forEach(({ index }, i) => position.set(index, i));
+      return keyed.map(({ index }) => children[index]!);
+    });
+}
+
+function parentOf(id: string, scope: ChartState): string | null {
+  const found = find(scope, id);
+  return found?.parentId ?? null;
+}
+
+function find(state: ChartState, id: string): ChartState | null {
+  if (state.id === id) return state;
+  for (const child of state.children) {
+    const found = find(child, id);
+    if (found) return found;
+  }
+  return null;
+}
+
+function place(sized: Sized, x: number, y: number, depth: number, parentId: string | null, into: StateBox[], definition: ChartDefinition): void {
+  const { state } = sized;
+  const parent = parentId === null ? null : find(definition.root, parentId);
+  into.push({
+    id: state.id,
+    key: state.key,
+    type: state.type,
+    depth,
+    x,
+    y,
+    width: sized.width,
+    height: sized.height,
+    isInitial: parent?.initialId === state.id,
+    hasChildren: state.children.length > 0,
+    parentId,
+  });
+  for (const { child, x: dx, y: dy } of sized.placed) place(child, x + dx, y + dy, depth + 1, state.id, into, definition);
+}
+
+function arrowOf(transition: ChartTransition, boxes: ReadonlyMap<string, StateBox>, index: number): TransitionArrow | null {
+  const source = boxes.get(transition.sourceId);
+  const target = boxes.get(transition.targetId);
+  if (!source || !target) return null;
+  const base = { key: `${index}:${transition.sourceId}→${transition.targetId}`, sourceId: source.id, targetId: target.id, label: transition.label };
+  if (source.depth === 0) {
+    // A transition of the whole machine ("from any state"): a stub into the target from above.
+    const x = target.x + target.width / 2;
+    return { ...base, label: `${transition.label} (any state)`, path: `M${x},${target.y - 18} L${x},${target.y}`, labelX: x, labelY: target.y - 21 };
+  }
+  if (source.id === target.id) {
+    const x = source.x + source.width / 2;
+    const y = source.y;
+    return { ...base, path: `M${x - 10},${y} C${x - 18},${y - 20} ${x + 18},${y - 20} ${x + 10},${y}`, labelX: x, labelY: y - 18 };
+  }
+  const sourceRight = source.x + source.width;
+  const targetRight = target.x + target.width;
+  if (target.x >= sourceRight - 1) return curve(base, [sourceRight, source.y + source.height / 2], [target.x, target.y + target.height / 2], 'horizontal');
+  if (source.x >= targetRight - 1) {
+    // A backward arrow runs below both boxes.
+    const bottom = Math.max(source.y + source.height, target.y + target.height);
+    const [sx, tx] = [source.x + source.width / 2, target.x + target.width / 2];
+    const dip = bottom + 22;
+    const path = `M${sx},${source.y + source.height} C${sx},${dip} ${tx},${dip} ${tx},${target.y + target.height}`;
+    return { ...base, path, labelX: (sx + tx) / 2, labelY: (source.y + source.height + target.y + target.height) / 8 + (dip * 3) / 4 + 4 };
+  }
+  // Overlapping columns (nested or stacked boxes): along the right-hand side.
+  const x = Math.max(sourceRight, targetRight);
+  const [sy, ty] = [source.y + source.height / 2, target.y + target.height / 2];
+  const bulge = x + 26;
+  const path = `M${sourceRight},${sy} C${bulge},${sy} ${bulge},${ty} ${targetRight},${ty}`;
+  return { ...base, path, labelX: bulge - 4, labelY: (sy + ty) / 2 + 3 };
+}
+
+function curve(base: Omit<TransitionArrow, 'path' | 'labelX' | 'labelY'>, [sx, sy]: [number, number], [tx, ty]: [number, number], _direction: 'horizontal'): TransitionArrow {
+  const mid = (sx + tx) / 2;
+  const path = `M${sx},${sy} C${mid},${sy} ${mid},${ty} ${tx},${ty}`;
+  return { ...base, path, labelX: mid, labelY: (sy + ty) / 2 - 4 };
+}
