@@ -1,13 +1,30 @@
 // Batches a worker's events for the main thread: one postMessage per interval (or sooner, when a batch
-// is full — never dropping), and `records-moved` folded into one event per channel per batch (a Worker
-// moves millions of records per second).
-import type { EngineEvent } from '../../engine/events';
+// is full — never dropping), in emission order. A Worker moves millions of records per second, so a run
+// of consecutive `records-moved` (or `records-consumed`) events on the same channel of the same attempt
+// is folded into its first event (its time, the counts summed). Only consecutive ones: any other event of
+// the task in between — a barrier, another channel's records — ends the run, so folding never moves
+// records across a barrier or changes the order of anything (docs/events.md, "Ordering guarantees").
+import type { EngineEvent, EventOf } from '../../engine/events';
 
 export const MAX_EVENTS_PER_BATCH = 2000;
 
+type Foldable = EventOf<'records-moved'> | EventOf<'records-consumed'>;
+
+/** The fold of `next` into `previous` when `next` continues its run on the same channel, else null. */
+export function foldRecords(previous: EngineEvent, next: EngineEvent): Foldable | null {
+  if (previous.type === 'records-moved' && next.type === 'records-moved') {
+    if (previous.from !== next.from || previous.to !== next.to || previous.channel !== next.channel || previous.attempt !== next.attempt) return null;
+    return { ...previous, count: previous.count + next.count, sizeBytes: previous.sizeBytes + next.sizeBytes };
+  }
+  if (previous.type === 'records-consumed' && next.type === 'records-consumed') {
+    if (previous.taskId !== next.taskId || previous.channel !== next.channel || previous.attempt !== next.attempt) return null;
+    return { ...previous, count: previous.count + next.count };
+  }
+  return null;
+}
+
 export class EventBatcher {
   #pending: EngineEvent[] = [];
-  readonly #moved = new Map<string, Extract<EngineEvent, { type: 'records-moved' }>>();
   #timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -16,11 +33,10 @@ export class EventBatcher {
   ) {}
 
   add(event: EngineEvent): void {
-    if (event.type === 'records-moved') {
-      const key = `${event.to}/${event.channel}`;
-      const previous = this.#moved.get(key);
-      // Folded events keep the time of the first buffer in the batch.
-      this.#moved.set(key, previous ? { ...previous, count: previous.count + event.count, sizeBytes: previous.sizeBytes + event.sizeBytes } : event);
+    const last = this.#pending.at(-1);
+    const folded = last === undefined ? null : foldRecords(last, event);
+    if (folded) {
+      this.#pending[this.#pending.length - 1] = folded;
     } else {
       this.#pending.push(event);
       if (this.#pending.length >= MAX_EVENTS_PER_BATCH) return this.flush();
@@ -31,9 +47,8 @@ export class EventBatcher {
   flush(): void {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
-    const events = [...this.#pending, ...this.#moved.values()];
+    const events = this.#pending;
     this.#pending = [];
-    this.#moved.clear();
     if (events.length > 0) this.post(events);
   }
 }

@@ -54,7 +54,11 @@ export class TaskHost {
       },
       transport: {
         sendToTask: (target, message) => this.sendToPeer(target, message),
-        sendToJobMaster: (message) => options.postToJobMaster(message),
+        // The task's events go first: the job master's reaction (an event of its own) then follows its cause.
+        sendToJobMaster: (message) => {
+          this.#batcher.flush();
+          options.postToJobMaster(message);
+        },
       },
       requestStep: () => this.requestStep(),
     });

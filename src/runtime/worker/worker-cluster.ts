@@ -35,7 +35,8 @@ export interface WorkerClusterOptions {
   /** Time for the heartbeat monitor; real time unless a test simulates it. */
   readonly clock?: Clock;
   onJobMasterMessage(message: JobMasterMessage): void;
-  onEvents(events: readonly EngineEvent[]): void;
+  /** A Worker's events, in its emission order; `taskId` names the source (one queue per subtask). */
+  onEvents(events: readonly EngineEvent[], taskId: TaskId): void;
   onExternalWrite(output: string, operation: 'commit' | 'append', transactionId: string | null, records: readonly unknown[]): void;
   onTaskLost(taskId: TaskId, cause: string): void;
   createWorker?: (taskId: TaskId) => Worker;
@@ -193,7 +194,7 @@ export class WorkerCluster implements TaskDeployer {
         this.options.onJobMasterMessage(message.message);
         return;
       case 'events':
-        this.options.onEvents(message.events);
+        this.options.onEvents(message.events, taskId);
         return;
       case 'external':
         this.options.onExternalWrite(message.output, message.operation, message.transactionId, message.records);

@@ -57,8 +57,8 @@ export class WorkerJob {
       storage: options.storage,
       heartbeat: this.job.configuration.heartbeat,
       onJobMasterMessage: (message) => this.jobMaster.receive(message),
-      onEvents: (events) => {
-        if (options.events !== false) this.events.push(events);
+      onEvents: (events, taskId) => {
+        if (options.events !== false) this.events.push(events, taskId);
       },
       onExternalWrite: (output, operation, transactionId, records) => {
         const target = this.external.output(output);
@@ -68,6 +68,10 @@ export class WorkerJob {
       onTaskLost: (taskId, cause) => this.jobMaster.taskLost(taskId, cause),
     });
     this.jobMaster = this.createJobMaster(options, emit);
+    // The job master's checkpoint statistics fold the stream in its order (none when events are off).
+    this.events.subscribe((events) => {
+      for (const event of events) this.jobMaster.stats.apply(event);
+    });
   }
 
   private createJobMaster(options: WorkerJobOptions, emit: (event: EngineEvent) => void): JobMaster {
