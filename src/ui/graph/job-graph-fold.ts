@@ -1,0 +1,313 @@
+// The job graph's view model: a pure fold of the event stream (and task samples) into lanes of record
+// batches and barriers, gates, alignments and snapshot phases per subtask. Positions are a function of
+// `now` and event times only, so pause, step and scrub need nothing special. Each attempt's
+// `job-deployed` rebuilds the topology and empties the lanes; events of older attempts are ignored.
+import type { DeployedChannel, EngineEvent, EventOf } from '../../engine/events';
+import type { TaskSample } from '../../engine/samples';
+import type { TaskId } from '../../engine/ids';
+import type { EventFold } from '../model/event-fold';
+import { laneId, type JobGraphView, type LaneView, type SubtaskView, type VertexView } from './job-graph-view';
+import { LaneQueue } from './lane-queue';
+import { SubtaskStatus, type MotionTimes } from './subtask-status';
+import { faultTakingDown, inferredTopology, taskOfFaultTarget, topologyOfDeployment, type Topology } from './topology';
+
+export interface JobGraphFoldOptions extends Partial<MotionTimes> {
+  /** Clock ms a record or barrier takes along a lane in the picture (≤ the runtime's network latency). */
+  readonly travelMs?: number;
+  /** Items (dots and barriers) drawn per lane at most; beyond, a dot stands for several batches. */
+  readonly maxDrawnItemsPerLane?: number;
+}
+
+export const DEFAULT_JOB_GRAPH_OPTIONS = {
+  travelMs: 1,
+  flashMs: 2,
+  envelopeMs: 3,
+  defaultAsyncMs: 3,
+  maxDrawnItemsPerLane: 24,
+} as const satisfies Required<JobGraphFoldOptions>;
+
+interface Lane {
+  readonly channel: DeployedChannel;
+  readonly queue: LaneQueue;
+  blockedBy: number | null;
+  sampledQueue: number | null;
+}
+
+export class JobGraphFold implements EventFold<JobGraphView> {
+  readonly #options: Required<JobGraphFoldOptions>;
+  #topology: Topology | null = null;
+  #deployed = false;
+  #attempt = 0;
+  #restoredCheckpointId: number | null = null;
+  #lastCheckpoint = 0;
+  /** Once the stream says when receivers consume, queues are sent − consumed; before, arrival consumes. */
+  #consumptionReported = false;
+  readonly #tasks = new Map<TaskId, SubtaskStatus>();
+  readonly #lanes = new Map<string, Lane>();
+  #inferredDirty = false;
+
+  constructor(options: JobGraphFoldOptions = {}) {
+    this.#options = { ...DEFAULT_JOB_GRAPH_OPTIONS, ...options };
+  }
+
+  apply(event: EngineEvent): void {
+    if ('attempt' in event && event.attempt !== undefined && event.type !== 'job-restarting' && event.type !== 'job-deployed') {
+      if (event.attempt < this.#attempt) return;
+      if (event.attempt > this.#attempt) this.#newAttempt(event.attempt);
+    }
+    switch (event.type) {
+      case 'job-deployed':
+        return this.#deploy(event);
+      case 'task-state-changed':
+        return this.#stateChanged(event);
+      case 'records-moved':
+        return this.#recordsMoved(event);
+      case 'records-consumed':
+        this.#consumptionReported = true;
+        return this.#laneInto(event.taskId, event.channel)?.queue.consume(event.count);
+      case 'barrier-emitted':
+        return this.#barrierEmitted(event);
+      case 'barrier-received':
+        this.#laneInto(event.taskId, event.channel)?.queue.receiveBarrier(event.checkpointId);
+        return this.#task(event.taskId).barrierReceived(event.checkpointId, event.channel, event.time);
+      case 'channel-blocked':
+        return this.#gate(event.taskId, event.channel, event.checkpointId, event.time);
+      case 'channel-unblocked':
+        return this.#gate(event.taskId, event.channel, null, event.time);
+      case 'alignment-done':
+        return this.#task(event.taskId).alignmentDone(event.checkpointId);
+      case 'snapshot-sync-done':
+        return this.#task(event.taskId).syncDone(event.checkpointId, event.time);
+      case 'snapshot-async-done':
+        return this.#task(event.taskId).asyncDone(event.checkpointId, event.time, event.asyncDurationMs);
+      case 'checkpoint-acknowledged':
+        return this.#task(event.taskId).acknowledged(event.checkpointId, event.time);
+      case 'snapshot-failed':
+        return this.#task(event.taskId).snapshotFailed(event.checkpointId, event.message);
+      case 'checkpoint-declined':
+        return this.#task(event.taskId).snapshotFailed(event.checkpointId, event.reason);
+      case 'checkpoint-triggered':
+        this.#lastCheckpoint = Math.max(this.#lastCheckpoint, event.checkpointId);
+        return;
+      case 'task-failed':
+        return this.#takeDown(event.taskId, 'failed', event.cause);
+      case 'fault-injected':
+        return this.#faultInjected(event.fault);
+      case 'job-status-changed':
+        return this.#jobStatusChanged(event);
+      default:
+        return;
+    }
+  }
+
+  applySample(sample: TaskSample): void {
+    if (sample.attempt < this.#attempt) return;
+    const task = this.#tasks.get(sample.taskId);
+    if (task) task.slowdown = sample.slowdown;
+    sample.inputQueues.forEach((queued, channel) => {
+      const lane = this.#laneInto(sample.taskId, channel);
+      if (lane) lane.sampledQueue = queued;
+    });
+  }
+
+  view(now: number): JobGraphView {
+    const topology = this.#currentTopology();
+    const { travelMs, maxDrawnItemsPerLane } = this.#options;
+    const epochs = new Set<number>();
+    let sampled = false;
+    const lanes: LaneView[] = [];
+    for (const lane of this.#lanes.values()) {
+      const hideArrived = !this.#consumptionReported && lane.blockedBy === null;
+      const items = lane.queue.view(now, travelMs, maxDrawnItemsPerLane, hideArrived);
+      for (const item of items) {
+        if (item.kind === 'records') {
+          epochs.add(item.epoch);
+          if (item.batches > 1) sampled = true;
+        }
+      }
+      const arrived = lane.queue.arrived(now, travelMs);
+      const { from, to, channel, partitioner } = lane.channel;
+      lanes.push({
+        id: laneId(from, to),
+        from,
+        to,
+        channel,
+        partitioner,
+        blocked: lane.blockedBy !== null,
+        blockedBy: lane.blockedBy,
+        queued: lane.queue.queued - (hideArrived ? arrived : 0),
+        arrived: hideArrived ? 0 : arrived,
+        sampledQueue: lane.sampledQueue,
+        items,
+      });
+    }
+    return {
+      now,
+      attempt: this.#attempt,
+      restoredCheckpointId: this.#restoredCheckpointId,
+      columns: topology ? this.#columns(topology, now) : [],
+      lanes,
+      sampled,
+      maxDrawnItemsPerLane,
+      epochs: [...epochs].sort((a, b) => a - b),
+      deployed: this.#deployed,
+    };
+  }
+
+  #columns(topology: Topology, now: number): VertexView[][] {
+    const inputs = new Map<TaskId, number>();
+    for (const channel of topology.channels) inputs.set(channel.to, (inputs.get(channel.to) ?? 0) + 1);
+    const columns: VertexView[][] = [];
+    for (const vertex of topology.vertices) {
+      const depth = topology.depthOf.get(vertex.vertexId) ?? 0;
+      const subtasks = topology.subtasks
+        .filter((subtask) => subtask.vertexId === vertex.vertexId)
+        .sort((a, b) => a.subtaskIndex - b.subtaskIndex)
+        .map((subtask): SubtaskView => {
+          const status = this.#tasks.get(subtask.taskId) ?? new SubtaskStatus();
+          const inputChannels = inputs.get(subtask.taskId) ?? 0;
+          return {
+            ...subtask,
+            state: status.state,
+            down: status.down,
+            downCause: status.downCause,
+            epoch: status.lastBarrier + 1,
+            alignment: status.alignmentView(now, inputChannels),
+            snapshot: status.snapshotView(now, this.#options),
+            slowdown: status.slowdown,
+            inputChannels,
+          };
+        });
+      const isSource = vertex.operators[0]?.role === 'source' || !topology.channels.some((channel) => subtasks.some((s) => s.taskId === channel.to));
+      (columns[depth] ??= []).push({ ...vertex, isSource, depth, subtasks });
+    }
+    return columns.filter((column) => column !== undefined);
+  }
+
+  #deploy(event: EventOf<'job-deployed'>): void {
+    if (event.attempt < this.#attempt) return;
+    this.#deployed = true;
+    this.#topology = topologyOfDeployment(event);
+    this.#restoredCheckpointId = event.restoredCheckpointId;
+    if (event.restoredCheckpointId !== null) this.#lastCheckpoint = Math.max(this.#lastCheckpoint, event.restoredCheckpointId);
+    this.#attempt = event.attempt;
+    this.#lanes.clear();
+    for (const channel of event.channels) this.#lanes.set(inputKey(channel.to, channel.channel), newLane(channel));
+    for (const subtask of event.subtasks) this.#task(subtask.taskId).redeploy(this.#lastCheckpoint);
+    for (const taskId of [...this.#tasks.keys()]) if (!event.subtasks.some((subtask) => subtask.taskId === taskId)) this.#tasks.delete(taskId);
+  }
+
+  /** A task event of a newer attempt without its `job-deployed` (older streams): same topology, empty lanes. */
+  #newAttempt(attempt: number): void {
+    this.#attempt = attempt;
+    for (const lane of this.#lanes.values()) {
+      lane.queue.clear();
+      lane.blockedBy = null;
+    }
+    for (const task of this.#tasks.values()) task.redeploy(this.#lastCheckpoint);
+  }
+
+  #stateChanged(event: EventOf<'task-state-changed'>): void {
+    const task = this.#task(event.taskId);
+    task.state = event.state;
+    if (event.state === 'FAILED') task.takeDown('failed', task.downCause ?? 'the task failed');
+    if (event.state === 'CANCELED' || event.state === 'FAILED') this.#dropInputs(event.taskId);
+  }
+
+  #recordsMoved(event: EventOf<'records-moved'>): void {
+    const receiver = this.#task(event.to);
+    if (receiver.down !== null) return; // its worker is gone: nothing arrives there any more
+    const lane = this.#laneInto(event.to, event.channel) ?? this.#inferLane(event);
+    const sender = this.#task(event.from);
+    if (!this.#consumptionReported && lane.blockedBy === null) lane.queue.consumeArrived(event.time - this.#options.travelMs);
+    lane.queue.pushRecords(event.count, sender.lastBarrier + 1, event.time);
+  }
+
+  #barrierEmitted(event: EventOf<'barrier-emitted'>): void {
+    this.#task(event.taskId).barrierEmitted(event.checkpointId);
+    for (const lane of this.#lanes.values()) if (lane.channel.from === event.taskId) lane.queue.pushBarrier(event.checkpointId, event.time);
+  }
+
+  #gate(taskId: TaskId, channel: number, checkpointId: number | null, time: number): void {
+    const lane = this.#laneInto(taskId, channel);
+    const task = this.#task(taskId);
+    if (checkpointId === null) task.channelUnblocked(channel);
+    else task.channelBlocked(channel);
+    if (!lane) return;
+    lane.blockedBy = checkpointId;
+    if (checkpointId === null && !this.#consumptionReported) lane.queue.consumeArrived(time - this.#options.travelMs);
+  }
+
+  #faultInjected(fault: string): void {
+    const taken = faultTakingDown(fault);
+    if (!taken) return;
+    const taskId = taskOfFaultTarget(this.#currentTopology(), taken.target);
+    const task = taskId ? this.#tasks.get(taskId) : undefined;
+    // A kill during a restart finds no running task and has no effect.
+    if (!taskId || !task || !['DEPLOYING', 'INITIALIZING', 'RUNNING'].includes(task.state)) return;
+    this.#takeDown(taskId, taken.kind, fault);
+  }
+
+  #jobStatusChanged(event: EventOf<'job-status-changed'>): void {
+    // The job master learns of a killed task's loss and marks its execution FAILED.
+    for (const [taskId, task] of this.#tasks) {
+      if (task.down === 'killed' && event.cause?.startsWith(`${taskId}:`)) {
+        task.state = 'FAILED';
+        task.downCause = event.cause;
+      }
+    }
+  }
+
+  #takeDown(taskId: TaskId, kind: 'killed' | 'failed', cause: string): void {
+    this.#task(taskId).takeDown(kind, cause);
+    this.#dropInputs(taskId);
+  }
+
+  /** A task that is gone takes its input channels' data with it. */
+  #dropInputs(taskId: TaskId): void {
+    for (const lane of this.#lanes.values()) {
+      if (lane.channel.to !== taskId) continue;
+      lane.queue.clear();
+      lane.blockedBy = null;
+    }
+  }
+
+  #task(taskId: TaskId): SubtaskStatus {
+    let task = this.#tasks.get(taskId);
+    if (!task) {
+      task = new SubtaskStatus();
+      task.lastBarrier = this.#lastCheckpoint;
+      this.#tasks.set(taskId, task);
+      this.#inferredDirty = true;
+    }
+    return task;
+  }
+
+  #laneInto(taskId: TaskId, channel: number): Lane | undefined {
+    return this.#lanes.get(inputKey(taskId, channel));
+  }
+
+  #inferLane(event: EventOf<'records-moved'>): Lane {
+    const lane = newLane({ from: event.from, to: event.to, channel: event.channel, partitioner: 'rebalance' });
+    this.#lanes.set(inputKey(event.to, event.channel), lane);
+    this.#inferredDirty = true;
+    return lane;
+  }
+
+  #currentTopology(): Topology | null {
+    if (this.#deployed) return this.#topology;
+    if (this.#inferredDirty || !this.#topology) {
+      this.#inferredDirty = false;
+      this.#topology = this.#tasks.size === 0 ? null : inferredTopology(this.#tasks.keys(), [...this.#lanes.values()].map((lane) => lane.channel));
+    }
+    return this.#topology;
+  }
+}
+
+function inputKey(taskId: TaskId, channel: number): string {
+  return `${taskId}/${channel}`;
+}
+
+function newLane(channel: DeployedChannel): Lane {
+  return { channel, queue: new LaneQueue(), blockedBy: null, sampledQueue: null };
+}

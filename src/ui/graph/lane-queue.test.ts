@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { LaneQueue } from './lane-queue';
+
+describe('LaneQueue', () => {
+  it('keeps records and barriers in the order they were sent', () => {
+    const queue = new LaneQueue();
+    queue.pushRecords(2, 1, 0);
+    queue.pushBarrier(1, 1);
+    queue.pushRecords(3, 2, 2);
+    expect(queue.view(2, 10, 10, false).map((item) => (item.kind === 'barrier' ? `|${item.checkpointId}` : `${item.count}@${item.epoch}`))).toEqual(['2@1', '|1', '3@2']);
+    expect(queue.queued).toBe(5);
+  });
+
+  it('consumes records from the head, passing over a barrier not yet reported as received', () => {
+    const queue = new LaneQueue();
+    queue.pushRecords(2, 1, 0);
+    queue.pushBarrier(1, 1);
+    queue.pushRecords(3, 2, 2);
+    queue.consume(3);
+    expect(queue.queued).toBe(2);
+    expect(queue.view(2, 10, 10, false).map((item) => item.kind)).toEqual(['barrier', 'records']);
+  });
+
+  it('drops everything ahead of a received barrier, and the barrier', () => {
+    const queue = new LaneQueue();
+    queue.pushRecords(2, 1, 0);
+    queue.pushBarrier(1, 1);
+    queue.pushRecords(3, 2, 2);
+    queue.receiveBarrier(1);
+    expect(queue.view(5, 10, 10, false)).toMatchObject([{ kind: 'records', count: 3, epoch: 2, slot: 0 }]);
+  });
+
+  it('moves items from sender (0) to receiver (1) in the travel time, then they wait in the input queue', () => {
+    const queue = new LaneQueue();
+    queue.pushRecords(1, 1, 0);
+    queue.pushRecords(1, 1, 5);
+    expect(queue.view(5, 10, 10, false).map((item) => item.progress)).toEqual([0.5, 0]);
+    expect(queue.view(20, 10, 10, false).map((item) => [item.progress, item.slot, item.arrived])).toEqual([
+      [1, 0, true],
+      [1, 1, true],
+    ]);
+    expect(queue.arrived(12, 10)).toBe(1);
+  });
+
+  it('merges batches into fewer dots to stay within the drawn limit, never across a barrier or an epoch', () => {
+    const queue = new LaneQueue();
+    for (let i = 0; i < 10; i++) queue.pushRecords(1, 1, i);
+    queue.pushBarrier(1, 10);
+    for (let i = 0; i < 10; i++) queue.pushRecords(1, 2, 11 + i);
+    const drawn = queue.view(30, 100, 5, false);
+    expect(drawn.length).toBeLessThanOrEqual(5);
+    expect(drawn.filter((item) => item.kind === 'barrier')).toHaveLength(1);
+    expect(drawn.reduce((sum, item) => sum + (item.kind === 'records' ? item.count : 0), 0)).toBe(20);
+    const barrier = drawn.findIndex((item) => item.kind === 'barrier');
+    expect(drawn.slice(0, barrier).every((item) => item.kind === 'records' && item.epoch === 1)).toBe(true);
+    expect(drawn.slice(barrier + 1).every((item) => item.kind === 'records' && item.epoch === 2)).toBe(true);
+  });
+});

@@ -1,0 +1,160 @@
+// One channel's content as the picture sees it: a FIFO of record batches and barriers, sender to
+// receiver. Records leave at the head when the receiver consumes them, a barrier when it is received;
+// bounded (MAX_LANE_ITEMS): beyond it, new batches merge into the tail batch of the same epoch.
+import type { CheckpointId } from '../../engine/ids';
+import type { LaneItemView, RecordItemView } from './job-graph-view';
+
+/** Items one lane keeps; further batches of the same epoch merge into the last one. */
+export const MAX_LANE_ITEMS = 2000;
+
+interface RecordItem {
+  readonly kind: 'records';
+  readonly id: number;
+  readonly epoch: CheckpointId;
+  readonly sentAt: number;
+  count: number;
+  batches: number;
+}
+
+interface BarrierItem {
+  readonly kind: 'barrier';
+  readonly id: number;
+  readonly checkpointId: CheckpointId;
+  readonly sentAt: number;
+}
+
+type LaneItem = RecordItem | BarrierItem;
+
+export class LaneQueue {
+  readonly #items: LaneItem[] = [];
+  #nextId = 0;
+
+  /** Records on the lane (sent − consumed). */
+  get queued(): number {
+    let count = 0;
+    for (const item of this.#items) if (item.kind === 'records') count += item.count;
+    return count;
+  }
+
+  get size(): number {
+    return this.#items.length;
+  }
+
+  pushRecords(count: number, epoch: CheckpointId, sentAt: number): void {
+    const tail = this.#items.at(-1);
+    if (this.#items.length >= MAX_LANE_ITEMS && tail?.kind === 'records' && tail.epoch === epoch) {
+      tail.count += count;
+      tail.batches += 1;
+      return;
+    }
+    this.#items.push({ kind: 'records', id: this.#nextId++, epoch, sentAt, count, batches: 1 });
+  }
+
+  pushBarrier(checkpointId: CheckpointId, sentAt: number): void {
+    this.#items.push({ kind: 'barrier', id: this.#nextId++, checkpointId, sentAt });
+  }
+
+  /** The receiver took `count` records: from the head, passing over barriers it has not yet reported. */
+  consume(count: number): void {
+    let left = count;
+    for (let i = 0; i < this.#items.length && left > 0; ) {
+      const item = this.#items[i]!;
+      if (item.kind !== 'records') {
+        i++;
+        continue;
+      }
+      const taken = Math.min(left, item.count);
+      item.count -= taken;
+      left -= taken;
+      if (item.count === 0) this.#items.splice(i, 1);
+      else i++;
+    }
+  }
+
+  /**
+   * The receiver read barrier `checkpointId`: it leaves the lane, and so does everything ahead of it
+   * (FIFO: those records were consumed, whether or not a `records-consumed` said so yet).
+   */
+  receiveBarrier(checkpointId: CheckpointId): void {
+    const index = this.#items.findIndex((item) => item.kind === 'barrier' && item.checkpointId === checkpointId);
+    if (index >= 0) this.#items.splice(0, index + 1);
+  }
+
+  /** Without `records-consumed` in the stream: records count as consumed once they have arrived. */
+  consumeArrived(arrivedBy: number): void {
+    let drop = 0;
+    while (drop < this.#items.length && this.#items[drop]!.kind === 'records' && this.#items[drop]!.sentAt <= arrivedBy) drop++;
+    if (drop > 0) this.#items.splice(0, drop);
+  }
+
+  clear(): void {
+    this.#items.length = 0;
+  }
+
+  /**
+   * The items to draw at `now`, head first, at most `maxDrawn` (barriers always): consecutive batches
+   * of one epoch merge into one dot when the lane holds more, never across a barrier. Without
+   * `records-consumed` in the stream, `hideArrived` drops records that reached the receiver.
+   */
+  view(now: number, travelMs: number, maxDrawn: number, hideArrived: boolean): LaneItemView[] {
+    const visible = hideArrived ? this.#items.filter((item) => item.kind === 'barrier' || progressOf(item.sentAt, now, travelMs) < 1) : this.#items;
+    let groupSize = 1;
+    for (;;) {
+      const drawn = drawnItems(visible, groupSize, now, travelMs);
+      if (drawn.length <= maxDrawn || groupSize >= visible.length) return drawn;
+      groupSize *= 2;
+    }
+  }
+
+  /** Records that reached the receiver by `now` and wait in its input queue. */
+  arrived(now: number, travelMs: number): number {
+    let count = 0;
+    for (const item of this.#items) if (item.kind === 'records' && progressOf(item.sentAt, now, travelMs) >= 1) count += item.count;
+    return count;
+  }
+
+  epochs(into: Set<number>): void {
+    for (const item of this.#items) if (item.kind === 'records') into.add(item.epoch);
+  }
+}
+
+function progressOf(sentAt: number, now: number, travelMs: number): number {
+  if (travelMs <= 0) return 1;
+  return Math.min(1, Math.max(0, (now - sentAt) / travelMs));
+}
+
+function drawnItems(visible: readonly LaneItem[], groupSize: number, now: number, travelMs: number): LaneItemView[] {
+  const drawn: LaneItemView[] = [];
+  let group: RecordItem[] = [];
+  const flush = () => {
+    if (group.length > 0) drawn.push(recordView(group, now, travelMs, drawn.length));
+    group = [];
+  };
+  for (const item of visible) {
+    if (item.kind === 'barrier') {
+      flush();
+      const progress = progressOf(item.sentAt, now, travelMs);
+      drawn.push({ kind: 'barrier', key: `b${item.id}`, checkpointId: item.checkpointId, progress, slot: drawn.length, arrived: progress >= 1 });
+      continue;
+    }
+    if (group.length > 0 && (group[0]!.epoch !== item.epoch || group.length >= groupSize)) flush();
+    group.push(item);
+  }
+  flush();
+  return drawn;
+}
+
+function recordView(group: readonly RecordItem[], now: number, travelMs: number, slot: number): RecordItemView {
+  const head = group[0]!;
+  const progress = progressOf(head.sentAt, now, travelMs);
+  return {
+    kind: 'records',
+    key: `r${head.id}`,
+    epoch: head.epoch,
+    count: group.reduce((sum, item) => sum + item.count, 0),
+    batches: group.reduce((sum, item) => sum + item.batches, 0),
+    progress,
+    slot,
+    arrived: progress >= 1,
+  };
+}
