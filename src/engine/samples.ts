@@ -7,6 +7,9 @@ import type { ExecutionState } from './task/messages';
 /** At most this many keys of a keyed task appear in one sample. */
 export const SAMPLE_KEY_LIMIT = 200;
 
+/** A sampled value whose JSON is longer than this many characters is replaced by that JSON, cut to this length. */
+export const SAMPLE_VALUE_CHARS = 256;
+
 export interface SampledKey {
   readonly key: string;
   /** The value as JSON-serialisable data. */
@@ -29,8 +32,12 @@ export interface TaskSample {
   };
   /** Records waiting in each input channel (index = the receiver's channel index). Empty for sources. */
   readonly inputQueues: readonly number[];
-  /** Per output channel (subpartition): records buffered but not yet sent, and the sender's credits. */
-  readonly outputs: ReadonlyArray<{ readonly backlog: number; readonly credits: number }>;
+  /**
+   * Per output channel (subpartition), in the order of the vertex's outputs: records buffered but not yet sent,
+   * and the credits the receiver granted (buffers the sender may still send). `to` and `channel` name the
+   * receiver and its input channel, as `job-deployed` does (always set by the engine).
+   */
+  readonly outputs: ReadonlyArray<{ readonly backlog: number; readonly credits: number; readonly to?: TaskId; readonly channel?: number }>;
   /** The task's current epoch: the id of the next checkpoint whose barrier it has not yet passed. */
   readonly epoch: CheckpointId;
   /** Keyed tasks: up to SAMPLE_KEY_LIMIT keys → values (smallest keys first), and how many it holds. */

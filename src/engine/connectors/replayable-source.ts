@@ -99,6 +99,10 @@ export class ReplayableSourceReader extends AbstractStreamOperator implements So
     return { kind: 'nothing-until', timeMs: nextDueTime };
   }
 
+  readPositions(): readonly PartitionOffset[] {
+    return this.#offsets.map(({ partition, offset }) => ({ partition, offset }));
+  }
+
   override snapshotState(): void {
     this.#state.update(this.#offsets.map(({ partition, offset }) => ({ partition, offset })));
   }

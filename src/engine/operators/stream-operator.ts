@@ -47,6 +47,8 @@ export interface SourceOperator extends StreamOperator {
   readonly isSource: true;
   /** Emit up to `budget` records that are due by the clock's now. */
   emitNext(out: Output, budget: number): SourceStatus;
+  /** For task samples: each partition this reader owns and the next offset it reads (a source with partitions). */
+  readPositions?(): ReadonlyArray<{ readonly partition: number; readonly offset: number }>;
 }
 
 export function isSourceOperator(operator: StreamOperator): operator is SourceOperator {

@@ -37,6 +37,8 @@ export class HeapKeyedStateBackend {
   private readonly stateKinds = new Map<string, StateKind>();
   private readonly states = new Map<string, { readonly descriptor: StateDescriptorInfo; readonly state: State }>();
   private currentKey: Key | null = null;
+  /** Told of every change to a key's state (put, clear, a value handed out to change in place); the task keeps write epochs with it. */
+  onKeyWritten: ((key: Key) => void) | null = null;
   private currentKeyGroup = -1;
 
   constructor(options: HeapKeyedStateBackendOptions) {
@@ -184,17 +186,22 @@ export class HeapKeyedStateBackend {
         const [keyGroup, key] = scope();
         const value = table.ownedValue(keyGroup, stateName, key, copyJson);
         // Only an object can be changed in place by whoever holds it; a primitive read changes nothing.
-        if (value !== null && typeof value === 'object') this.keyGroupChanging(keyGroup);
+        if (value !== null && typeof value === 'object') {
+          this.keyGroupChanging(keyGroup);
+          this.onKeyWritten?.(key);
+        }
         return value;
       },
       put: (value) => {
         const [keyGroup, key] = scope();
         this.keyGroupChanging(keyGroup);
+        this.onKeyWritten?.(key);
         table.put(keyGroup, stateName, key, value);
       },
       clear: () => {
         const [keyGroup, key] = scope();
         this.keyGroupChanging(keyGroup);
+        this.onKeyWritten?.(key);
         table.remove(keyGroup, stateName, key);
       },
     };

@@ -76,6 +76,11 @@ export class InputGate {
     return bytes;
   }
 
+  /** Records waiting in each channel, by channel index (for samples). */
+  queuedRecords(): number[] {
+    return this.#queues.map((queue) => queue.reduce((sum, element) => sum + (element.kind === 'buffer' ? element.records.length : 0), 0));
+  }
+
   takeCreditsToReturn(): Array<{ channel: number; credits: number }> {
     const result: Array<{ channel: number; credits: number }> = [];
     this.#creditsToReturn.forEach((credits, channel) => {

@@ -59,6 +59,13 @@ class Subpartition {
     }
   }
 
+  /** Records not yet sent: in finished buffers waiting for credit and in the buffer being filled. */
+  backlogRecords(): number {
+    let records = this.#current.length;
+    for (const element of this.backlog) if (element.kind === 'buffer') records += element.records.length;
+    return records;
+  }
+
   bufferedBacklog(): number {
     let buffers = 0;
     for (const element of this.backlog) if (element.kind === 'buffer') buffers += 1;
@@ -107,6 +114,11 @@ export class ResultPartition {
 
   backlogBuffers(): number[] {
     return this.#subpartitions.map((subpartition) => subpartition.bufferedBacklog());
+  }
+
+  /** Per subpartition, in order: its consumer, records not yet sent and the credits the consumer granted (for samples). */
+  subpartitionStates(): Array<{ readonly target: SubpartitionTarget; readonly backlog: number; readonly credits: number }> {
+    return this.#subpartitions.map((subpartition) => ({ target: subpartition.target, backlog: subpartition.backlogRecords(), credits: subpartition.credits }));
   }
 
   private subpartition(index: number): Subpartition {

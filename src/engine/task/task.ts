@@ -15,7 +15,10 @@ import { SubtaskCheckpointCoordinator, type OperatorBackends } from './subtask-c
 import { serializedSizeBytes } from './record-size';
 import { restoreOperatorBackends } from './state-restore';
 import { KeyGroupPrefetcher } from './key-group-prefetcher';
-import { IndexedDbKeyedStateBackend } from '../state';
+import { IndexedDbKeyedStateBackend, type HeapKeyedStateBackend } from '../state';
+import { SAMPLE_KEY_LIMIT, type TaskSample } from '../samples';
+import { KeyWriteEpochs } from './key-write-epochs';
+import { sampleKeyedState } from './keyed-state-sample';
 
 export interface StepResult {
   /** Records (or source emissions) handled in this step. */
@@ -45,6 +48,10 @@ export class Task {
   #synchronousSavepoint: CheckpointId | null = null;
   /** Set when the head operator's keyed state must be loaded before records reach it (indexeddb backend). */
   #prefetcher: KeyGroupPrefetcher | null = null;
+  /** The checkpoint epoch: 1 + the last checkpoint whose barrier this task passed (or that it was restored from). */
+  #epoch: CheckpointId;
+  /** The first keyed backend of the chain, and the epoch that last wrote each of its keys (for samples). */
+  #sampledKeyed: { readonly backend: HeapKeyedStateBackend; readonly epochs: KeyWriteEpochs } | null = null;
 
   constructor(
     readonly descriptor: TaskDeploymentDescriptor,
@@ -55,6 +62,7 @@ export class Task {
     this.#chain = new OperatorChain(vertex, this.#network.partitions, descriptor.subtaskIndex, serializedSizeBytes);
     this.#source = isSourceOperator(this.#chain.head) ? this.#chain.head : null;
     this.#barriers = this.#source ? null : createBarrierHandler(descriptor.checkpointingMode, descriptor.inputChannels.length);
+    this.#epoch = (descriptor.restore?.checkpointId ?? 0) + 1;
   }
 
   get taskId(): string {
@@ -94,6 +102,7 @@ export class Task {
       if (!result.ok) return this.fail(`State restore failed: ${result.error}`);
       this.guard(() => {
         this.#backends = result.value;
+        this.trackKeyWrites();
         this.#prefetcher = this.createPrefetcher();
         this.openOperators();
         this.#checkpointing = new SubtaskCheckpointCoordinator({
@@ -108,6 +117,50 @@ export class Task {
         this.env.requestStep();
       });
     });
+  }
+
+  /**
+   * A bounded picture of the task now, for the live views (docs/events.md, "Samples"): its barrier handler,
+   * queues, credits, epoch, some keyed state and its sources' read positions. `slowdown` is the runtime's.
+   */
+  sample(options: { readonly slowdown?: number } = {}): TaskSample {
+    const barriers = this.#barriers;
+    const keyed = this.#sampledKeyed;
+    const source = this.#source;
+    const positions = source?.readPositions?.() ?? null;
+    return {
+      time: this.env.clock.now(),
+      taskId: this.taskId,
+      attempt: this.descriptor.attempt,
+      state: this.#state,
+      barrierHandler: {
+        state: barriers?.kind ?? 'none',
+        checkpointId: barriers?.pendingCheckpointIds().at(-1) ?? null,
+        blockedChannels: [...this.#blocked],
+      },
+      inputQueues: this.#network.gate.queuedRecords(),
+      outputs: this.#network.partitions.flatMap((partition) =>
+        partition.subpartitionStates().map(({ target, backlog, credits }) => ({ backlog, credits, to: target.taskId, channel: target.channel })),
+      ),
+      epoch: this.#epoch,
+      keyedState: keyed ? sampleKeyedState(keyed.backend, keyed.epochs, SAMPLE_KEY_LIMIT) : null,
+      sourcePartitions: positions ? positions.map(({ partition, offset }) => ({ source: this.vertex.operators[0]!.uid, partition, offset })) : null,
+      slowdown: options.slowdown ?? 1,
+    };
+  }
+
+  /** Every write to the first keyed backend records the epoch it happened in (restored values keep the restored checkpoint's). */
+  private trackKeyWrites(): void {
+    const backend = this.#backends.find((backends) => backends.keyed !== null)?.keyed ?? null;
+    if (!backend) return;
+    const epochs = new KeyWriteEpochs(this.descriptor.restore?.checkpointId ?? 0);
+    backend.onKeyWritten = (key) => epochs.written(key, this.#epoch);
+    this.#sampledKeyed = { backend, epochs };
+  }
+
+  /** The task passed checkpoint `checkpointId`'s barrier: what it writes from now on belongs to the next epoch. */
+  private passedBarrier(checkpointId: CheckpointId): void {
+    this.#epoch = Math.max(this.#epoch, checkpointId + 1);
   }
 
   private createPrefetcher(): KeyGroupPrefetcher | null {
@@ -285,6 +338,7 @@ export class Task {
         processedDataBytes,
         alignmentBufferedBytes: this.#network.gate.bufferedBytes(this.#blocked),
       });
+      this.passedBarrier(checkpointId);
       if (alignment.options.checkpointType === 'SYNC_SAVEPOINT') this.#synchronousSavepoint = checkpointId;
     }
     this.updateBlocked(outcome.blocked, now);
@@ -335,6 +389,7 @@ export class Task {
           processedDataBytes: 0,
           alignmentBufferedBytes: 0,
         });
+        this.passedBarrier(message.checkpointId);
         // A stopping source emits nothing after the synchronous savepoint's barrier.
         if (message.options.checkpointType === 'SYNC_SAVEPOINT') this.#synchronousSavepoint = message.checkpointId;
         return;
