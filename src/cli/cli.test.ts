@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { terminalProgress } from './main';
+import type { EngineEvent } from '../engine/events';
+import { foldCheckpointStatistics } from '../engine/checkpoint/checkpoint-stats-fold';
 import { cli, cliShowingProgress, OUTPUT_FILES, summary, temporaryDirectory, type Invocation } from './testing';
 
 function readJson<T>(directory: string, file: string): T {
@@ -41,6 +43,15 @@ describe('barrierscope run: determinism', () => {
     expect(events.find((event) => event.type === 'job-status-changed')).toMatchObject({ time: 0, status: 'RUNNING', previous: 'CREATED' });
     for (let i = 1; i < events.length; i++) expect(events[i]!.time, `event ${i}`).toBeGreaterThanOrEqual(events[i - 1]!.time);
     expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(['fault-injected', 'job-restarting', 'task-restored', 'checkpoint-completed', 'sink-committed']));
+  });
+});
+
+describe('barrierscope run: checkpoints.json', () => {
+  it('is the checkpoint statistics fold of events.jsonl (one fact in one place)', async () => {
+    const directory = temporaryDirectory();
+    expect((await cli('run', '--keys', '20', '--fault', 'kill:sum#1@700', '--out', directory)).code).toBe(0);
+    const events = readFileSync(join(directory, 'events.jsonl'), 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as EngineEvent);
+    expect(readJson(directory, 'checkpoints.json')).toEqual(foldCheckpointStatistics(events).statistics());
   });
 });
 

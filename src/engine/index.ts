@@ -52,6 +52,7 @@ export type { BarrierHandlerInput, BarrierHandlerOutcome, CheckpointBarrierHandl
 
 // Checkpoints, statistics (Flink's REST shape) and events.
 export { CheckpointStatsTracker } from './checkpoint/checkpoint-stats';
+export { CheckpointStatsFold, foldCheckpointStatistics } from './checkpoint/checkpoint-stats-fold';
 export type { CheckpointingStatistics, CheckpointStatistics } from './checkpoint/checkpoint-stats';
 export type { CheckpointMetadata } from './checkpoint/checkpoint-metadata';
 export { validateSavepointRestore } from './checkpoint/savepoint-restore';

@@ -10,7 +10,7 @@ import type { CheckpointId, TaskId } from '../engine/ids';
 import { failed, type StorageCallback } from '../engine/ports/checkpoint-storage';
 import type { CheckpointMetadata } from '../engine/checkpoint/checkpoint-metadata';
 import { CompletedCheckpointStore } from '../engine/checkpoint/completed-checkpoint-store';
-import { CheckpointStatsTracker } from '../engine/checkpoint/checkpoint-stats';
+import { CheckpointStatsFold } from '../engine/checkpoint/checkpoint-stats-fold';
 import type { SubtaskCheckpointMetrics, TaskStateSnapshot } from '../engine/checkpoint/task-state';
 import type { CheckpointType } from '../engine/task/messages';
 import { Scheduler } from '../runtime/sim/scheduler';
@@ -104,7 +104,9 @@ function coordinator(raw: RawJobConfiguration, options: HarnessOptions = {}) {
   const clock = new SimulatedClock(scheduler);
   const storage = options.failMetadata ? new MetadataFailingStorage(clock, STORAGE_LATENCY) : new MemoryCheckpointStorage(clock, STORAGE_LATENCY);
   const store = new CompletedCheckpointStore(config.numRetained);
-  const stats = new CheckpointStatsTracker();
+  // The statistics fold over what the coordinator emits and what the tasks emit when they acknowledge.
+  const stats = new CheckpointStatsFold();
+  stats.apply({ type: 'job-deployed', time: 0, attempt: 0, restoredCheckpointId: null, vertices: [], channels: [], subtasks: TASKS.map((taskId, subtaskIndex) => ({ taskId, vertexId: taskId.split('#')[0]!, subtaskIndex, keyGroups: null })) });
   const gateway = new RecordingGateway();
   const events: EngineEvent[] = [];
   const actor = createActor(checkpointCoordinatorMachine, {
@@ -116,9 +118,11 @@ function coordinator(raw: RawJobConfiguration, options: HarnessOptions = {}) {
       gateway,
       storage,
       store,
-      stats,
       operators: TASKS.map((taskId) => ({ operatorUid: OPERATOR_OF[taskId]!, parallelism: 1, maxParallelism: 128 })),
-      emit: (event) => events.push(event),
+      emit: (event) => {
+        stats.apply(event);
+        events.push(event);
+      },
       ...(options.firstCheckpointId === undefined ? {} : { firstCheckpointId: options.firstCheckpointId }),
     },
   }).start();
@@ -132,7 +136,10 @@ function coordinator(raw: RawJobConfiguration, options: HarnessOptions = {}) {
         subtaskIndex: 0,
         operators: [{ operatorUid, keyed: { storageKey: result.value, keyGroupRange: { start: 0, end: 127 }, stateSizeBytes: 10 }, operator: null }],
       };
-      actor.send({ type: 'ACKNOWLEDGE', taskId, checkpointId, state, metrics: metricsAt(clock.now()) });
+      const metrics = metricsAt(clock.now());
+      const { ackTimestamp, alignmentBufferedBytes: _buffered, unalignedCheckpoint, ...measured } = metrics;
+      stats.apply({ type: 'checkpoint-acknowledged', time: ackTimestamp, taskId, attempt: 0, checkpointId, ...measured, unaligned: unalignedCheckpoint });
+      actor.send({ type: 'ACKNOWLEDGE', taskId, checkpointId, state, metrics });
     });
   };
   const acknowledgeAll = (checkpointId: CheckpointId) => TASKS.forEach((taskId) => uploadAndAcknowledge(taskId, checkpointId));
@@ -303,7 +310,7 @@ describe('checkpoint coordinator: failures', () => {
     job.start();
     job.runUntil(100);
     job.decline(1, reason);
-    expect(job.aborted()).toEqual([{ type: 'checkpoint-aborted', time: 100, checkpointId: 1, reason }]);
+    expect(job.aborted()).toEqual([{ type: 'checkpoint-aborted', time: 100, checkpointId: 1, reason, message: expect.any(String) }]);
     expect(job.gateway.calls).toEqual(['trigger 1', 'aborted 1', ...(counted ? [FAIL_JOB] : [])]);
     // The aborted checkpoint freed its slot: the next one is triggered on time.
     job.runUntil(200);
@@ -323,7 +330,7 @@ describe('checkpoint coordinator: failures', () => {
     const job = coordinator({ 'execution.checkpointing.interval': '100 ms' }, { autoAcknowledge: true, failMetadata: true });
     job.start();
     job.runUntil(150);
-    expect(job.aborted()).toEqual([{ type: 'checkpoint-aborted', time: 110, checkpointId: 1, reason: 'FINALIZE_CHECKPOINT_FAILURE' }]);
+    expect(job.aborted()).toEqual([{ type: 'checkpoint-aborted', time: 110, checkpointId: 1, reason: 'FINALIZE_CHECKPOINT_FAILURE', message: 'Injected failure: metadata write failed' }]);
     expect(job.gateway.calls).toEqual(['trigger 1', 'aborted 1', FAIL_JOB]);
     expect(job.store.latest()).toBeNull();
     expect(job.storage.inventory()).toEqual({ blobs: [], checkpoints: [] });
@@ -344,9 +351,20 @@ describe('checkpoint coordinator: completion', () => {
     expect(job.gateway.calls).toEqual(['trigger 1', 'complete 1']);
     expect(seenAtNotify).toEqual([{ stored: [1], latest: 1 }]);
     expect(job.completed()).toEqual([
-      { type: 'checkpoint-completed', time: 110, checkpointId: 1, isSavepoint: false, endToEndDurationMs: 10, stateSizeBytes: 20 },
+      {
+        type: 'checkpoint-completed',
+        time: 110,
+        checkpointId: 1,
+        isSavepoint: false,
+        // Flink's end_to_end_duration: trigger (100) → latest acknowledgement (105); the metadata write follows.
+        endToEndDurationMs: 5,
+        stateSizeBytes: 20,
+        checkpointedSizeBytes: 20,
+        sourceOffsets: {},
+        externalPath: 'memory://job/chk-1',
+      },
     ]);
-    expect(job.stats.details(1)).toMatchObject({ '@class': 'completed', external_path: 'memory://job/chk-1' });
+    expect(job.stats.details(1)).toMatchObject({ '@class': 'completed', external_path: 'memory://job/chk-1', end_to_end_duration: 5 });
   });
 
   it('keeps only num-retained completed checkpoints and discards the older ones from storage', () => {
@@ -372,7 +390,7 @@ describe('checkpoint coordinator: completion', () => {
     job.at(200, () => job.acknowledgeAll(2));
     job.runUntil(250);
     expect(job.completed().map((event) => event.checkpointId)).toEqual([2]);
-    expect(job.aborted()).toEqual([{ type: 'checkpoint-aborted', time: 210, checkpointId: 1, reason: 'CHECKPOINT_SUBSUMED' }]);
+    expect(job.aborted()).toEqual([{ type: 'checkpoint-aborted', time: 210, checkpointId: 1, reason: 'CHECKPOINT_SUBSUMED', message: 'Checkpoint 1 was subsumed by 2' }]);
     // Flink drops subsumed checkpoints before it notifies completion (CheckpointCoordinator.cleanupAfterCompletedCheckpoint).
     expect(job.gateway.calls).toEqual(['trigger 1', 'trigger 2', 'aborted 1', 'complete 2']);
     expect(job.blobsOf(1)).toEqual([]);
@@ -496,7 +514,7 @@ describe('checkpoint coordinator: stop-with-savepoint', () => {
     job.runUntil(150);
     expect(job.triggeredIds()).toEqual([1]);
     job.actor.send({ type: 'STOP_WITH_SAVEPOINT' });
-    expect(job.aborted()).toEqual([{ type: 'checkpoint-aborted', time: 150, checkpointId: 1, reason: 'CHECKPOINT_COORDINATOR_SUSPEND' }]);
+    expect(job.aborted()).toEqual([{ type: 'checkpoint-aborted', time: 150, checkpointId: 1, reason: 'CHECKPOINT_COORDINATOR_SUSPEND', message: 'Checkpoint Coordinator is suspending.' }]);
     expect(job.gateway.calls).toEqual(['trigger 1', 'aborted 1', 'trigger 2 (synchronous savepoint)']);
     expect(job.actor.getSnapshot().matches('stoppingWithSavepoint')).toBe(true);
     job.runUntil(1_000);

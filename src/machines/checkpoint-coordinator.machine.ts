@@ -1,7 +1,8 @@
 // The checkpoint coordinator (Flink's CheckpointCoordinator) as an XState machine: it owns the
 // lifecycle — periodic triggering with interval, min pause and max concurrent; per-checkpoint expiry;
 // completion (metadata written last), abort and suspension — while bookkeeping stays in engine classes
-// (PendingCheckpoint, CompletedCheckpointStore, CheckpointFailureManager, CheckpointStatsTracker).
+// (PendingCheckpoint, CompletedCheckpointStore, CheckpointFailureManager). Statistics are not kept here:
+// CheckpointStatsFold computes them from the events this machine emits (and the tasks' acknowledgements).
 // Stop-with-savepoint (Flink's `flink stop`) is a state of its own: periodic checkpoints stop, one synchronous
 // savepoint is taken and committed; if it fails, periodic checkpointing resumes and the job goes on.
 // Side effects go through the injected CoordinatorGateway and CheckpointStorage; time through the actor's clock.
@@ -14,10 +15,10 @@ import type { EventSink } from '../engine/events';
 import { PendingCheckpoint, type OperatorLayout } from '../engine/checkpoint/pending-checkpoint';
 import type { CompletedCheckpointStore } from '../engine/checkpoint/completed-checkpoint-store';
 import { CheckpointFailureManager } from '../engine/checkpoint/checkpoint-failure-manager';
-import type { CheckpointStatsTracker } from '../engine/checkpoint/checkpoint-stats';
 import type { SubtaskCheckpointMetrics, TaskStateSnapshot } from '../engine/checkpoint/task-state';
 import type { CheckpointMetadata } from '../engine/checkpoint/checkpoint-metadata';
 import { SharedStateRegistry } from '../engine/checkpoint/shared-state-registry';
+import { sourceOffsetsInCheckpoint } from '../engine/checkpoint/source-offsets';
 import type { CheckpointType } from '../engine/task/messages';
 
 /** What the coordinator asks of the job master. */
@@ -39,10 +40,9 @@ export interface CheckpointCoordinatorInput {
   readonly gateway: CoordinatorGateway;
   readonly storage: CheckpointStorage;
   readonly store: CompletedCheckpointStore;
-  readonly stats: CheckpointStatsTracker;
   readonly operators: readonly OperatorLayout[];
   readonly emit: EventSink;
-  /** Flink's `external_path` of a completed checkpoint, for the statistics. */
+  /** Flink's `external_path` of a completed checkpoint, carried by `checkpoint-completed`. */
   readonly externalPathOf?: (checkpointId: CheckpointId) => string;
   /** Continue numbering after a restored checkpoint (ids are never reused). */
   readonly firstCheckpointId?: CheckpointId;
@@ -120,11 +120,10 @@ export const checkpointCoordinatorMachine = setup({
       const checkpointId = context.nextCheckpointId;
       const tasks = context.gateway.tasksToAcknowledge();
       context.pending.set(checkpointId, new PendingCheckpoint(context.jobId, checkpointId, now, { isSavepoint, isSynchronous }, tasks));
-      context.stats.reportPending(checkpointId, now, isSavepoint, tasks, isSynchronous);
       enqueue.assign({ nextCheckpointId: checkpointId + 1 });
       if (isSynchronous) enqueue.assign({ stopWithSavepoint: { status: 'PENDING', checkpointId } });
       enqueue.raise({ type: 'EXPIRE', checkpointId }, { delay: context.config.timeoutMs, id: expiryTimerId(checkpointId) });
-      context.emit({ type: 'checkpoint-triggered', time: now, checkpointId, isSavepoint });
+      context.emit({ type: 'checkpoint-triggered', time: now, checkpointId, isSavepoint, checkpointType });
       context.gateway.triggerCheckpoint(checkpointId, now, checkpointType);
     }),
     /** A stop-with-savepoint that cannot start: Flink fails it with the reason; the job goes on. */
@@ -151,7 +150,6 @@ export const checkpointCoordinatorMachine = setup({
         self.send({ type: 'DECLINE', taskId: event.taskId, checkpointId: event.checkpointId, reason: 'CHECKPOINT_DECLINED', message });
         return;
       }
-      context.stats.reportSubtask(event.checkpointId, event.taskId, event.metrics);
       if (!pending!.isFullyAcknowledged()) return;
       const metadata = pending!.toMetadata(context.operators, context.clock.now());
       context.storage.writeMetadata(metadata, (written) =>
@@ -181,14 +179,18 @@ export const checkpointCoordinatorMachine = setup({
       const isSynchronous = pending.properties.isSynchronous === true;
       const subsumed = context.store.add(event.metadata, isSynchronous);
       context.failureManager.handleCheckpointSuccess();
-      context.stats.reportCompleted(event.checkpointId, context.externalPathOf?.(event.checkpointId) ?? `memory://${context.jobId}/chk-${event.checkpointId}`);
+      const acknowledged = pending.acknowledgedTasks().map((task) => task.metrics);
       context.emit({
         type: 'checkpoint-completed',
         time: now,
         checkpointId: event.checkpointId,
         isSavepoint: pending.properties.isSavepoint,
-        endToEndDurationMs: now - pending.triggerTimestamp,
-        stateSizeBytes: pending.acknowledgedTasks().reduce((sum, task) => sum + task.metrics.stateSizeBytes, 0),
+        // Flink's end_to_end_duration: trigger → the latest acknowledgement (the metadata write comes after).
+        endToEndDurationMs: Math.max(0, ...acknowledged.map((metrics) => metrics.ackTimestamp - pending.triggerTimestamp)),
+        stateSizeBytes: acknowledged.reduce((sum, metrics) => sum + metrics.stateSizeBytes, 0),
+        checkpointedSizeBytes: acknowledged.reduce((sum, metrics) => sum + metrics.checkpointedSizeBytes, 0),
+        sourceOffsets: sourceOffsetsInCheckpoint(event.metadata),
+        externalPath: context.externalPathOf?.(event.checkpointId) ?? `memory://${context.jobId}/chk-${event.checkpointId}`,
       });
       enqueue.assign({ lastCompletionTime: now });
       // Flink drops older pending checkpoints once a newer one completes (they are subsumed) and notifies the
@@ -335,11 +337,10 @@ function abortPending(context: CoordinatorContext, pending: PendingCheckpoint, r
   const now = context.clock.now();
   pending.dispose();
   context.pending.delete(pending.checkpointId);
-  context.stats.reportFailed(pending.checkpointId, now, message);
   context.emit(
     reason === 'CHECKPOINT_EXPIRED'
       ? { type: 'checkpoint-expired', time: now, checkpointId: pending.checkpointId }
-      : { type: 'checkpoint-aborted', time: now, checkpointId: pending.checkpointId, reason },
+      : { type: 'checkpoint-aborted', time: now, checkpointId: pending.checkpointId, reason, message },
   );
   // Only what this checkpoint wrote: the pieces it reused belong to completed checkpoints.
   context.storage.discard(context.jobId, pending.checkpointId, new Set(), () => {});
@@ -354,7 +355,6 @@ function discardCompleted(context: CoordinatorContext, checkpointId: CheckpointI
     const jobId = restored && request.checkpointId <= restored.checkpointId ? restored.jobId : context.jobId;
     context.storage.discard(jobId, request.checkpointId, request.keep, () => {});
   }
-  context.stats.reportDiscarded(checkpointId);
   context.emit({ type: 'checkpoint-discarded', time: context.clock.now(), checkpointId });
 }
 

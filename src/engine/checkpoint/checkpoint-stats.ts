@@ -1,6 +1,7 @@
 // Checkpoint statistics shaped like Flink's REST API (`GET /jobs/:id/checkpoints`, `.../details/:id`,
 // `.../details/:id/subtasks/:vertex`): the same field names, durations in ms, sizes in bytes. Bounded:
 // history keeps `web.checkpoints.history` entries (Flink's default 10), summaries a fixed window.
+// The tracker is the book; only CheckpointStatsFold (./checkpoint-stats-fold.ts) writes in it, from events.
 import type { CheckpointId, TaskId, VertexId } from '../ids';
 import { parseTaskId } from '../ids';
 import type { SubtaskCheckpointMetrics } from './task-state';
@@ -86,6 +87,8 @@ interface TrackedCheckpoint {
   readonly subtasks: Map<TaskId, SubtaskCheckpointMetrics>;
   status: CheckpointStatus;
   externalPath?: string;
+  /** A completed checkpoint's end to end duration as its completion reported it. */
+  endToEndDurationMs?: number;
   discarded: boolean;
   failureTimestamp?: number;
   failureMessage?: string;
@@ -120,11 +123,13 @@ export class CheckpointStatsTracker {
     this.find(id)?.subtasks.set(taskId, metrics);
   }
 
-  reportCompleted(id: CheckpointId, externalPath: string): void {
+  /** `endToEndDurationMs`: the completion's own number (trigger → latest ack), so both say the same. */
+  reportCompleted(id: CheckpointId, externalPath: string, endToEndDurationMs?: number): void {
     const tracked = this.find(id);
     if (!tracked || tracked.status !== 'IN_PROGRESS') return;
     tracked.status = 'COMPLETED';
     tracked.externalPath = externalPath;
+    if (endToEndDurationMs !== undefined) tracked.endToEndDurationMs = endToEndDurationMs;
     this.#counts = { ...this.#counts, in_progress: this.#counts.in_progress - 1, completed: this.#counts.completed + 1 };
     const statistics = this.toStatistics(tracked);
     for (const field of SUMMARY_FIELDS) {
@@ -236,6 +241,7 @@ export class CheckpointStatsTracker {
       checkpoint_type: tracked.isSynchronous ? 'SYNC_SAVEPOINT' : tracked.isSavepoint ? 'SAVEPOINT' : 'CHECKPOINT',
       trigger_timestamp: tracked.triggerTimestamp,
       ...aggregate(all, tracked.triggerTimestamp),
+      ...(tracked.endToEndDurationMs === undefined ? {} : { end_to_end_duration: tracked.endToEndDurationMs }),
       num_subtasks: numSubtasks,
       tasks,
       ...(tracked.status === 'COMPLETED' ? { external_path: tracked.externalPath ?? '', discarded: tracked.discarded } : {}),

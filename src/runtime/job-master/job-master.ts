@@ -1,6 +1,7 @@
 // The JobManager side of one job: wires the job lifecycle machine, the checkpoint coordinator machine
 // and a runtime's TaskDeployer. Routes task messages (acks, declines, state changes, failures), deploys
 // every attempt from the latest completed checkpoint, and exposes what the UI and CLI need to observe.
+// Its checkpoint statistics are a fold over its runtime's event stream (the runtime feeds `stats`).
 import { createActor, type Actor } from 'xstate';
 import type { JobGraph } from '../../engine/graph/job-graph';
 import { ConfigurationError, unmodelledOptionProblems, type JobConfiguration } from '../../engine/config';
@@ -10,7 +11,7 @@ import type { Random } from '../../engine/ports/random';
 import type { EventSink } from '../../engine/events';
 import type { CheckpointId, JobId, TaskId } from '../../engine/ids';
 import { CompletedCheckpointStore } from '../../engine/checkpoint/completed-checkpoint-store';
-import { CheckpointStatsTracker } from '../../engine/checkpoint/checkpoint-stats';
+import { CheckpointStatsFold } from '../../engine/checkpoint/checkpoint-stats-fold';
 import type { CheckpointMetadata } from '../../engine/checkpoint/checkpoint-metadata';
 import type { TaskRestore } from '../../engine/checkpoint/task-restore';
 import { assignStates } from '../../engine/checkpoint/state-assignment';
@@ -47,7 +48,11 @@ export interface JobMasterOptions {
 
 export class JobMaster {
   readonly store: CompletedCheckpointStore;
-  readonly stats = new CheckpointStatsTracker();
+  /**
+   * Flink's checkpoint statistics (REST `GET /jobs/:id/checkpoints`): a fold over the runtime's whole event
+   * stream, tasks' events included, which the runtime feeds (`stats.apply(event)`) in stream order.
+   */
+  readonly stats = new CheckpointStatsFold();
   readonly #taskStates = new Map<TaskId, ExecutionState>();
   readonly #coordinator: Actor<typeof checkpointCoordinatorMachine>;
   readonly #lifecycle: Actor<typeof jobLifecycleMachine>;
@@ -77,7 +82,6 @@ export class JobMaster {
         clock,
         storage: options.storage,
         store: this.store,
-        stats: this.stats,
         emit,
         firstCheckpointId: Math.max(options.initialCheckpoint?.checkpointId ?? 0, options.highestCheckpointIdInStorage ?? 0) + 1,
         externalPathOf: (checkpointId) => externalPath(options.storageLocation, options.jobId, checkpointId),
@@ -220,7 +224,6 @@ export class JobMaster {
       this.options.clock.setTimeout(() => this.#lifecycle.send({ type: 'TASK_FAILED', cause }), 1);
       return;
     }
-    if (latest) this.stats.reportRestored(latest.checkpointId, this.options.clock.now(), latest.isSavepoint, externalPath(this.options.storageLocation, jobId, latest.checkpointId));
     const descriptors = createDeploymentDescriptors(jobGraph, {
       jobId,
       attempt,
@@ -234,6 +237,11 @@ export class JobMaster {
     this.#taskStates.clear();
     for (const descriptor of descriptors) this.#taskStates.set(descriptor.taskId, 'CREATED');
     this.options.deployer.deploy(descriptors);
+  }
+
+  /** The restored snapshot as `job-deployed` names it (`restoredFrom`): Flink's `latest.restored` of the statistics. */
+  private restoredFrom(latest: CheckpointMetadata): { isSavepoint: boolean; externalPath: string } {
+    return { isSavepoint: latest.isSavepoint, externalPath: externalPath(this.options.storageLocation, this.options.jobId, latest.checkpointId) };
   }
 
   private get ignoreUnclaimedState(): boolean {

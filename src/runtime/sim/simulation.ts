@@ -75,7 +75,12 @@ export class Simulation {
 
   constructor(private readonly options: SimulationOptions) {
     this.random = seededRandom(options.seed);
-    this.#emit = options.onEvent ?? ((event) => this.events.push(event));
+    const sink: EventSink = options.onEvent ?? ((event) => this.events.push(event));
+    // The job master's statistics fold sees every event first, so a sink reading them sees its own event counted.
+    this.#emit = (event) => {
+      this.jobMaster?.stats.apply(event);
+      sink(event);
+    };
     this.memoryStorage = options.durableStorageOf
       ? MemoryCheckpointStorage.copyOf(options.durableStorageOf, this.clock, options.storageLatency)
       : new MemoryCheckpointStorage(this.clock, options.storageLatency);
