@@ -77,7 +77,7 @@ export class NarrationFold implements EventFold<NarrationView> {
     this.narrate(event);
   }
 
-  view(): NarrationView {
+  view(_now?: number): NarrationView {
     return { lines: this.lines.map(({ tag: _tag, ...line }) => line), dropped: this.dropped };
   }
 
@@ -150,7 +150,7 @@ export class NarrationFold implements EventFold<NarrationView> {
         return this.say(event, 'checkpoints', `${what} ${event.checkpointId} completed in ${formatMs(event.endToEndDurationMs)} (${formatSize(event.stateSizeBytes)}): every subtask acknowledged and its metadata was written; a restart now restores from it.`, { checkpointId: event.checkpointId });
       }
       case 'checkpoint-aborted':
-        return this.say(event, 'checkpoints', `Checkpoint ${event.checkpointId} was aborted: ${REASONS[event.reason] ?? event.reason} (${event.reason}).`, { checkpointId: event.checkpointId });
+        return this.say(event, 'checkpoints', `Checkpoint ${event.checkpointId} was aborted: ${REASONS[event.reason] ?? event.message} (${event.reason}).`, { checkpointId: event.checkpointId });
       case 'checkpoint-expired':
         return this.say(event, 'checkpoints', `Checkpoint ${event.checkpointId} expired: ${REASONS.CHECKPOINT_EXPIRED}.`, { checkpointId: event.checkpointId });
       case 'checkpoint-discarded': {

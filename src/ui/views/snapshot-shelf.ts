@@ -139,7 +139,7 @@ export class SnapshotShelfFold implements EventFold<SnapshotShelfView> {
     }
   }
 
-  view(): SnapshotShelfView {
+  view(_now?: number): SnapshotShelfView {
     const all = [...this.frames.values()];
     const newest = new Set(all.slice(-this.maxFrames));
     const shown = all.filter((f) => newest.has(f) || f.retention === 'retained' || f.checkpointId === this.restoredCheckpointId);

@@ -103,7 +103,7 @@ export class SourceLogsFold implements EventFold<SourceLogsView> {
     }
   }
 
-  view(): SourceLogsView {
+  view(_now?: number): SourceLogsView {
     const partitions = [...this.partitions.values()].sort((a, b) => a.source.localeCompare(b.source) || a.partition - b.partition);
     return { partitions: partitions.map((log) => this.freeze(log)) };
   }

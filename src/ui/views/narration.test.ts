@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { foldAll } from '../model/event-fold';
+import { faultSentence, filterLines, NarrationFold } from './narration';
+import { killedRun } from './views.fixture';
+
+describe('narration of a killed exactly-once run', () => {
+  const { events } = killedRun();
+  const view = foldAll(() => new NarrationFold(), events).view(Infinity);
+  const texts = view.lines.map((l) => l.text);
+
+  it('tells an alignment in one sentence: the barrier, its sender, the blocked channel and whom it waits for', () => {
+    expect(texts).toContain('sum#1 received barrier 1 on channel 0 from numbers#0 and blocked that channel; it waits for numbers#1.');
+  });
+
+  it('tells the last barrier of an alignment with its duration', () => {
+    expect(texts.some((t) => /^sum#0 received barrier 1 on channel 1 from numbers#1, the last one: aligned on all 2 channels after \d+ ms\.$/.test(t))).toBe(true);
+  });
+
+  it('joins an upload and its acknowledgement, with sizes and durations rounded for people', () => {
+    expect(texts.some((t) => /^sum#0 uploaded its state for checkpoint 1 \([\d.]+ KiB in \d+ ms\) and acknowledged it to the checkpoint coordinator\.$/.test(t))).toBe(true);
+    expect(texts.every((t) => !/\d\.\d{2,}/.test(t))).toBe(true);
+  });
+
+  it('tells the failure and the recovery in order: kill, restart, restore, rewind', () => {
+    const failureOrRecovery = view.lines.filter((l) => l.kind === 'failures' || l.kind === 'recovery').map((l) => l.text);
+    expect(failureOrRecovery[0]).toMatch(/^Fault: the worker running sum#0 was killed/);
+    expect(failureOrRecovery[1]).toMatch(/^The restart strategy allows a restart: attempt 1 is deployed after a backoff of [\d,]+ ms\.$/);
+    expect(failureOrRecovery.some((t) => /^numbers#0 rewound partition 0 to offset \d+ and partition 2 to offset \d+/.test(t))).toBe(true);
+    expect(failureOrRecovery.some((t) => /^sum#0 restored its state from checkpoint 2\.$/.test(t))).toBe(true);
+  });
+
+  it('names subsumed checkpoints and commits', () => {
+    expect(texts).toContain('Checkpoint 1 was subsumed by checkpoint 2 and discarded (execution.checkpointing.num-retained).');
+    expect(texts.some((t) => /^sum#0's sink committed transaction sink#0@1: \d+ records are now visible downstream\.$/.test(t))).toBe(true);
+  });
+
+  it('stamps each line with its event time, in order', () => {
+    const times = view.lines.map((l) => l.time);
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+  });
+
+  it('filters by kind and keeps only the newest lines', () => {
+    const failures = filterLines(view, new Set(['failures']), 10);
+    expect(failures.every((l) => l.kind === 'failures')).toBe(true);
+    const bounded = foldAll(() => new NarrationFold({ maxLines: 20 }), events).view(Infinity);
+    expect(bounded.lines).toHaveLength(20);
+    expect(bounded.dropped).toBe(view.lines.length - 20);
+    expect(bounded.lines.at(-1)!.text).toBe(view.lines.at(-1)!.text);
+  });
+});
+
+describe('fault sentences', () => {
+  it('reads a page kill and a failed upload in words', () => {
+    expect(faultSentence('kill:sum#1@1200 (from the page)')).toBe('Fault from the page: the worker running sum#1 was killed; the job master will notice the lost task (kill:sum#1@1200 (from the page)).');
+    expect(faultSentence('fail-snapshot:sum#0@5')).toBe("Fault: sum#0's next snapshot upload is made to fail (fail-snapshot:sum#0@5).");
+  });
+});

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { foldAll } from '../model/event-fold';
+import { SnapshotShelfFold } from './snapshot-shelf';
+import { eventsUntil, killedRun } from './views.fixture';
+
+describe('the snapshot shelf of a killed exactly-once run', () => {
+  const { events } = killedRun();
+  const shelf = (until = Infinity) => foldAll(() => new SnapshotShelfFold({ maxFrames: 20 }), eventsUntil(events, until)).view(until);
+
+  it('has a frame per triggered checkpoint, each completed one with a cell per subtask, all acknowledged', () => {
+    const view = shelf();
+    const triggered = events.filter((e) => e.type === 'checkpoint-triggered').length;
+    expect(view.frames.length).toBe(triggered);
+    for (const frame of view.frames.filter((f) => f.status === 'COMPLETED')) {
+      expect(frame.cells.map((c) => c.taskId).sort()).toEqual(['numbers#0', 'numbers#1', 'sum#0', 'sum#1']);
+      expect(frame.cells.every((c) => c.state === 'acknowledged')).toBe(true);
+      expect(frame.acknowledged).toBe(4);
+      expect(frame.lifecycle).toBe('completed');
+    }
+  });
+
+  it('keeps only the newest completed checkpoint retained; the older ones read as subsumed', () => {
+    const view = shelf();
+    const completed = view.frames.filter((f) => f.status === 'COMPLETED');
+    expect(completed.at(-1)!.retention).toBe('retained');
+    expect(completed.slice(0, -1).every((f) => f.retention === 'subsumed')).toBe(true);
+  });
+
+  it('fills cells as subtasks acknowledge: mid-checkpoint the sources have acknowledged and the sums not yet', () => {
+    const first = events.find((e) => e.type === 'checkpoint-acknowledged' && e.taskId === 'numbers#1')!;
+    const view = shelf(first.time);
+    const frame = view.pending[0]!;
+    expect(frame.status).toBe('IN_PROGRESS');
+    const byTask = Object.fromEntries(frame.cells.map((c) => [c.taskId, c.state]));
+    expect(byTask['numbers#0']).toBe('acknowledged');
+    expect(byTask['numbers#1']).toBe('acknowledged');
+    expect(['waiting', 'aligning']).toContain(byTask['sum#0']);
+  });
+
+  it('marks the checkpoint the restart restored from', () => {
+    const restored = events.flatMap((e) => (e.type === 'task-restored' ? [e.checkpointId] : []));
+    const view = shelf();
+    expect(restored.length).toBeGreaterThan(0);
+    expect(view.restoredCheckpointId).toBe(restored.at(-1));
+    expect(view.frames.filter((f) => f.restored).map((f) => f.checkpointId)).toEqual([view.restoredCheckpointId]);
+  });
+
+  it('reports sizes from the acknowledgements: checkpointed never above the full size', () => {
+    for (const frame of shelf().frames.filter((f) => f.status === 'COMPLETED')) {
+      for (const cell of frame.cells) {
+        expect(cell.stateSizeBytes).toBeGreaterThan(0);
+        expect(cell.checkpointedSizeBytes!).toBeLessThanOrEqual(cell.stateSizeBytes!);
+      }
+    }
+  });
+
+  it('is bounded: with maxFrames 3 it shows the newest three frames and the restored one, and counts the rest', () => {
+    const view = foldAll(() => new SnapshotShelfFold({ maxFrames: 3 }), events).view(Infinity);
+    expect(view.frames.map((f) => f.checkpointId)).toEqual([view.restoredCheckpointId, 8, 9, 10]);
+    expect(view.counts.hidden).toBe(view.counts.completed + view.counts.failed + view.counts.inProgress - view.frames.length);
+  });
+});
+
+describe('a failed checkpoint on the shelf', () => {
+  it('reads FAILED with its reason, and the subtask that failed its upload is marked', () => {
+    const fold = new SnapshotShelfFold();
+    const a = { attempt: 0 };
+    fold.apply({ type: 'checkpoint-triggered', time: 0, checkpointId: 5, isSavepoint: true, checkpointType: 'SAVEPOINT' });
+    fold.apply({ type: 'snapshot-failed', time: 3, taskId: 'sum#0', checkpointId: 5, phase: 'async', message: 'upload failed', ...a });
+    fold.apply({ type: 'checkpoint-aborted', time: 4, checkpointId: 5, reason: 'CHECKPOINT_ASYNC_EXCEPTION', message: 'upload failed' });
+    const frame = fold.view(4).frames[0]!;
+    expect(frame).toMatchObject({ status: 'FAILED', isSavepoint: true, lifecycle: 'aborted', failureReason: 'CHECKPOINT_ASYNC_EXCEPTION' });
+    expect(frame.cells.find((c) => c.taskId === 'sum#0')).toMatchObject({ state: 'failed', failure: 'upload failed' });
+  });
+});
