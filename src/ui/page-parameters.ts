@@ -1,30 +1,45 @@
-// The page's URL parameters (`?runtime=…&rate=…&storage=…`), validated before any work: a bad, unknown,
-// repeated or nameless parameter never crashes the page; it yields one problem in words (never two alike)
-// for the page to show, and the default is used instead. Problems are bounded, whatever the URL holds.
+// The page's URL parameters (`?scenario=…&runtime=…&parallelism=…&faults=…`), validated before any work: a bad,
+// unknown, repeated or nameless parameter never crashes the page; it yields one problem in words (never two alike)
+// for the page to show, and the default is used instead. Problems are bounded, whatever the URL holds. The URL
+// holds a whole run (scenario, Flink's options the page sets, seed, runtime, fault plan), so a link reopens
+// exactly that run: pageSearch builds it, and parsePageParameters(pageSearch(p)) gives p back.
 import { closestKey } from '../engine/config/did-you-mean';
+import { parseDuration } from '../engine/config/duration';
+import { MINIMAL_CHECKPOINT_TIME_MS, RESTART_STRATEGY_TYPES, STATE_BACKEND_TYPES, UPPER_BOUND_MAX_PARALLELISM } from '../engine/config/options';
+import { formatFault, parseFault, type Fault } from '../runtime/sim/fault-plan';
+import {
+  DEFAULT_RUN_OPTIONS,
+  DELIVERY_MODES,
+  MAX_CHECKPOINT_INTERVAL_MS,
+  MAX_FAULTS,
+  MAX_PAGE_PARALLELISM,
+  MAX_RECORDS_PER_SECOND,
+  MAX_SEED,
+  MIN_RECORDS_PER_SECOND,
+  PAGE_SCENARIOS,
+  RUNTIME_KINDS,
+  runOptionProblems,
+  type PageRunOptions,
+  type RuntimeKind,
+} from './config/run-options';
 
-export type RuntimeKind = 'worker' | 'deterministic';
+export { MAX_RECORDS_PER_SECOND, MIN_RECORDS_PER_SECOND, type RuntimeKind } from './config/run-options';
+
 export type StorageRequest = 'indexeddb' | 'memory';
 
-export interface PageParameters {
-  /** Which runtime runs the job: real Web Workers (default) or the deterministic replay. */
-  readonly runtime: RuntimeKind;
-  /** Source emission rate per source subtask, in records per second. */
-  readonly recordsPerSecond: number;
+export interface PageParameters extends PageRunOptions {
   /** `memory` keeps checkpoints in memory even where IndexedDB works (to see the fallback). */
   readonly storage: StorageRequest;
 }
 
-export const DEFAULT_PAGE_PARAMETERS: PageParameters = { runtime: 'worker', recordsPerSecond: 25, storage: 'indexeddb' };
-
-/** Bounds of `rate`: above ~10k records/s per subtask the page only shows a blur. */
-export const MIN_RECORDS_PER_SECOND = 1;
-export const MAX_RECORDS_PER_SECOND = 10_000;
+export const DEFAULT_PAGE_PARAMETERS: PageParameters = Object.freeze({ ...DEFAULT_RUN_OPTIONS, storage: 'indexeddb' });
 
 /** Unknown names reported one by one; the rest are counted in one more sentence. */
 export const MAX_UNKNOWN_NAMES_REPORTED = 5;
 /** Longest name or value quoted in a problem; longer ones are cut with an ellipsis. */
 const MAX_QUOTED_LENGTH = 40;
+/** Longest fault spec read (the longest valid one is well under this). */
+const MAX_FAULT_SPEC_LENGTH = 120;
 
 export interface ParsedPageParameters {
   readonly parameters: PageParameters;
@@ -32,8 +47,20 @@ export interface ParsedPageParameters {
   readonly problems: readonly string[];
 }
 
-const KNOWN = ['runtime', 'rate', 'storage'] as const;
+/** URL names, in the order a link lists them. */
+const KNOWN = ['scenario', 'runtime', 'rate', 'parallelism', 'max-parallelism', 'interval', 'mode', 'backend', 'incremental', 'restart', 'seed', 'faults', 'storage'] as const;
 type Known = (typeof KNOWN)[number];
+
+/** The Flink option each URL name sets, named in its problems. */
+const FLINK_KEY: Partial<Record<Known, string>> = {
+  parallelism: 'parallelism.default',
+  'max-parallelism': 'pipeline.max-parallelism',
+  interval: 'execution.checkpointing.interval',
+  mode: 'execution.checkpointing.mode',
+  backend: 'state.backend.type',
+  incremental: 'execution.checkpointing.incremental',
+  restart: 'restart-strategy.type',
+};
 
 export function parsePageParameters(search: string): ParsedPageParameters {
   const problems: string[] = [];
@@ -49,10 +76,208 @@ export function parsePageParameters(search: string): ParsedPageParameters {
   reportUnknown(unknown, byName, problems);
   const nameless = byName.get('')?.length ?? 0;
   if (nameless > 0) problems.push(`Ignored ${nameless === 1 ? 'a URL parameter' : `${nameless} URL parameters`} without a name (such as '=' or '=value').`);
-  const runtime = oneOf(values.get('runtime'), 'runtime', ['worker', 'deterministic'], DEFAULT_PAGE_PARAMETERS.runtime, problems);
-  const storage = oneOf(values.get('storage'), 'storage', ['indexeddb', 'memory'], DEFAULT_PAGE_PARAMETERS.storage, problems);
-  const recordsPerSecond = rate(values.get('rate'), problems);
-  return { parameters: { runtime, recordsPerSecond, storage }, problems };
+  const read = new ValueReader(values, problems);
+  const parameters: PageParameters = {
+    scenario: read.oneOf('scenario', PAGE_SCENARIOS),
+    runtime: read.oneOf<RuntimeKind>('runtime', RUNTIME_KINDS),
+    recordsPerSecond: read.wholeNumber('rate', 'records per second', MIN_RECORDS_PER_SECOND, MAX_RECORDS_PER_SECOND),
+    parallelism: read.wholeNumber('parallelism', '', 1, MAX_PAGE_PARALLELISM),
+    maxParallelism: read.maxParallelism(),
+    checkpointIntervalMs: read.interval(),
+    mode: read.oneOf('mode', DELIVERY_MODES),
+    stateBackend: read.oneOf('backend', STATE_BACKEND_TYPES),
+    incremental: read.oneOf('incremental', ['true', 'false'] as const) === 'true',
+    restartStrategy: read.oneOf('restart', RESTART_STRATEGY_TYPES),
+    seed: read.wholeNumber('seed', '', 0, MAX_SEED),
+    faults: read.faults(),
+    storage: read.oneOf<StorageRequest>('storage', ['indexeddb', 'memory']),
+  };
+  return { parameters: withoutBadCombinations(parameters, problems), problems };
+}
+
+/** The query string of a link that reopens exactly this run (every run parameter spelled out, so later defaults cannot change it). */
+export function pageSearch(parameters: PageParameters): string {
+  const query = new URLSearchParams();
+  for (const name of KNOWN) {
+    const text = textOf(name, parameters);
+    if (text !== null) query.set(name, text);
+  }
+  return `?${query.toString()}`;
+}
+
+/** The page's address with this run's parameters: `base` is the page's URL (its query and fragment are replaced). */
+export function pageLink(parameters: PageParameters, base: string): string {
+  const url = new URL(base);
+  url.search = pageSearch(parameters);
+  url.hash = '';
+  return url.toString();
+}
+
+/** A URL value for `name`, or null where the link leaves it out (a derived max parallelism, no faults, default storage). */
+function textOf(name: Known, parameters: PageParameters): string | null {
+  switch (name) {
+    case 'scenario':
+      return parameters.scenario;
+    case 'runtime':
+      return parameters.runtime;
+    case 'rate':
+      return String(parameters.recordsPerSecond);
+    case 'parallelism':
+      return String(parameters.parallelism);
+    case 'max-parallelism':
+      return parameters.maxParallelism === null ? null : String(parameters.maxParallelism);
+    case 'interval':
+      return compactDuration(parameters.checkpointIntervalMs);
+    case 'mode':
+      return parameters.mode;
+    case 'backend':
+      return parameters.stateBackend;
+    case 'incremental':
+      return String(parameters.incremental);
+    case 'restart':
+      return parameters.restartStrategy;
+    case 'seed':
+      return String(parameters.seed);
+    case 'faults':
+      return parameters.faults.length === 0 ? null : parameters.faults.map(formatFault).join(',');
+    case 'storage':
+      return parameters.storage === DEFAULT_PAGE_PARAMETERS.storage ? null : parameters.storage;
+  }
+}
+
+/** `1s`, `500ms`, `2min`: the largest of Flink's units that divides the duration evenly. */
+function compactDuration(milliseconds: number): string {
+  for (const [unit, factor] of [['h', 3_600_000], ['min', 60_000], ['s', 1_000]] as const) {
+    if (milliseconds > 0 && milliseconds % factor === 0) return `${milliseconds / factor}${unit}`;
+  }
+  return `${milliseconds}ms`;
+}
+
+/** What the default of `name` is, in a problem's words. */
+function defaultOf(name: Known): string {
+  const value = DEFAULT_PAGE_PARAMETERS;
+  switch (name) {
+    case 'max-parallelism':
+      return 'the max parallelism derived as Flink does';
+    case 'interval':
+      return compactDuration(value.checkpointIntervalMs);
+    case 'faults':
+      return 'no faults';
+    case 'rate':
+    case 'parallelism':
+    case 'seed':
+      return textOf(name, value)!;
+    default:
+      return `'${textOf(name, value) ?? value.storage}'`;
+  }
+}
+
+function withFlinkKey(name: Known): string {
+  const key = FLINK_KEY[name];
+  return key ? `'${name}' (${key})` : `'${name}'`;
+}
+
+/** Reads each known value or reports why not and gives the default. */
+class ValueReader {
+  constructor(
+    private readonly values: ReadonlyMap<Known, string>,
+    private readonly problems: string[],
+  ) {}
+
+  oneOf<T extends string>(name: Known, allowed: readonly T[]): T {
+    const value = this.values.get(name);
+    const fallback = textOf(name, DEFAULT_PAGE_PARAMETERS) ?? DEFAULT_PAGE_PARAMETERS.storage;
+    if (value === undefined) return fallback as T;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    const suggestion = value.length <= MAX_QUOTED_LENGTH ? closestKey(value, allowed) : undefined;
+    this.problems.push(
+      `URL parameter ${withFlinkKey(name)} must be one of ${allowed.join(', ')}, got ${quote(value)}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; using '${fallback}'.`,
+    );
+    return fallback as T;
+  }
+
+  wholeNumber(name: 'rate' | 'parallelism' | 'seed', unit: string, minimum: number, maximum: number): number {
+    const fallback = Number(textOf(name, DEFAULT_PAGE_PARAMETERS));
+    const value = this.values.get(name);
+    if (value === undefined) return fallback;
+    const parsed = wholeNumberIn(value, minimum, maximum);
+    if (parsed !== null) return parsed;
+    this.problems.push(
+      `URL parameter ${withFlinkKey(name)} must be a whole number${unit ? ` of ${unit}` : ''} from ${minimum} to ${maximum}, got ${quote(value)}; using ${fallback}.`,
+    );
+    return fallback;
+  }
+
+  maxParallelism(): number | null {
+    const value = this.values.get('max-parallelism');
+    if (value === undefined) return null;
+    const parsed = wholeNumberIn(value, 1, UPPER_BOUND_MAX_PARALLELISM);
+    if (parsed !== null) return parsed;
+    this.problems.push(
+      `URL parameter ${withFlinkKey('max-parallelism')} must be a whole number from 1 to ${UPPER_BOUND_MAX_PARALLELISM}, got ${quote(value)}; using ${defaultOf('max-parallelism')}.`,
+    );
+    return null;
+  }
+
+  interval(): number {
+    const fallback = DEFAULT_PAGE_PARAMETERS.checkpointIntervalMs;
+    const value = this.values.get('interval');
+    if (value === undefined) return fallback;
+    const parsed = value.length <= MAX_QUOTED_LENGTH ? parseDuration(value) : null;
+    if (parsed?.ok && parsed.milliseconds >= MINIMAL_CHECKPOINT_TIME_MS && parsed.milliseconds <= MAX_CHECKPOINT_INTERVAL_MS) return parsed.milliseconds;
+    this.problems.push(
+      `URL parameter ${withFlinkKey('interval')} must be a duration from ${MINIMAL_CHECKPOINT_TIME_MS}ms to ${compactDuration(MAX_CHECKPOINT_INTERVAL_MS)} (such as 500ms or 2s), got ${quote(value)}; using ${defaultOf('interval')}.`,
+    );
+    return fallback;
+  }
+
+  /** Comma-separated fault specs in the CLI's syntax; one bad spec refuses the plan (a part of it would be another run). */
+  faults(): readonly Fault[] {
+    const value = this.values.get('faults');
+    if (value === undefined || value.trim() === '') return DEFAULT_PAGE_PARAMETERS.faults;
+    const specs = value.split(',');
+    const refuse = (reason: string) => {
+      this.problems.push(`URL parameter 'faults'${reason.startsWith(':') ? '' : ' '}${reason}; using ${defaultOf('faults')}.`);
+      return DEFAULT_PAGE_PARAMETERS.faults;
+    };
+    if (specs.length > MAX_FAULTS) return refuse(`holds ${specs.length} faults, at most ${MAX_FAULTS}`);
+    const faults: Fault[] = [];
+    for (const spec of specs) {
+      if (spec.trim() === 'random') return refuse("cannot be 'random' (the CLI draws a random plan; a link names its faults)");
+      if (spec.length > MAX_FAULT_SPEC_LENGTH) return refuse(`has a fault spec too long to be one (${quote(spec)})`);
+      try {
+        faults.push(parseFault(spec));
+      } catch (error) {
+        return refuse(`: ${(error as Error).message}`);
+      }
+    }
+    return faults;
+  }
+}
+
+function wholeNumberIn(value: string, minimum: number, maximum: number): number | null {
+  const trimmed = value.trim();
+  const parsed = /^\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+  return Number.isSafeInteger(parsed) && parsed >= minimum && parsed <= maximum ? parsed : null;
+}
+
+/** Values fine one by one that cannot run together: one problem per parameter, and its default. */
+function withoutBadCombinations(parameters: PageParameters, problems: string[]): PageParameters {
+  let result = parameters;
+  const combination = runOptionProblems(parameters);
+  const about = (option: string) => combination.filter((problem) => problem.option === option);
+  const maxParallelism = about('pipeline.max-parallelism');
+  if (maxParallelism.length > 0) {
+    problems.push(`URL parameters 'parallelism' and 'max-parallelism': ${maxParallelism[0]!.message} Using ${defaultOf('max-parallelism')}.`);
+    result = { ...result, maxParallelism: null };
+  }
+  const faults = about('faults');
+  if (faults.length > 0) {
+    const more = faults.length > 1 ? ` (and ${faults.length - 1} more problem${faults.length > 2 ? 's' : ''} with it)` : '';
+    problems.push(`URL parameter 'faults': ${faults[0]!.message}${more} Using ${defaultOf('faults')}.`);
+    result = { ...result, faults: DEFAULT_PAGE_PARAMETERS.faults };
+  }
+  return result;
 }
 
 /** Every value of each name, in URL order; names keep their first position. */
@@ -76,10 +301,6 @@ function repeated(name: Known, given: readonly string[]): string {
   return `URL parameter '${name}' is given ${given.length} times${listed}; give it once. Using the default, ${defaultOf(name)}.`;
 }
 
-function defaultOf(name: Known): string {
-  return name === 'rate' ? String(DEFAULT_PAGE_PARAMETERS.recordsPerSecond) : `'${DEFAULT_PAGE_PARAMETERS[name]}'`;
-}
-
 function reportUnknown(unknown: readonly string[], byName: ReadonlyMap<string, readonly string[]>, problems: string[]): void {
   for (const name of unknown.slice(0, MAX_UNKNOWN_NAMES_REPORTED)) {
     const suggestion = closestKey(name, KNOWN);
@@ -94,22 +315,4 @@ function reportUnknown(unknown: readonly string[], byName: ReadonlyMap<string, r
 
 function quote(text: string): string {
   return `'${text.length > MAX_QUOTED_LENGTH ? `${text.slice(0, MAX_QUOTED_LENGTH)}…` : text}'`;
-}
-
-function oneOf<T extends string>(value: string | undefined, name: string, allowed: readonly T[], fallback: T, problems: string[]): T {
-  if (value === undefined) return fallback;
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  problems.push(`URL parameter '${name}' must be one of ${allowed.join(', ')}, got ${quote(value)}; using '${fallback}'.`);
-  return fallback;
-}
-
-function rate(value: string | undefined, problems: string[]): number {
-  const fallback = DEFAULT_PAGE_PARAMETERS.recordsPerSecond;
-  if (value === undefined) return fallback;
-  const parsed = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
-  if (Number.isSafeInteger(parsed) && parsed >= MIN_RECORDS_PER_SECOND && parsed <= MAX_RECORDS_PER_SECOND) return parsed;
-  problems.push(
-    `URL parameter 'rate' must be a whole number of records per second from ${MIN_RECORDS_PER_SECOND} to ${MAX_RECORDS_PER_SECOND}, got ${quote(value)}; using ${fallback}.`,
-  );
-  return fallback;
 }
