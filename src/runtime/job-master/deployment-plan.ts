@@ -1,8 +1,12 @@
 // From a job graph to one deployment descriptor per subtask: input channels (one per producer
-// subtask feeding it, edges in order), output subpartitions (one per consumer channel), restore data.
+// subtask feeding it, edges in order), output subpartitions (one per consumer channel), restore data;
+// and the deployment's topology as the `job-deployed` event describes it.
 import type { JobGraph, JobVertex } from '../../engine/graph/job-graph';
+import type { StreamNode } from '../../engine/graph/stream-graph';
+import type { DeployedChannel, DeployedOperator, DeployedSubtask, DeployedVertex } from '../../engine/events';
 import type { JobId, TaskId } from '../../engine/ids';
-import { taskIdOf } from '../../engine/ids';
+import { parseTaskId, taskIdOf } from '../../engine/ids';
+import { computeKeyGroupRangeForOperatorIndex } from '../../engine/state';
 import type { ChannelSource } from '../../engine/task/input-gate';
 import type { NetworkLimits } from '../../engine/task/network-limits';
 import type { SubpartitionTarget } from '../../engine/task/result-partition';
@@ -78,4 +82,49 @@ export function createDeploymentDescriptors(jobGraph: JobGraph, options: Deploym
     }
   }
   return descriptors;
+}
+
+/** The topology of one deployment as `job-deployed` carries it: vertices with their chains, subtasks with key groups, every channel. */
+export interface DeployedTopology {
+  readonly vertices: readonly DeployedVertex[];
+  readonly subtasks: readonly DeployedSubtask[];
+  readonly channels: readonly DeployedChannel[];
+}
+
+/**
+ * What the picture draws, from the job graph and the descriptors just made: operators in chain order (role:
+ * source, keyed after keyBy, sink, else operator), a keyed vertex's subtasks with the key groups Flink's
+ * KeyGroupRangeAssignment gives them, and one channel per input channel of every subtask, in receiver order.
+ */
+export function deployedTopology(jobGraph: JobGraph, descriptors: readonly TaskDeploymentDescriptor[]): DeployedTopology {
+  const vertices = jobGraph.vertices.map((vertex) => ({
+    vertexId: vertex.id,
+    name: vertex.name,
+    parallelism: vertex.parallelism,
+    maxParallelism: jobGraph.maxParallelism,
+    operators: vertex.operators.map((node, index) => ({ uid: node.uid, name: node.name, role: roleOf(node), chained: index > 0 })),
+  }));
+  const subtasks = descriptors.map((descriptor) => {
+    const keyed = jobGraph.vertex(descriptor.vertexId).operators.some((node) => node.keySelector !== null);
+    const range = keyed ? computeKeyGroupRangeForOperatorIndex(descriptor.maxParallelism, descriptor.parallelism, descriptor.subtaskIndex) : null;
+    return {
+      taskId: descriptor.taskId,
+      vertexId: descriptor.vertexId,
+      subtaskIndex: descriptor.subtaskIndex,
+      keyGroups: range ? { start: range.startKeyGroup, end: range.endKeyGroup } : null,
+    };
+  });
+  const channels = descriptors.flatMap((descriptor) =>
+    descriptor.inputChannels.map((input, channel) => {
+      const producer = jobGraph.vertex(parseTaskId(input.producerTaskId).vertexId);
+      return { from: input.producerTaskId, to: descriptor.taskId, channel, partitioner: producer.outputs[input.producerOutput]!.partitioner.kind };
+    }),
+  );
+  return { vertices, subtasks, channels };
+}
+
+function roleOf(node: StreamNode): DeployedOperator['role'] {
+  if (node.kind === 'source') return 'source';
+  if (node.kind === 'sink') return 'sink';
+  return node.keySelector !== null ? 'keyed' : 'operator';
 }

@@ -21,7 +21,7 @@ import { DEFAULT_NETWORK_LIMITS, type NetworkLimits } from '../../engine/task/ne
 import { createRestartStrategy } from '../../engine/failover';
 import { checkpointCoordinatorMachine, type StopWithSavepointProgress } from '../../machines/checkpoint-coordinator.machine';
 import { jobLifecycleMachine, type JobStatus } from '../../machines/job-lifecycle.machine';
-import { createDeploymentDescriptors } from './deployment-plan';
+import { createDeploymentDescriptors, deployedTopology } from './deployment-plan';
 import type { TaskDeployer } from './task-deployer';
 
 export interface JobMasterOptions {
@@ -155,8 +155,11 @@ export class JobMaster {
     this.#lifecycle.send({ type: 'CANCEL' });
   }
 
-  triggerSavepoint(): void {
+  /** Triggers a savepoint; its checkpoint id, or null when none could start (not every task RUNNING, or a stop pending). */
+  triggerSavepoint(): CheckpointId | null {
+    const next = this.#coordinator.getSnapshot().context.nextCheckpointId;
     this.#coordinator.send({ type: 'TRIGGER_SAVEPOINT' });
+    return this.#coordinator.getSnapshot().context.nextCheckpointId > next ? next : null;
   }
 
   /**
@@ -233,6 +236,15 @@ export class JobMaster {
       residentKeyGroups: configuration.indexedDbCacheKeyGroups,
       network: this.options.network ?? DEFAULT_NETWORK_LIMITS,
       restore: assignment ? withReuse(assignment.tasks, latest !== this.options.initialCheckpoint || this.store.restoredFrom()?.claimed === true) : null,
+    });
+    // The whole topology of this attempt goes into the stream before any of its tasks says a word.
+    this.options.emit({
+      type: 'job-deployed',
+      time: this.options.clock.now(),
+      attempt,
+      restoredCheckpointId: latest?.checkpointId ?? null,
+      ...(latest ? { restoredFrom: this.restoredFrom(latest) } : {}),
+      ...deployedTopology(jobGraph, descriptors),
     });
     this.#taskStates.clear();
     for (const descriptor of descriptors) this.#taskStates.set(descriptor.taskId, 'CREATED');
