@@ -37,6 +37,8 @@ export interface JobSession {
   crash(taskId: TaskId): CommandResult;
   failNextSnapshot(taskId: TaskId): CommandResult;
   slow(taskId: TaskId, factor: number): CommandResult;
+  /** The slowdown in effect for the subtask (1 = normal speed), as the runtime holds it (it outlives restarts). */
+  slowdownOf(taskId: TaskId): number;
   triggerCheckpoint(): CommandResult;
   triggerSavepoint(): CommandResult;
   cancel(): CommandResult;

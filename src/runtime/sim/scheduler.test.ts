@@ -122,4 +122,19 @@ describe('SimulatedClock', () => {
     scheduler.runUntil(1_050);
     expect(fired).toEqual(['negative@1000', 'a@1050']);
   });
+
+  it('runNext runs exactly one action (the earliest), skipping cancelled ones, and moves the clock to it', () => {
+    const scheduler = new Scheduler();
+    const { ran, at } = recording(scheduler);
+    at(20, 'b');
+    scheduler.cancel(at(5, 'cancelled'));
+    at(10, 'a');
+    expect(scheduler.runNext()).toBe(true);
+    expect(ran).toEqual(['a@10']);
+    expect(scheduler.runNext(15)).toBe(false);
+    expect(scheduler.now).toBe(10);
+    expect(scheduler.runNext()).toBe(true);
+    expect(scheduler.runNext()).toBe(false);
+    expect(ran).toEqual(['a@10', 'b@20']);
+  });
 });

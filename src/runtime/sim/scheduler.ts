@@ -51,6 +51,19 @@ export class Scheduler {
     return true;
   }
 
+  /** Runs the next action due (whatever its time, if it is no later than `limit`); false when there is none. */
+  runNext(limit = Number.POSITIVE_INFINITY): boolean {
+    while (this.#heap.length > 0 && this.#heap[0]!.time <= limit) {
+      const next = this.pop();
+      if (next.cancelled) continue;
+      this.#now = next.time;
+      next.action();
+      this.executed += 1;
+      return true;
+    }
+    return false;
+  }
+
   private push(entry: Scheduled): void {
     const heap = this.#heap;
     heap.push(entry);
