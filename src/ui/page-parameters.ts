@@ -10,6 +10,7 @@ import { formatFault, parseFault, type Fault } from '../runtime/sim/fault-plan';
 import {
   DEFAULT_RUN_OPTIONS,
   DELIVERY_MODES,
+  durationText,
   MAX_CHECKPOINT_INTERVAL_MS,
   MAX_FAULTS,
   MAX_PAGE_PARALLELISM,
@@ -127,7 +128,7 @@ function textOf(name: Known, parameters: PageParameters): string | null {
     case 'max-parallelism':
       return parameters.maxParallelism === null ? null : String(parameters.maxParallelism);
     case 'interval':
-      return compactDuration(parameters.checkpointIntervalMs);
+      return durationText(parameters.checkpointIntervalMs);
     case 'mode':
       return parameters.mode;
     case 'backend':
@@ -145,14 +146,6 @@ function textOf(name: Known, parameters: PageParameters): string | null {
   }
 }
 
-/** `1s`, `500ms`, `2min`: the largest of Flink's units that divides the duration evenly. */
-function compactDuration(milliseconds: number): string {
-  for (const [unit, factor] of [['h', 3_600_000], ['min', 60_000], ['s', 1_000]] as const) {
-    if (milliseconds > 0 && milliseconds % factor === 0) return `${milliseconds / factor}${unit}`;
-  }
-  return `${milliseconds}ms`;
-}
-
 /** What the default of `name` is, in a problem's words. */
 function defaultOf(name: Known): string {
   const value = DEFAULT_PAGE_PARAMETERS;
@@ -160,7 +153,7 @@ function defaultOf(name: Known): string {
     case 'max-parallelism':
       return 'the max parallelism derived as Flink does';
     case 'interval':
-      return compactDuration(value.checkpointIntervalMs);
+      return durationText(value.checkpointIntervalMs);
     case 'faults':
       return 'no faults';
     case 'rate':
@@ -226,7 +219,7 @@ class ValueReader {
     const parsed = value.length <= MAX_QUOTED_LENGTH ? parseDuration(value) : null;
     if (parsed?.ok && parsed.milliseconds >= MINIMAL_CHECKPOINT_TIME_MS && parsed.milliseconds <= MAX_CHECKPOINT_INTERVAL_MS) return parsed.milliseconds;
     this.problems.push(
-      `URL parameter ${withFlinkKey('interval')} must be a duration from ${MINIMAL_CHECKPOINT_TIME_MS}ms to ${compactDuration(MAX_CHECKPOINT_INTERVAL_MS)} (such as 500ms or 2s), got ${quote(value)}; using ${defaultOf('interval')}.`,
+      `URL parameter ${withFlinkKey('interval')} must be a duration from ${MINIMAL_CHECKPOINT_TIME_MS}ms to ${durationText(MAX_CHECKPOINT_INTERVAL_MS)} (such as 500ms or 2s), got ${quote(value)}; using ${defaultOf('interval')}.`,
     );
     return fallback;
   }

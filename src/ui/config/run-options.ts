@@ -187,6 +187,14 @@ export function checkRunOptions(value: unknown): RunOptionsCheck {
   return problems.length === 0 ? { ok: true, options } : { ok: false, problems };
 }
 
+/** `1s`, `500ms`, `2min`: the largest of Flink's units that divides the duration evenly (Flink's TimeUtils reads it back). */
+export function durationText(milliseconds: number): string {
+  for (const [unit, factor] of [['h', 3_600_000], ['min', 60_000], ['s', 1_000]] as const) {
+    if (milliseconds > 0 && milliseconds % factor === 0) return `${milliseconds / factor}${unit}`;
+  }
+  return `${milliseconds}ms`;
+}
+
 /** Everything the runtimes need to build this run's job: the scenario's options with Flink's keys, the seed and faults. */
 export interface PageJobOptions extends ScenarioJobOptions {
   readonly seed: number;
