@@ -1,5 +1,6 @@
-// A non-transactional sink: every record is visible as soon as it is written. After a restore the
-// replayed records are written again, so output is at-least-once (duplicates, never loss).
+// A non-transactional sink: every record is visible as soon as it is written (and said so with
+// `sink-written`). After a restore the replayed records are written again, so output is at-least-once
+// (duplicates, never loss).
 import type { Sink } from '../graph/data-stream';
 import type { OperatorContext } from '../operators/runtime-context';
 import { AbstractStreamOperator } from '../operators/stream-operator';
@@ -28,5 +29,8 @@ export class AtLeastOnceSinkWriter extends AbstractStreamOperator {
 
   processElement(value: unknown): void {
     this.#output.append([value]);
+    // The task batches these into one sink-written per step (TaskEventBatch).
+    const { taskInfo } = this.context;
+    this.context.emit({ type: 'sink-written', time: this.context.clock.now(), taskId: taskInfo.taskId, attempt: taskInfo.attemptNumber, written: [value] });
   }
 }

@@ -84,15 +84,39 @@ export class ReplayableSourceReader extends AbstractStreamOperator implements So
   emitNext(out: Output, budget: number): SourceStatus {
     const now = this.context.clock.now();
     const due = Math.floor(((now - this.#startTime) * this.options.recordsPerSecond) / 1000) - this.#emitted;
-    let emitted = 0;
-    while (emitted < Math.min(budget, due)) {
+    // Read first, then say what was read (one source-read per partition), then emit: cause before effect.
+    const records: unknown[] = [];
+    const ranges = new Map<number, { fromOffset: number; toOffset: number }>();
+    let exhausted = false;
+    while (records.length < Math.min(budget, due)) {
       const position = this.nextReadablePartition();
-      if (!position) return emitted > 0 ? { kind: 'more-available' } : { kind: 'idle' };
-      out.collect(this.options.topic.read(position.partition, position.offset));
+      if (!position) {
+        exhausted = true;
+        break;
+      }
+      records.push(this.options.topic.read(position.partition, position.offset));
+      const range = ranges.get(position.partition);
+      if (range) range.toOffset = position.offset + 1;
+      else ranges.set(position.partition, { fromOffset: position.offset, toOffset: position.offset + 1 });
       position.offset += 1;
-      emitted += 1;
     }
+    const { taskInfo } = this.context;
+    for (const [partition, { fromOffset, toOffset }] of ranges) {
+      this.context.emit({
+        type: 'source-read',
+        time: now,
+        taskId: taskInfo.taskId,
+        attempt: taskInfo.attemptNumber,
+        source: taskInfo.operatorUid,
+        partition,
+        fromOffset,
+        toOffset,
+      });
+    }
+    for (const record of records) out.collect(record);
+    const emitted = records.length;
     this.#emitted += emitted;
+    if (exhausted) return emitted > 0 ? { kind: 'more-available' } : { kind: 'idle' };
     if (!this.nextReadablePartition()) return { kind: 'idle' };
     if (emitted < due) return { kind: 'more-available' };
     const nextDueTime = this.#startTime + Math.ceil(((this.#emitted + 1) * 1000) / this.options.recordsPerSecond);

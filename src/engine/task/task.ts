@@ -15,6 +15,7 @@ import { SubtaskCheckpointCoordinator, type OperatorBackends } from './subtask-c
 import { serializedSizeBytes } from './record-size';
 import { restoreOperatorBackends } from './state-restore';
 import { KeyGroupPrefetcher } from './key-group-prefetcher';
+import { TaskEventBatch } from './task-event-batch';
 import { IndexedDbKeyedStateBackend, type HeapKeyedStateBackend } from '../state';
 import { SAMPLE_KEY_LIMIT, type TaskSample } from '../samples';
 import { KeyWriteEpochs } from './key-write-epochs';
@@ -53,12 +54,26 @@ export class Task {
   /** The first keyed backend of the chain, and the epoch that last wrote each of its keys (for samples). */
   #sampledKeyed: { readonly backend: HeapKeyedStateBackend; readonly epochs: KeyWriteEpochs } | null = null;
 
+  /** The runtime's environment, its event sink going through #batch. */
+  private readonly env: TaskEnvironment;
+  readonly #batch: TaskEventBatch;
+
   constructor(
     readonly descriptor: TaskDeploymentDescriptor,
     private readonly vertex: JobVertex,
-    private readonly env: TaskEnvironment,
+    runtime: TaskEnvironment,
   ) {
-    this.#network = new TaskNetwork(descriptor, env);
+    this.#batch = new TaskEventBatch(runtime.emit, runtime.clock, descriptor.taskId, descriptor.attempt);
+    this.env = {
+      clock: runtime.clock,
+      transport: runtime.transport,
+      storage: runtime.storage,
+      external: runtime.external,
+      ...(runtime.keyGroupStores ? { keyGroupStores: runtime.keyGroupStores } : {}),
+      emit: (event) => this.#batch.emit(event),
+      requestStep: () => runtime.requestStep(),
+    };
+    this.#network = new TaskNetwork(descriptor, this.env);
     this.#chain = new OperatorChain(vertex, this.#network.partitions, descriptor.subtaskIndex, serializedSizeBytes);
     this.#source = isSourceOperator(this.#chain.head) ? this.#chain.head : null;
     this.#barriers = this.#source ? null : createBarrierHandler(descriptor.checkpointingMode, descriptor.inputChannels.length);
@@ -217,6 +232,7 @@ export class Task {
     this.guard(() => {
       while (this.#control.length > 0 && this.#state === 'RUNNING') this.handleControl(this.#control.shift()!);
       if (this.#state === 'RUNNING' && this.#synchronousSavepoint === null) processed = this.#source ? this.emitFromSource(budget) : this.processInput(budget);
+      this.#batch.flush();
       this.#network.flush();
     });
     return { processed, hasMoreWork: this.#state === 'RUNNING' && this.hasMoreWork() };
@@ -291,6 +307,7 @@ export class Task {
       if (!polled) break;
       const { channel, element } = polled;
       if (element.kind === 'buffer') {
+        this.#batch.consumed(channel, element.records.length);
         this.applyOutcome(barriers.process({ kind: 'data', channel }));
         this.#alignments.dataProcessed(element.sizeBytes);
         if (prefetcher) {

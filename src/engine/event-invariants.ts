@@ -1,0 +1,56 @@
+// Checks of the receive side that any event log must pass, whichever runtime wrote it (docs/events.md,
+// "Ordering guarantees"): per attempt and input channel, a task never consumes more records than were
+// moved to it; in aligned mode it consumes nothing from a channel between its `channel-blocked` and
+// `channel-unblocked`; a source's reads of a partition are contiguous within an attempt, starting where
+// it was rewound to (or at 0). Pure: a list of problems, empty when the log keeps every guarantee.
+import type { EngineEvent } from './events';
+
+export function receiveSideProblems(events: Iterable<EngineEvent>): string[] {
+  const problems: string[] = [];
+  const moved = new Map<string, number>();
+  const consumed = new Map<string, number>();
+  const blocked = new Map<string, number>();
+  const readHead = new Map<string, number>();
+  const rewound = new Map<string, number>();
+  for (const event of events) {
+    switch (event.type) {
+      case 'records-moved': {
+        const channel = `${event.attempt}/${event.to}/${event.channel}`;
+        moved.set(channel, (moved.get(channel) ?? 0) + event.count);
+        break;
+      }
+      case 'records-consumed': {
+        const channel = `${event.attempt}/${event.taskId}/${event.channel}`;
+        const total = (consumed.get(channel) ?? 0) + event.count;
+        consumed.set(channel, total);
+        if (total > (moved.get(channel) ?? 0)) problems.push(`${event.time} ms: ${event.taskId} consumed ${total} records from channel ${event.channel} (attempt ${event.attempt}), more than the ${moved.get(channel) ?? 0} moved to it`);
+        const checkpointId = blocked.get(channel);
+        if (checkpointId !== undefined) problems.push(`${event.time} ms: ${event.taskId} consumed from channel ${event.channel} while it was blocked for checkpoint ${checkpointId}`);
+        break;
+      }
+      case 'channel-blocked':
+        blocked.set(`${event.attempt}/${event.taskId}/${event.channel}`, event.checkpointId);
+        break;
+      case 'channel-unblocked': {
+        const channel = `${event.attempt}/${event.taskId}/${event.channel}`;
+        if (blocked.get(channel) !== event.checkpointId) problems.push(`${event.time} ms: ${event.taskId} unblocked channel ${event.channel} for checkpoint ${event.checkpointId}, which did not block it`);
+        blocked.delete(channel);
+        break;
+      }
+      case 'source-rewound':
+        for (const [partition, offset] of Object.entries(event.offsets)) rewound.set(`${event.attempt}/${event.source}/${partition}`, offset);
+        break;
+      case 'source-read': {
+        const partition = `${event.attempt}/${event.source}/${event.partition}`;
+        const expected = readHead.get(partition) ?? rewound.get(partition) ?? 0;
+        if (event.fromOffset !== expected) problems.push(`${event.time} ms: ${event.taskId} read partition ${event.partition} from offset ${event.fromOffset}, expected ${expected}`);
+        if (event.toOffset <= event.fromOffset) problems.push(`${event.time} ms: ${event.taskId} read an empty range [${event.fromOffset}, ${event.toOffset}) of partition ${event.partition}`);
+        readHead.set(partition, event.toOffset);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return problems;
+}
