@@ -45,3 +45,24 @@ export const runningSumExpectation: LedgerExpectation = {
   valueOf: (record) => String((record as { value: unknown }).value),
   expected: () => ['1', '3', '6', '10', '15'],
 };
+
+export type ChipKind = 'ok' | 'duplicate' | 'lost' | 'missing' | 'unexpected';
+export interface LedgerChip {
+  readonly value: string;
+  readonly count: number;
+  readonly kind: ChipKind;
+}
+
+/** One key's row as drawn: each expected value with how often it was committed, then the values never expected. */
+export function ledgerChips(committed: readonly string[], expected: readonly string[], verdict: KeyVerdict): LedgerChip[] {
+  const counts = new Map<string, number>();
+  for (const value of committed) counts.set(value, (counts.get(value) ?? 0) + 1);
+  const lost = new Set(verdict.lost);
+  const chips: LedgerChip[] = expected.map((value) => {
+    const count = counts.get(value) ?? 0;
+    return { value, count, kind: count > 1 ? 'duplicate' : count === 1 ? 'ok' : lost.has(value) ? 'lost' : 'missing' };
+  });
+  const expectedSet = new Set(expected);
+  for (const [value, count] of counts) if (!expectedSet.has(value)) chips.push({ value, count, kind: 'unexpected' });
+  return chips;
+}

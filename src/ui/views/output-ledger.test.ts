@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../engine/events';
 import { foldAll } from '../model/event-fold';
-import { judgeKey, runningSumExpectation } from './ledger-model';
+import { judgeKey, ledgerChips, runningSumExpectation } from './ledger-model';
 import { OutputLedgerFold } from './output-ledger';
 import { killedRun } from './views.fixture';
 
@@ -30,6 +30,11 @@ describe('judging one key against its expectation', () => {
   });
   it('a value committed twice counts as one duplicate', () => {
     expect(judgeKey(['1', '3', '3', '6'], expected).duplicated).toBe(1);
+  });
+  it('draws each expected value with its count, lost ones apart from those not yet committed, unexpected ones last', () => {
+    const committed = ['1', '6', '6', '7'];
+    const kinds = ledgerChips(committed, expected, judgeKey(committed, expected)).map((c) => `${c.value}:${c.kind}:${c.count}`);
+    expect(kinds).toEqual(['1:ok:1', '3:lost:0', '6:duplicate:2', '10:missing:0', '15:missing:0', '7:unexpected:1']);
   });
 });
 

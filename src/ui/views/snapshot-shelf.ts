@@ -53,6 +53,8 @@ export interface SnapshotShelfView {
   readonly frames: readonly CheckpointFrame[];
   /** Frames in progress (the coordinator's pending checkpoints), oldest first. */
   readonly pending: readonly CheckpointFrame[];
+  /** The coordinator's cards: the pending checkpoints, and those that ended within `recentMs` (so the end is seen). */
+  readonly cards: readonly CheckpointFrame[];
   readonly counts: { readonly completed: number; readonly failed: number; readonly inProgress: number; readonly hidden: number };
   readonly restoredCheckpointId: CheckpointId | null;
 }
@@ -69,9 +71,11 @@ export class SnapshotShelfFold implements EventFold<SnapshotShelfView> {
   private restoredCheckpointId: CheckpointId | null = null;
   private counts = { completed: 0, failed: 0 };
   private readonly maxFrames: number;
+  private readonly recentMs: number;
 
-  constructor(options: { maxFrames?: number } = {}) {
+  constructor(options: { maxFrames?: number; recentMs?: number } = {}) {
     this.maxFrames = options.maxFrames ?? 10;
+    this.recentMs = options.recentMs ?? 400;
   }
 
   apply(event: EngineEvent): void {
@@ -139,7 +143,7 @@ export class SnapshotShelfFold implements EventFold<SnapshotShelfView> {
     }
   }
 
-  view(_now?: number): SnapshotShelfView {
+  view(now = Infinity): SnapshotShelfView {
     const all = [...this.frames.values()];
     const newest = new Set(all.slice(-this.maxFrames));
     const shown = all.filter((f) => newest.has(f) || f.retention === 'retained' || f.checkpointId === this.restoredCheckpointId);
@@ -148,6 +152,7 @@ export class SnapshotShelfFold implements EventFold<SnapshotShelfView> {
     return {
       frames,
       pending: frames.filter((f) => f.status === 'IN_PROGRESS'),
+      cards: all.filter((f) => f.status === 'IN_PROGRESS' || (f.endedAt !== null && now - f.endedAt <= this.recentMs)).slice(-6).map((f) => this.freeze(f)),
       counts: { ...this.counts, inProgress: inProgress.length, hidden: this.counts.completed + this.counts.failed + inProgress.length - frames.length },
       restoredCheckpointId: this.restoredCheckpointId,
     };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkpointCoordinatorMachine } from '../../machines/checkpoint-coordinator.machine';
 import { jobLifecycleMachine } from '../../machines/job-lifecycle.machine';
 import { allStates, chartOf, labelOf } from './statechart-definition';
-import { layoutChart } from './statechart-layout';
+import { activeConfiguration, layoutChart } from './statechart-layout';
 
 describe('a statechart drawn from an XState definition', () => {
   const chart = chartOf(jobLifecycleMachine);
@@ -45,6 +45,11 @@ describe('a statechart drawn from an XState definition', () => {
       expect(arrow.labelX).toBeLessThanOrEqual(layout.width);
       expect(arrow.labelY).toBeLessThanOrEqual(layout.height);
     }
+  });
+
+  it('lights an active leaf with its ancestors', () => {
+    const ids = [...activeConfiguration(layout, ['jobLifecycle.RESTARTING.backoff.waiting'])].sort();
+    expect(ids).toEqual(['jobLifecycle', 'jobLifecycle.RESTARTING', 'jobLifecycle.RESTARTING.backoff', 'jobLifecycle.RESTARTING.backoff.waiting']);
   });
 
   it('lays out the coordinator too, eventless transitions named always', () => {

@@ -217,3 +217,11 @@ function curve(base: Omit<TransitionArrow, 'path' | 'labelX' | 'labelY'>, [sx, s
   const path = `M${sx},${sy} C${mid},${sy} ${mid},${ty} ${tx},${ty}`;
   return { ...base, path, labelX: mid, labelY: (sy + ty) / 2 - 4 };
 }
+
+/** The active leaves with all their ancestors (XState's configuration), as ids of `layout`'s boxes. */
+export function activeConfiguration(layout: ChartLayout, leaves: readonly string[]): ReadonlySet<string> {
+  const parents = new Map(layout.boxes.map((box) => [box.id, box.parentId]));
+  const ids = new Set<string>();
+  for (const leaf of leaves) for (let id: string | null | undefined = leaf; id; id = parents.get(id)) ids.add(id);
+  return ids;
+}
