@@ -3,7 +3,7 @@
 // Scenarios follow Flink's CheckpointCoordinator tests: triggering, min pause, max concurrent, expiry,
 // tolerable failures, subsumption, savepoints, suspension and cleanup of late acknowledgements.
 import { describe, expect, it } from 'vitest';
-import { createActor } from 'xstate';
+import { createActor, type AnyActorRef } from 'xstate';
 import { parseJobConfiguration, type RawJobConfiguration } from '../engine/config';
 import type { EngineEvent } from '../engine/events';
 import type { CheckpointId, TaskId } from '../engine/ids';
@@ -16,7 +16,7 @@ import type { CheckpointType } from '../engine/task/messages';
 import { Scheduler } from '../runtime/sim/scheduler';
 import { SimulatedClock } from '../runtime/sim/sim-clock';
 import { MemoryCheckpointStorage, type StorageLatency } from '../storage/memory-checkpoint-storage';
-import { checkpointCoordinatorMachine, type CoordinatorGateway } from './checkpoint-coordinator.machine';
+import { checkpointActorId, checkpointCoordinatorMachine, type CoordinatorGateway } from './checkpoint-coordinator.machine';
 
 const JOB_ID = 'job';
 const TASKS: readonly TaskId[] = ['source#0', 'sum#0'];
@@ -334,6 +334,40 @@ describe('checkpoint coordinator: failures', () => {
     expect(job.gateway.calls).toEqual(['trigger 1', 'aborted 1', FAIL_JOB]);
     expect(job.store.latest()).toBeNull();
     expect(job.storage.inventory()).toEqual({ blobs: [], checkpoints: [] });
+  });
+});
+
+describe('checkpoint coordinator: one machine per checkpoint', () => {
+  const stateOf = (job: ReturnType<typeof coordinator>, checkpointId: CheckpointId) =>
+    (job.actor.getSnapshot().children as Record<string, AnyActorRef | undefined>)[checkpointActorId(checkpointId)]?.getSnapshot() as { value: string; status: string } | undefined;
+
+  it('spawns a pendingCheckpoint machine at trigger that finalizes once every task acknowledged and is done when the checkpoint completes', () => {
+    const job = coordinator({ 'execution.checkpointing.interval': '100 ms' }, { autoAcknowledge: true });
+    job.start();
+    job.runUntil(100);
+    expect(stateOf(job, 1)).toMatchObject({ value: 'pending', status: 'active' });
+    job.runUntil(105);
+    expect(stateOf(job, 1)).toMatchObject({ value: 'finalizing', status: 'active' });
+    job.runUntil(110);
+    expect(job.completed().map((event) => event.checkpointId)).toEqual([1]);
+    expect(stateOf(job, 1)?.status ?? 'done').toBe('done');
+  });
+
+  it('aborts the checkpoint machines of what it aborts (declined, suspended)', () => {
+    const job = coordinator({ 'execution.checkpointing.interval': '100 ms' });
+    job.start();
+    job.runUntil(100);
+    const first = (job.actor.getSnapshot().children as Record<string, AnyActorRef>)[checkpointActorId(1)]!;
+    job.decline(1, 'CHECKPOINT_DECLINED');
+    expect(first.getSnapshot()).toMatchObject({ value: 'aborted', status: 'done' });
+    job.runUntil(200);
+    const second = (job.actor.getSnapshot().children as Record<string, AnyActorRef>)[checkpointActorId(2)]!;
+    job.actor.send({ type: 'STOP', reason: 'Checkpoint Coordinator is suspending.' });
+    expect(second.getSnapshot()).toMatchObject({ value: 'aborted', status: 'done' });
+    expect(job.aborted().map((event) => [event.checkpointId, event.reason])).toEqual([
+      [1, 'CHECKPOINT_DECLINED'],
+      [2, 'CHECKPOINT_COORDINATOR_SUSPEND'],
+    ]);
   });
 });
 

@@ -1,12 +1,14 @@
 // The checkpoint coordinator (Flink's CheckpointCoordinator) as an XState machine: it owns the
-// lifecycle — periodic triggering with interval, min pause and max concurrent; per-checkpoint expiry;
-// completion (metadata written last), abort and suspension — while bookkeeping stays in engine classes
+// lifecycle — periodic triggering with interval, min pause and max concurrent; completion, abort and
+// suspension. Each checkpoint is a machine of its own (./pending-checkpoint.machine.ts), spawned at trigger:
+// it collects the acknowledgements, writes the metadata (an invoked actor) and expires on its own timer,
+// then reports CHECKPOINT_COMPLETED or CHECKPOINT_FAILED here. Bookkeeping stays in engine classes
 // (PendingCheckpoint, CompletedCheckpointStore, CheckpointFailureManager). Statistics are not kept here:
 // CheckpointStatsFold computes them from the events this machine emits (and the tasks' acknowledgements).
 // Stop-with-savepoint (Flink's `flink stop`) is a state of its own: periodic checkpoints stop, one synchronous
 // savepoint is taken and committed; if it fails, periodic checkpointing resumes and the job goes on.
 // Side effects go through the injected CoordinatorGateway and CheckpointStorage; time through the actor's clock.
-import { assign, enqueueActions, setup } from 'xstate';
+import { assign, enqueueActions, setup, type AnyActorRef } from 'xstate';
 import type { CheckpointingConfiguration } from '../engine/config';
 import type { CheckpointStorage } from '../engine/ports/checkpoint-storage';
 import type { Clock } from '../engine/ports/clock';
@@ -20,6 +22,7 @@ import type { CheckpointMetadata } from '../engine/checkpoint/checkpoint-metadat
 import { SharedStateRegistry } from '../engine/checkpoint/shared-state-registry';
 import { sourceOffsetsInCheckpoint } from '../engine/checkpoint/source-offsets';
 import type { CheckpointType } from '../engine/task/messages';
+import { pendingCheckpointMachine, type PendingCheckpointOutcome } from './pending-checkpoint.machine';
 
 /** What the coordinator asks of the job master. */
 export interface CoordinatorGateway {
@@ -67,9 +70,8 @@ export type CheckpointCoordinatorEvent =
   | { type: 'STOP_WITH_SAVEPOINT' }
   | { type: 'ACKNOWLEDGE'; taskId: TaskId; checkpointId: CheckpointId; state: TaskStateSnapshot; metrics: SubtaskCheckpointMetrics }
   | { type: 'DECLINE'; taskId: TaskId; checkpointId: CheckpointId; reason: string; message: string }
-  | { type: 'EXPIRE'; checkpointId: CheckpointId }
-  | { type: 'METADATA_WRITTEN'; checkpointId: CheckpointId; metadata: CheckpointMetadata }
-  | { type: 'METADATA_FAILED'; checkpointId: CheckpointId; error: string }
+  /** From a spawned checkpoint machine: it completed (metadata written) or failed (aborted, expired). */
+  | PendingCheckpointOutcome
   | { type: 'PENDING_FINISHED' };
 
 interface CoordinatorContext extends CheckpointCoordinatorInput {
@@ -83,7 +85,8 @@ interface CoordinatorContext extends CheckpointCoordinatorInput {
   stopWithSavepoint: StopWithSavepointProgress | null;
 }
 
-const expiryTimerId = (checkpointId: CheckpointId) => `expire-${checkpointId}`;
+/** The spawned checkpoint machine's id among the coordinator's children. */
+export const checkpointActorId = (checkpointId: CheckpointId) => `checkpoint-${checkpointId}`;
 
 export const checkpointCoordinatorMachine = setup({
   types: {
@@ -91,6 +94,7 @@ export const checkpointCoordinatorMachine = setup({
     context: {} as CoordinatorContext,
     events: {} as CheckpointCoordinatorEvent,
   },
+  actors: { pendingCheckpoint: pendingCheckpointMachine },
   delays: {
     /** Flink: the periodic interval, but never sooner than min-pause after the last completion. */
     untilNextTrigger: ({ context }) => {
@@ -119,10 +123,14 @@ export const checkpointCoordinatorMachine = setup({
       if (!context.gateway.allTasksRunning()) return;
       const checkpointId = context.nextCheckpointId;
       const tasks = context.gateway.tasksToAcknowledge();
-      context.pending.set(checkpointId, new PendingCheckpoint(context.jobId, checkpointId, now, { isSavepoint, isSynchronous }, tasks));
+      const pending = new PendingCheckpoint(context.jobId, checkpointId, now, { isSavepoint, isSynchronous }, tasks);
+      context.pending.set(checkpointId, pending);
       enqueue.assign({ nextCheckpointId: checkpointId + 1 });
       if (isSynchronous) enqueue.assign({ stopWithSavepoint: { status: 'PENDING', checkpointId } });
-      enqueue.raise({ type: 'EXPIRE', checkpointId }, { delay: context.config.timeoutMs, id: expiryTimerId(checkpointId) });
+      enqueue.spawnChild('pendingCheckpoint', {
+        id: checkpointActorId(checkpointId),
+        input: { pending, operators: context.operators, storage: context.storage, clock: context.clock, timeoutMs: context.config.timeoutMs },
+      });
       context.emit({ type: 'checkpoint-triggered', time: now, checkpointId, isSavepoint, checkpointType });
       context.gateway.triggerCheckpoint(checkpointId, now, checkpointType);
     }),
@@ -134,13 +142,13 @@ export const checkpointCoordinatorMachine = setup({
         reason: context.gateway.allTasksRunning() ? 'The checkpoint coordinator is not running (the job is not RUNNING).' : 'Not all required tasks are currently running.',
       },
     })),
-    acknowledge: ({ context, event, self }) => {
+    /** To the checkpoint's machine, which collects it; a late ack of an aborted checkpoint has its state discarded. */
+    acknowledge: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'ACKNOWLEDGE') return;
       const pending = context.pending.get(event.checkpointId);
-      const result = pending ? pending.acknowledgeTask(event.taskId, event.state, event.metrics) : 'UNKNOWN';
-      if (result !== 'SUCCESS') {
-        // A late ack of an aborted checkpoint: its state is discarded, as Flink's discardSubtaskState.
-        if (!pending) discardUncompleted(context, event.checkpointId);
+      if (!pending) {
+        // As Flink's discardSubtaskState.
+        discardUncompleted(context, event.checkpointId);
         return;
       }
       const unknown = context.registry.unknownSharedState(event.state, event.checkpointId);
@@ -150,18 +158,11 @@ export const checkpointCoordinatorMachine = setup({
         self.send({ type: 'DECLINE', taskId: event.taskId, checkpointId: event.checkpointId, reason: 'CHECKPOINT_DECLINED', message });
         return;
       }
-      if (!pending!.isFullyAcknowledged()) return;
-      const metadata = pending!.toMetadata(context.operators, context.clock.now());
-      context.storage.writeMetadata(metadata, (written) =>
-        self.send(
-          written.ok
-            ? { type: 'METADATA_WRITTEN', checkpointId: event.checkpointId, metadata }
-            : { type: 'METADATA_FAILED', checkpointId: event.checkpointId, error: written.error },
-        ),
-      );
-    },
-    completeCheckpoint: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type !== 'METADATA_WRITTEN') return;
+      const checkpoint = liveCheckpointActor(self, event.checkpointId);
+      if (checkpoint) enqueue.sendTo(checkpoint, { type: 'ACKNOWLEDGE', taskId: event.taskId, state: event.state, metrics: event.metrics });
+    }),
+    completeCheckpoint: enqueueActions(({ context, event, enqueue, self }) => {
+      if (event.type !== 'CHECKPOINT_COMPLETED') return;
       const pending = context.pending.get(event.checkpointId);
       if (!pending || pending.isDisposed) return;
       const now = context.clock.now();
@@ -169,13 +170,11 @@ export const checkpointCoordinatorMachine = setup({
         // Register before subsumed checkpoints unregister, so pieces this one shares with them stay.
         context.registry.registerCheckpoint(event.metadata);
       } catch (error) {
-        enqueue.cancel(expiryTimerId(event.checkpointId));
         abortPending(context, pending, 'FINALIZE_CHECKPOINT_FAILURE', error instanceof Error ? error.message : String(error));
         enqueue.raise({ type: 'PENDING_FINISHED' });
         return;
       }
       context.pending.delete(event.checkpointId);
-      enqueue.cancel(expiryTimerId(event.checkpointId));
       const isSynchronous = pending.properties.isSynchronous === true;
       const subsumed = context.store.add(event.metadata, isSynchronous);
       context.failureManager.handleCheckpointSuccess();
@@ -200,31 +199,26 @@ export const checkpointCoordinatorMachine = setup({
       if (isSynchronous) enqueue.assign({ stopWithSavepoint: { status: 'COMPLETED', checkpointId: event.checkpointId, savepoint: event.metadata } });
       for (const older of commits ? [...context.pending.values()] : []) {
         if (older.checkpointId < event.checkpointId && !older.properties.isSavepoint) {
-          abortPending(context, older, 'CHECKPOINT_SUBSUMED', `Checkpoint ${older.checkpointId} was subsumed by ${event.checkpointId}`);
-          enqueue.cancel(expiryTimerId(older.checkpointId));
+          const message = `Checkpoint ${older.checkpointId} was subsumed by ${event.checkpointId}`;
+          abortCheckpointActor(self, enqueue, older.checkpointId, 'CHECKPOINT_SUBSUMED', message);
+          abortPending(context, older, 'CHECKPOINT_SUBSUMED', message);
         }
       }
       for (const old of subsumed) discardCompleted(context, old.checkpointId);
       if (commits) context.gateway.notifyCheckpointComplete(event.checkpointId);
       enqueue.raise({ type: 'PENDING_FINISHED' });
     }),
-    abortOne: enqueueActions(({ context, event, enqueue }) => {
-      const failure =
-        event.type === 'DECLINE'
-          ? { checkpointId: event.checkpointId, reason: event.reason, message: event.message }
-          : event.type === 'EXPIRE'
-            ? { checkpointId: event.checkpointId, reason: 'CHECKPOINT_EXPIRED', message: `Checkpoint expired before completing.` }
-            : event.type === 'METADATA_FAILED'
-              ? { checkpointId: event.checkpointId, reason: 'FINALIZE_CHECKPOINT_FAILURE', message: event.error }
-              : null;
-      if (!failure) return;
+    /** A task declined (the checkpoint's machine is told to abort) or the checkpoint's machine failed on its own. */
+    abortOne: enqueueActions(({ context, event, enqueue, self }) => {
+      if (event.type !== 'DECLINE' && event.type !== 'CHECKPOINT_FAILED') return;
+      const failure = { checkpointId: event.checkpointId, reason: event.reason, message: event.message };
       const pending = context.pending.get(failure.checkpointId);
       if (!pending) {
         // A decline after the abort: its uploads finished after the abort's discard, so discard again.
         if (event.type === 'DECLINE') discardUncompleted(context, event.checkpointId);
         return;
       }
-      enqueue.cancel(expiryTimerId(failure.checkpointId));
+      if (event.type === 'DECLINE') abortCheckpointActor(self, enqueue, failure.checkpointId, failure.reason, failure.message);
       abortPending(context, pending, failure.reason, failure.message);
       if (pending.properties.isSynchronous) enqueue.assign({ stopWithSavepoint: { status: 'FAILED', checkpointId: failure.checkpointId, reason: failure.message } });
       if (context.failureManager.handleCheckpointFailure(failure.checkpointId, failure.reason, pending.properties.isSavepoint)) {
@@ -237,11 +231,11 @@ export const checkpointCoordinatorMachine = setup({
       if (event.type !== 'SHUTDOWN' || !event.discardCheckpoints) return;
       for (const metadata of context.store.removeAllOwned()) discardCompleted(context, metadata.checkpointId);
     },
-    abortAll: enqueueActions(({ context, event, enqueue }) => {
+    abortAll: enqueueActions(({ context, event, enqueue, self }) => {
       // Flink's stopCheckpointScheduler: every pending checkpoint and savepoint is aborted (CHECKPOINT_COORDINATOR_SUSPEND).
       const reason = event.type === 'STOP' ? event.reason : 'Checkpoint Coordinator is suspending.';
       for (const pending of [...context.pending.values()]) {
-        enqueue.cancel(expiryTimerId(pending.checkpointId));
+        abortCheckpointActor(self, enqueue, pending.checkpointId, 'CHECKPOINT_COORDINATOR_SUSPEND', reason);
         abortPending(context, pending, 'CHECKPOINT_COORDINATOR_SUSPEND', reason);
         if (pending.properties.isSynchronous) enqueue.assign({ stopWithSavepoint: { status: 'FAILED', checkpointId: pending.checkpointId, reason } });
       }
@@ -285,9 +279,8 @@ export const checkpointCoordinatorMachine = setup({
         ],
         ACKNOWLEDGE: { actions: 'acknowledge' },
         DECLINE: { actions: 'abortOne' },
-        EXPIRE: { actions: 'abortOne' },
-        METADATA_FAILED: { actions: 'abortOne' },
-        METADATA_WRITTEN: { actions: 'completeCheckpoint' },
+        CHECKPOINT_FAILED: { actions: 'abortOne' },
+        CHECKPOINT_COMPLETED: { actions: 'completeCheckpoint' },
       },
       initial: 'scheduled',
       states: {
@@ -324,14 +317,31 @@ export const checkpointCoordinatorMachine = setup({
         STOP_WITH_SAVEPOINT: {},
         ACKNOWLEDGE: { actions: 'acknowledge' },
         DECLINE: { actions: 'abortOne' },
-        EXPIRE: { actions: 'abortOne' },
-        METADATA_FAILED: { actions: 'abortOne' },
-        METADATA_WRITTEN: { actions: 'completeCheckpoint' },
+        CHECKPOINT_FAILED: { actions: 'abortOne' },
+        CHECKPOINT_COMPLETED: { actions: 'completeCheckpoint' },
         PENDING_FINISHED: { guard: 'stopFailed', target: 'running' },
       },
     },
   },
 });
+
+/** The spawned machine of a checkpoint that is still pending or finalizing, if any. */
+function liveCheckpointActor(self: AnyActorRef, checkpointId: CheckpointId): AnyActorRef | undefined {
+  const child = (self.getSnapshot() as { children: Record<string, AnyActorRef | undefined> }).children[checkpointActorId(checkpointId)];
+  return child?.getSnapshot().status === 'active' ? child : undefined;
+}
+
+/** The coordinator aborts a checkpoint: its machine goes to `aborted` (its report back finds nothing pending). */
+function abortCheckpointActor(
+  self: AnyActorRef,
+  enqueue: { sendTo: (actor: AnyActorRef, event: { type: 'ABORT'; reason: string; message: string }) => void },
+  checkpointId: CheckpointId,
+  reason: string,
+  message: string,
+): void {
+  const checkpoint = liveCheckpointActor(self, checkpointId);
+  if (checkpoint) enqueue.sendTo(checkpoint, { type: 'ABORT', reason, message });
+}
 
 function abortPending(context: CoordinatorContext, pending: PendingCheckpoint, reason: string, message: string): void {
   const now = context.clock.now();
