@@ -17,16 +17,14 @@ export class SavepointWaiter {
 
   constructor(private readonly jobMaster: () => JobMaster) {}
 
-  /** The coordinator registers a savepoint as soon as it is triggered; none means it could not start. */
-  takeSavepoint(trigger: () => void): Promise<CheckpointMetadata> {
-    const newest = () => Math.max(0, ...this.jobMaster().stats.statistics().history.map((checkpoint) => checkpoint.id));
-    const before = newest();
-    trigger();
-    const started = this.jobMaster()
-      .stats.statistics()
-      .history.find((checkpoint) => checkpoint.id > before && checkpoint.is_savepoint);
-    if (!started) return Promise.reject(new Error('the savepoint was not triggered: not every subtask is RUNNING (Flink skips it too)'));
-    return this.wait('savepoint', started.id);
+  /**
+   * `trigger` returns the triggered savepoint's id, or null when it could not start (the statistics, a fold of
+   * the event stream, may show it only a moment later).
+   */
+  takeSavepoint(trigger: () => number | null): Promise<CheckpointMetadata> {
+    const started = trigger();
+    if (started === null) return Promise.reject(new Error('the savepoint was not triggered: not every subtask is RUNNING (Flink skips it too)'));
+    return this.wait('savepoint', started);
   }
 
   /** Stops the job with a savepoint; resolves when the savepoint completed (the job then finishes). */
