@@ -56,9 +56,9 @@ describe('config panel model', () => {
     const reading = readDraft(draft, DEFAULT_RUN_OPTIONS);
     expect(reading.options).toBeNull();
     expect(reading.fieldProblems).toEqual({
-      parallelism: 'a whole number from 1 to 8',
-      checkpointInterval: "from 10 ms (Flink's minimal checkpoint time) to 1h",
-      seed: 'a whole number from 0 to 4294967295',
+      parallelism: 'Must be a whole number from 1 to 8.',
+      checkpointInterval: "Must be from 10ms (Flink's minimal checkpoint time) to 1h, such as 500ms or 2s.",
+      seed: 'Must be a whole number from 0 to 4294967295.',
       faults: expect.stringContaining("Cannot read fault 'kill:sum'"),
     });
   });

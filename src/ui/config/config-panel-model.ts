@@ -4,7 +4,6 @@
 import { parseDuration } from '../../engine/config/duration';
 import { MINIMAL_CHECKPOINT_TIME_MS, RESTART_STRATEGY_TYPES, STATE_BACKEND_TYPES, UPPER_BOUND_MAX_PARALLELISM } from '../../engine/config/options';
 import { formatFault, parseFault, type Fault } from '../../runtime/sim/fault-plan';
-import { SCENARIOS } from '../../scenarios';
 import {
   checkRunOptions,
   DELIVERY_MODES,
@@ -70,9 +69,10 @@ export const CONFIG_CONTROLS: readonly ControlDefinition[] = Object.freeze([
     field: 'scenario',
     label: 'Job',
     flinkKey: null,
-    explanation: 'The job to run; running-sum reads fresh keys forever, each key again 1, 2, 3, 4, 5 → 1, 3, 6, 10, 15.',
+    explanation:
+      'running-sum: fresh keys forever, each 1, 2, 3, 4, 5 → 1, 3, 6, 10, 15; order-totals: two sources unioned, totals per customer; keyed-sum: a keyed count, output discarded.',
     kind: 'select',
-    choices: PAGE_SCENARIOS.map((name) => ({ value: name, label: `${name}: ${SCENARIOS.get(name)?.description ?? ''}` })),
+    choices: choices(PAGE_SCENARIOS),
   },
   {
     field: 'runtime',
@@ -197,7 +197,7 @@ export interface RestoreContext {
 export interface DraftReading {
   /** The options to apply, or null while any control or combination is wrong. */
   readonly options: PageRunOptions | null;
-  /** Why a control's value cannot be used, by control. */
+  /** Why a control's value cannot be used, by control (a sentence). */
   readonly fieldProblems: Readonly<Partial<Record<ConfigField, string>>>;
   /** Values fine one by one that cannot run together. */
   readonly combinationProblems: readonly string[];
@@ -213,11 +213,11 @@ export function readDraft(draft: ConfigDraft, current: PageRunOptions, restore: 
     const trimmed = text.trim();
     const value = /^\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
     if (Number.isSafeInteger(value) && value >= minimum && value <= maximum) return value;
-    fieldProblems[field] = `a whole number from ${minimum} to ${maximum}`;
+    fieldProblems[field] = `Must be a whole number from ${minimum} to ${maximum}.`;
     return Number.NaN;
   };
   const oneOf = (field: ConfigField, text: string, allowed: readonly string[]): string => {
-    if (!allowed.includes(text)) fieldProblems[field] = `one of ${allowed.join(', ')}`;
+    if (!allowed.includes(text)) fieldProblems[field] = `Must be one of ${allowed.join(', ')}.`;
     return text;
   };
   const candidate = {
@@ -267,8 +267,8 @@ function interval(text: string, fieldProblems: Partial<Record<ConfigField, strin
   const parsed = parseDuration(text);
   if (parsed.ok && parsed.milliseconds >= MINIMAL_CHECKPOINT_TIME_MS && parsed.milliseconds <= MAX_CHECKPOINT_INTERVAL_MS) return parsed.milliseconds;
   fieldProblems.checkpointInterval = parsed.ok
-    ? `from ${MINIMAL_CHECKPOINT_TIME_MS} ms (Flink's minimal checkpoint time) to ${durationText(MAX_CHECKPOINT_INTERVAL_MS)}`
-    : `${parsed.reason}`;
+    ? `Must be from ${MINIMAL_CHECKPOINT_TIME_MS}ms (Flink's minimal checkpoint time) to ${durationText(MAX_CHECKPOINT_INTERVAL_MS)}, such as 500ms or 2s.`
+    : `Not a duration: ${parsed.reason}.`;
   return Number.NaN;
 }
 
@@ -278,13 +278,13 @@ function faults(text: string, fieldProblems: Partial<Record<ConfigField, string>
     .map((spec) => spec.trim())
     .filter((spec) => spec !== '');
   if (specs.length > MAX_FAULTS) {
-    fieldProblems.faults = `at most ${MAX_FAULTS} faults`;
+    fieldProblems.faults = `At most ${MAX_FAULTS} faults.`;
     return [];
   }
   const result: Fault[] = [];
   for (const spec of specs) {
     if (spec === 'random') {
-      fieldProblems.faults = "'random' is the CLI's: name the faults, so the run can be reopened";
+      fieldProblems.faults = "'random' is the CLI's: name the faults, so a link can reopen the run.";
       return [];
     }
     try {
