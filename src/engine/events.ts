@@ -184,10 +184,13 @@ export type EngineEvent = Stamped &
         readonly transactionId: string;
         readonly records: number;
         readonly attempt: AttemptNumber;
-        /** The checkpoint whose completion committed it (issue 7). */
-        readonly checkpointId?: CheckpointId;
-        /** The committed records themselves, as written, so the ledger needs no side channel (issue 7). */
-        readonly committed?: readonly unknown[];
+        /**
+         * The checkpoint that pre-committed it (its snapshot holds the transaction; the id `transactionId` ends in):
+         * its completion — or, when it was aborted, a later checkpoint's, or the restore of one that holds it — commits it.
+         */
+        readonly checkpointId: CheckpointId;
+        /** The committed records themselves, as written, so the ledger needs no side channel. */
+        readonly committed: readonly unknown[];
       }
     | {
         readonly type: 'sink-aborted';

@@ -1,7 +1,8 @@
 // A transactional sink after Flink's TwoPhaseCommitSinkFunction: records go into the open transaction;
 // on snapshot it is pre-committed (kept in operator state) and a new one begins; on checkpoint completion
 // pre-committed transactions are committed; on restore those in the checkpoint are committed again
-// (idempotently) and the open, never pre-committed transaction is lost (aborted). Committed output is exactly-once.
+// (idempotently). The open, never pre-committed transaction is aborted when the task closes (cancel,
+// failure); a killed task cannot abort it, it is simply never committed. Committed output is exactly-once.
 import { ListStateDescriptor, type ListState } from '../state';
 import type { CheckpointId } from '../ids';
 import type { Sink } from '../graph/data-stream';
@@ -32,6 +33,8 @@ export class TwoPhaseCommitSinkWriter extends AbstractStreamOperator {
   #current: unknown[] = [];
   /** Pre-committed, waiting for their checkpoint to complete, oldest first. */
   #pendingCommit: PendingTransaction[] = [];
+  /** The checkpoint the open transaction follows: the last snapshot's, or the restored one (0 for none). */
+  #openedAfter: CheckpointId = 0;
 
   constructor(private readonly outputName: string) {
     super();
@@ -45,6 +48,7 @@ export class TwoPhaseCommitSinkWriter extends AbstractStreamOperator {
     const recovered = context.isRestored ? [...this.#state.get()] : [];
     for (const transaction of recovered) this.commit(transaction);
     this.#state.clear();
+    this.#openedAfter = context.restoredCheckpointId ?? 0;
   }
 
   processElement(value: unknown): void {
@@ -59,6 +63,7 @@ export class TwoPhaseCommitSinkWriter extends AbstractStreamOperator {
       records: this.#current,
     });
     this.#current = [];
+    this.#openedAfter = checkpointId;
     this.#state.update(this.#pendingCommit);
   }
 
@@ -68,15 +73,35 @@ export class TwoPhaseCommitSinkWriter extends AbstractStreamOperator {
     for (const transaction of ready) this.commit(transaction);
   }
 
+  /**
+   * TwoPhaseCommitSinkFunction#close: the open transaction is aborted, its records never become visible (the
+   * restored job reads them again). Pre-committed ones are left as they are: a restore commits those its checkpoint holds.
+   */
+  override close(): void {
+    const { taskInfo } = this.context;
+    this.context.emit({
+      type: 'sink-aborted',
+      time: this.context.clock.now(),
+      taskId: taskInfo.taskId,
+      attempt: taskInfo.attemptNumber,
+      transactionId: `${taskInfo.operatorUid}#${taskInfo.indexOfThisSubtask}@attempt-${taskInfo.attemptNumber}-after-${this.#openedAfter}`,
+      records: this.#current.length,
+    });
+    this.#current = [];
+  }
+
   private commit(transaction: PendingTransaction): void {
     if (!this.#output.commitTransaction(transaction.transactionId, transaction.records)) return;
+    const { taskInfo } = this.context;
     this.context.emit({
       type: 'sink-committed',
       time: this.context.clock.now(),
-      taskId: this.context.taskInfo.taskId,
-      attempt: this.context.taskInfo.attemptNumber,
+      taskId: taskInfo.taskId,
+      attempt: taskInfo.attemptNumber,
       transactionId: transaction.transactionId,
+      checkpointId: transaction.checkpointId,
       records: transaction.records.length,
+      committed: transaction.records,
     });
   }
 }

@@ -17,7 +17,7 @@ import type {
 import type { Clock } from '../ports/clock';
 import type { EngineEvent } from '../events';
 import type { ExternalSystems } from '../ports/external-systems';
-import type { OperatorUid, TaskId } from '../ids';
+import type { CheckpointId, OperatorUid, TaskId } from '../ids';
 
 export interface TaskInfo {
   readonly taskId: TaskId;
@@ -35,6 +35,8 @@ export interface OperatorContext {
   readonly keyedStateBackend: HeapKeyedStateBackend | null;
   readonly operatorStateBackend: OperatorStateBackend;
   readonly isRestored: boolean;
+  /** The checkpoint (or savepoint) the state was restored from, or null (Flink's ManagedInitializationContext#getRestoredCheckpointId). */
+  readonly restoredCheckpointId: CheckpointId | null;
   readonly external: ExternalSystems;
   emit(event: EngineEvent): void;
 }

@@ -18,6 +18,8 @@ export interface StreamOperator {
   notifyCheckpointAborted(checkpointId: CheckpointId): void;
   /** All inputs ended. */
   endInput(out: Output): void;
+  /** The task is cancelled or failed: release what is open (Flink's StreamOperator#close; a 2PC sink aborts its open transaction). */
+  close(): void;
 }
 
 /** Sensible no-op defaults so each operator only says what it does. */
@@ -34,6 +36,7 @@ export abstract class AbstractStreamOperator implements StreamOperator {
   notifyCheckpointComplete(_checkpointId: CheckpointId): void {}
   notifyCheckpointAborted(_checkpointId: CheckpointId): void {}
   endInput(_out: Output): void {}
+  close(): void {}
 }
 
 /** Sources are driven by the task rather than by input: emit what is due, say when more will be. */

@@ -47,6 +47,8 @@ export class Task {
    * StreamTask.runSynchronousSavepointMailboxLoop: only control messages run meanwhile, no input, no emission.
    */
   #synchronousSavepoint: CheckpointId | null = null;
+  /** True from the operators' open until they are closed (cancel or failure). */
+  #operatorsOpen = false;
   /** Set when the head operator's keyed state must be loaded before records reach it (indexeddb backend). */
   #prefetcher: KeyGroupPrefetcher | null = null;
   /** The checkpoint epoch: 1 + the last checkpoint whose barrier this task passed (or that it was restored from). */
@@ -209,10 +211,12 @@ export class Task {
         keyedStateBackend: backends.keyed,
         operatorStateBackend: backends.operator,
         isRestored,
+        restoredCheckpointId: descriptor.restore?.checkpointId ?? null,
         external: env.external,
         emit: env.emit,
       });
     });
+    this.#operatorsOpen = true;
     if (descriptor.restore) {
       this.env.emit({ type: 'task-restored', time: env.clock.now(), taskId: this.taskId, attempt: descriptor.attempt, checkpointId: descriptor.restore.checkpointId });
     }
@@ -238,11 +242,12 @@ export class Task {
     return { processed, hasMoreWork: this.#state === 'RUNNING' && this.hasMoreWork() };
   }
 
-  /** The job master cancels every task on failover; pending async work is dropped. */
+  /** The job master cancels every task on failover; pending async work is dropped, the operators are closed. */
   cancel(): void {
     if (this.isTerminal()) return;
     this.transition('CANCELING');
     if (this.#wakeUp !== null) this.env.clock.clearTimeout(this.#wakeUp);
+    this.closeOperators();
     this.transition('CANCELED');
   }
 
@@ -256,9 +261,24 @@ export class Task {
   fail(cause: string): void {
     if (this.isTerminal()) return;
     if (this.#wakeUp !== null) this.env.clock.clearTimeout(this.#wakeUp);
+    // As Flink's StreamTask cleans up before the task is FAILED: its operators are closed first.
+    this.closeOperators();
     this.transition('FAILED');
     this.env.emit({ type: 'task-failed', time: this.env.clock.now(), taskId: this.taskId, attempt: this.descriptor.attempt, cause });
     this.env.transport.sendToJobMaster({ type: 'task-failed', taskId: this.taskId, attempt: this.descriptor.attempt, cause });
+  }
+
+  /** Closes opened operators once, each on its own: a failing close (the task may be failing because of it) stops no other. */
+  private closeOperators(): void {
+    if (!this.#operatorsOpen) return;
+    this.#operatorsOpen = false;
+    for (const operator of this.#chain.operators) {
+      try {
+        operator.close();
+      } catch {
+        // Nothing more to do for an operator that cannot even close; the task ends anyway.
+      }
+    }
   }
 
   private hasMoreWork(): boolean {
