@@ -16,6 +16,17 @@ const SLOW_INTO_SUM1 = deployedRun({
   untilMs: 1600,
   faults: [parseFault('delay-channel:sum#1@0+30')],
 });
+// Every message into numbers#1 (its checkpoint triggers too) takes 40 ms more: its barriers come late,
+// so the sum subtasks block their channel from numbers#0 and hold its records while they wait.
+const LATE_SOURCE = deployedRun({
+  scenario: 'running-sum',
+  parallelism: 2,
+  checkpointIntervalMs: 500,
+  mode: 'exactly-once',
+  seed: 3,
+  untilMs: 1600,
+  faults: [parseFault('delay-channel:numbers#1@0+40')],
+});
 const KILLED = deployedRun({
   scenario: 'running-sum',
   parallelism: 2,
@@ -95,28 +106,29 @@ describe('JobGraphFold', () => {
   });
 
   it('holds records behind a blocked lane’s closed gate and counts them, while the other lane keeps flowing', () => {
-    const blockedAt = indexOf(SLOW_INTO_SUM1, (e) => e.type === 'channel-blocked' && e.taskId === 'sum#1' && e.checkpointId === 2);
-    const blockedEvent = SLOW_INTO_SUM1[blockedAt] as Extract<EngineEvent, { type: 'channel-blocked' }>;
+    const events = LATE_SOURCE;
+    const blockedAt = indexOf(events, (e) => e.type === 'channel-blocked' && e.taskId === 'sum#0' && e.checkpointId === 2);
+    const blockedEvent = events[blockedAt] as Extract<EngineEvent, { type: 'channel-blocked' }>;
     // The moment before the last barrier arrives (then alignment ends and the gate opens).
-    const unblockAt = indexOf(SLOW_INTO_SUM1, (e) => e.type === 'barrier-received' && e.taskId === 'sum#1' && e.channel !== blockedEvent.channel, blockedAt);
-    const fold = foldThrough(SLOW_INTO_SUM1, unblockAt - 1);
-    const now = SLOW_INTO_SUM1[unblockAt]!.time;
-    const view = fold.view(now);
-    const blockedId = `numbers#${blockedEvent.channel}->sum#1`;
-    const otherId = `numbers#${1 - blockedEvent.channel}->sum#1`;
-    const blocked = lane(view, blockedId);
+    const lastBarrier = indexOf(events, (e) => e.type === 'barrier-received' && e.taskId === 'sum#0' && e.channel !== blockedEvent.channel, blockedAt);
+    const now = events[lastBarrier]!.time;
+    const view = foldThrough(events, lastBarrier - 1, { travelMs: 2 }).view(now);
+    const blocked = lane(view, `numbers#${blockedEvent.channel}->sum#0`);
     expect(blocked).toMatchObject({ blocked: true, blockedBy: 2 });
-    expect(blocked.queued).toBeGreaterThan(0);
-    expect(blocked.arrived).toBeGreaterThan(0);
-    expect(blocked.items.filter((item) => item.kind === 'records').every((item) => item.kind === 'records' && item.epoch === 3)).toBe(true);
-    const other = lane(view, otherId);
+    expect(blocked.arrived).toBeGreaterThan(1);
+    expect(blocked.queued).toBeGreaterThanOrEqual(blocked.arrived);
+    expect(blocked.items.every((item) => item.kind === 'records' && item.epoch === 3)).toBe(true);
+    expect(blocked.items.filter((item) => item.arrived).map((item) => item.slot)).toEqual(blocked.items.filter((item) => item.arrived).map((_, i) => i));
+    const sum0 = subtask(view, 'sum#0');
+    expect(sum0.alignment).toMatchObject({ checkpointId: 2, receivedChannels: [blockedEvent.channel], blockedChannels: [blockedEvent.channel], fraction: 0.5 });
+    expect(sum0.alignment!.waitedMs).toBe(now - blockedEvent.time);
+    // The other lane is open and flows: sum#0 consumed from it while the gate was closed, and nothing from the blocked one.
+    const other = lane(view, `numbers#${1 - blockedEvent.channel}->sum#0`);
     expect(other.blocked).toBe(false);
-    const sum1 = subtask(view, 'sum#1');
-    expect(sum1.alignment).toMatchObject({ checkpointId: 2, receivedChannels: [blockedEvent.channel], blockedChannels: [blockedEvent.channel], fraction: 0.5 });
-    expect(sum1.alignment!.waitedMs).toBe(now - blockedEvent.time);
-    // The other lane is open: what reaches sum#1 on it is consumed, and barrier 2 is still on its way.
-    expect(other.arrived).toBe(0);
-    expect(other.items.some((item) => item.kind === 'barrier' && item.checkpointId === 2)).toBe(true);
+    const during = events.slice(blockedAt, lastBarrier);
+    const consumedFrom = (channel: number) => during.some((e) => e.type === 'records-consumed' && e.taskId === 'sum#0' && e.channel === channel);
+    expect(consumedFrom(other.channel)).toBe(true);
+    expect(consumedFrom(blockedEvent.channel)).toBe(false);
   });
 
   it('opens the gate when the last barrier arrives and ends the alignment', () => {
@@ -178,12 +190,13 @@ describe('JobGraphFold', () => {
   });
 
   it('draws a dot per several batches once a lane holds more than it may draw, and says so', () => {
-    const until = indexOf(SLOW_INTO_SUM1, (e) => e.type === 'checkpoint-triggered' && e.checkpointId === 2);
-    const fold = foldThrough(SLOW_INTO_SUM1, until, { travelMs: 400, maxDrawnItemsPerLane: 3 });
-    const view = fold.view(SLOW_INTO_SUM1[until]!.time);
+    const blockedAt = indexOf(LATE_SOURCE, (e) => e.type === 'channel-blocked' && e.taskId === 'sum#0' && e.checkpointId === 2);
+    const lastBarrier = indexOf(LATE_SOURCE, (e) => e.type === 'barrier-received' && e.taskId === 'sum#0', blockedAt + 1);
+    const fold = foldThrough(LATE_SOURCE, lastBarrier - 1, { travelMs: 2, maxDrawnItemsPerLane: 1 });
+    const view = fold.view(LATE_SOURCE[lastBarrier]!.time);
     expect(view.sampled).toBe(true);
     for (const l of view.lanes) {
-      expect(l.items.length).toBeLessThanOrEqual(3 + l.items.filter((item) => item.kind === 'barrier').length);
+      expect(l.items.length).toBeLessThanOrEqual(1 + l.items.filter((item) => item.kind === 'barrier').length);
       const drawnRecords = l.items.reduce((sum, item) => sum + (item.kind === 'records' ? item.count : 0), 0);
       expect(drawnRecords).toBe(l.queued);
     }
