@@ -246,6 +246,7 @@ export const checkpointCoordinatorMachine = setup({
   },
 }).createMachine({
   id: 'checkpointCoordinator',
+  description: "Flink's CheckpointCoordinator: triggers checkpoints and savepoints and spawns one pendingCheckpoint machine for each.",
   context: ({ input }) => ({
     ...input,
     pending: new Map(),
@@ -259,6 +260,7 @@ export const checkpointCoordinatorMachine = setup({
   initial: 'stopped',
   states: {
     stopped: {
+      description: 'The checkpoint scheduler is stopped (the job is not RUNNING): nothing is triggered; late acknowledgements have their state discarded.',
       on: {
         START: { target: 'running', actions: assign({ lastTriggerTime: ({ context }) => context.clock.now() }) },
         ACKNOWLEDGE: { actions: 'acknowledge' },
@@ -268,6 +270,7 @@ export const checkpointCoordinatorMachine = setup({
       },
     },
     running: {
+      description: 'The checkpoint scheduler runs (the job is RUNNING): periodic checkpoints and savepoints are triggered.',
       on: {
         STOP: { target: 'stopped', actions: 'abortAll' },
         SHUTDOWN: { target: 'stopped', actions: ['abortAll', 'shutdown'] },
@@ -285,11 +288,13 @@ export const checkpointCoordinatorMachine = setup({
       initial: 'scheduled',
       states: {
         scheduled: {
+          description: 'Waiting for the next trigger: the interval since the last trigger, and min-pause since the last completion.',
           always: { guard: ({ context }) => context.config.intervalMs === null, target: 'manualOnly' },
           after: { untilNextTrigger: 'triggering' },
           on: { PENDING_FINISHED: { target: 'scheduled', reenter: true } },
         },
         triggering: {
+          description: 'The trigger is due: a checkpoint is triggered unless max-concurrent-checkpoints are pending.',
           always: [
             { guard: 'tooManyPending', target: 'waitingForSlot' },
             { target: 'scheduled', actions: 'triggerCheckpoint' },
@@ -297,10 +302,11 @@ export const checkpointCoordinatorMachine = setup({
         },
         /** max-concurrent-checkpoints reached: the periodic request waits for one to finish. */
         waitingForSlot: {
+          description: 'max-concurrent-checkpoints are pending: the periodic trigger waits for one to finish.',
           on: { PENDING_FINISHED: 'scheduled' },
         },
         /** No interval: checkpointing is off; only savepoints are taken. */
-        manualOnly: {},
+        manualOnly: { description: 'No execution.checkpointing.interval: periodic checkpointing is off; only savepoints are taken.' },
       },
     },
     /**
@@ -309,6 +315,7 @@ export const checkpointCoordinatorMachine = setup({
      * checkpoint scheduler) and the job goes on running.
      */
     stoppingWithSavepoint: {
+      description: 'flink stop: periodic checkpoints are stopped while the synchronous savepoint is taken; if it fails, the job goes on running.',
       on: {
         STOP: { target: 'stopped', actions: 'abortAll' },
         SHUTDOWN: { target: 'stopped', actions: ['abortAll', 'shutdown'] },

@@ -118,6 +118,7 @@ export const jobLifecycleMachine = setup({
   },
   states: {
     CREATED: {
+      description: 'The job was submitted; nothing is deployed yet.',
       entry: report('CREATED'),
       on: {
         START: {
@@ -131,6 +132,7 @@ export const jobLifecycleMachine = setup({
       },
     },
     RUNNING: {
+      description: 'Tasks are deployed and run; the checkpoint scheduler runs exactly while the job is RUNNING.',
       // CheckpointCoordinatorDeActivator: the scheduler runs exactly while the job is RUNNING. Flink's
       // stopCheckpointScheduler also aborts pending checkpoints (CHECKPOINT_COORDINATOR_SUSPEND).
       entry: [report('RUNNING'), 'startCheckpointScheduler'],
@@ -149,15 +151,24 @@ export const jobLifecycleMachine = setup({
       // DefaultScheduler.restartTasksWithDelay: cancel the tasks and wait the backoff concurrently; redeploy
       // once both are done (cancelFuture.thenRunAsync(restartTasks) scheduled after the backoff).
       type: 'parallel',
+      description: 'A task failed and the restart strategy allows a restart: the tasks are cancelled while the backoff runs, then every task is redeployed from the latest completed checkpoint.',
       entry: [report('RESTARTING', true), 'cancelAllTasks'],
       states: {
         backoff: {
+          description: "The restart strategy's delay.",
           initial: 'waiting',
-          states: { waiting: { after: { restartBackoff: 'elapsed' } }, elapsed: { type: 'final' } },
+          states: {
+            waiting: { description: 'Waiting for the restart delay to pass.', after: { restartBackoff: 'elapsed' } },
+            elapsed: { description: 'The restart delay has passed.', type: 'final' },
+          },
         },
         tasks: {
+          description: 'Cancelling the tasks of the failed attempt.',
           initial: 'cancelling',
-          states: { cancelling: { on: { ALL_TASKS_TERMINATED: 'terminated' } }, terminated: { type: 'final' } },
+          states: {
+            cancelling: { description: 'Tasks of the failed attempt are being cancelled.', on: { ALL_TASKS_TERMINATED: 'terminated' } },
+            terminated: { description: 'Every task of the failed attempt has terminated.', type: 'final' },
+          },
         },
       },
       onDone: {
@@ -173,6 +184,7 @@ export const jobLifecycleMachine = setup({
       },
     },
     FAILING: {
+      description: 'A failure the restart strategy does not allow to restart from: the tasks are cancelled, then the job is FAILED.',
       entry: [report('FAILING', true), 'cancelAllTasks'],
       on: {
         ALL_TASKS_TERMINATED: 'FAILED',
@@ -182,13 +194,14 @@ export const jobLifecycleMachine = setup({
       },
     },
     CANCELLING: {
+      description: 'The job was cancelled: its tasks are being cancelled.',
       entry: [report('CANCELLING'), 'cancelAllTasks'],
       on: { ALL_TASKS_TERMINATED: 'CANCELED', TASK_FAILED: {}, CANCEL: {} },
     },
-    FAILED: { type: 'final', entry: report('FAILED', true) },
-    CANCELED: { type: 'final', entry: report('CANCELED') },
-    FINISHED: { type: 'final', entry: report('FINISHED') },
-    SUSPENDED: { type: 'final', entry: [report('SUSPENDED'), 'cancelAllTasks'] },
+    FAILED: { description: 'Terminal: the job failed and will not restart.', type: 'final', entry: report('FAILED', true) },
+    CANCELED: { description: 'Terminal: the job was cancelled.', type: 'final', entry: report('CANCELED') },
+    FINISHED: { description: 'Terminal: every task finished (input drained, or stopped with a savepoint).', type: 'final', entry: report('FINISHED') },
+    SUSPENDED: { description: 'Terminal for this JobManager: the job was suspended; its checkpoints are kept.', type: 'final', entry: [report('SUSPENDED'), 'cancelAllTasks'] },
   },
 });
 

@@ -35,11 +35,6 @@ export class CheckpointStatsFold {
   readonly #pending = new Map<CheckpointId, Set<TaskId>>();
   /** Retained completed checkpoints and savepoints, for `latest.restored` when one of them is restored. */
   readonly #completed = new Map<CheckpointId, { readonly isSavepoint: boolean; readonly externalPath: string }>();
-  // Until every runtime emits `job-deployed` (issue 7): the subtasks from task-state-changed, the restore from task-restored.
-  #deployedSeen = false;
-  #fallbackAttempt = -1;
-  #fallbackTasks = new Set<TaskId>();
-  #fallbackRestoreReported = false;
 
   constructor(options: CheckpointStatsFoldOptions = {}) {
     this.#book = new CheckpointStatsTracker(options.historySize ?? DEFAULT_HISTORY_SIZE);
@@ -48,26 +43,8 @@ export class CheckpointStatsFold {
   apply(event: EngineEvent): void {
     switch (event.type) {
       case 'job-deployed':
-        this.#deployedSeen = true;
         this.#tasks = event.subtasks.map((subtask) => subtask.taskId);
         if (event.restoredCheckpointId !== null) this.restored(event.restoredCheckpointId, event.time, event.restoredFrom);
-        return;
-      case 'task-state-changed':
-        if (this.#deployedSeen) return;
-        if (event.attempt > this.#fallbackAttempt) {
-          this.#fallbackAttempt = event.attempt;
-          this.#fallbackTasks = new Set();
-        }
-        if (event.attempt === this.#fallbackAttempt) this.#fallbackTasks.add(event.taskId);
-        this.#tasks = [...this.#fallbackTasks];
-        return;
-      case 'job-restarting':
-        this.#fallbackRestoreReported = false;
-        return;
-      case 'task-restored':
-        if (this.#deployedSeen || event.checkpointId === null || this.#fallbackRestoreReported) return;
-        this.#fallbackRestoreReported = true;
-        this.restored(event.checkpointId, event.time, undefined);
         return;
       case 'checkpoint-triggered':
         this.#pending.set(event.checkpointId, new Set(this.#tasks));
