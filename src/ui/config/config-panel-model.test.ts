@@ -61,6 +61,14 @@ describe('config panel model', () => {
       seed: 'Must be a whole number from 0 to 4294967295.',
       faults: expect.stringContaining("Cannot read fault 'kill:sum'"),
     });
+    expect(reading.combinationProblems).toEqual([]);
+  });
+
+  it('still names a combination of valid controls while another control is wrong', () => {
+    const reading = readDraft({ ...draftOf(DEFAULT_RUN_OPTIONS), parallelism: '6', maxParallelism: '4', checkpointInterval: 'soon' }, DEFAULT_RUN_OPTIONS);
+    expect(reading.options).toBeNull();
+    expect(Object.keys(reading.fieldProblems)).toEqual(['checkpointInterval']);
+    expect(reading.combinationProblems).toEqual([expect.stringContaining('parallelism.default 6 is above pipeline.max-parallelism 4')]);
   });
 
   it('explains combinations before restarting: parallelism above max parallelism, faults on Workers, a restore that pins the key groups', () => {

@@ -16,6 +16,7 @@ import {
   PAGE_SCENARIOS,
   durationText,
   runOptionNotes,
+  runOptionProblems,
   RUNTIME_KINDS,
   type PageRunOptions,
 } from './run-options';
@@ -60,13 +61,20 @@ export interface ControlDefinition {
   readonly placeholder?: string;
   /** Takes effect on the deterministic runtime only. */
   readonly deterministicOnly?: boolean;
+  /** The panel's section the control sits in. */
+  readonly group: ConfigGroup;
 }
+
+/** The panel's sections, in order, as Flink's documentation groups these options. */
+export const CONFIG_GROUPS = ['Job', 'Parallelism', 'Checkpointing', 'Recovery', 'Deterministic replay'] as const;
+export type ConfigGroup = (typeof CONFIG_GROUPS)[number];
 
 const choices = (values: readonly string[], label: (value: string) => string = (value) => value): ControlChoice[] => values.map((value) => ({ value, label: label(value) }));
 
 export const CONFIG_CONTROLS: readonly ControlDefinition[] = Object.freeze([
   {
     field: 'scenario',
+    group: 'Job',
     label: 'Job',
     flinkKey: null,
     explanation:
@@ -76,6 +84,7 @@ export const CONFIG_CONTROLS: readonly ControlDefinition[] = Object.freeze([
   },
   {
     field: 'runtime',
+    group: 'Job',
     label: 'Runtime',
     flinkKey: null,
     explanation: 'Web Workers: one Worker per subtask in real time, as TaskManagers; deterministic: one thread, virtual time, seeded (pause, step, scrub).',
@@ -84,6 +93,7 @@ export const CONFIG_CONTROLS: readonly ControlDefinition[] = Object.freeze([
   },
   {
     field: 'recordsPerSecond',
+    group: 'Job',
     label: 'Source rate',
     flinkKey: null,
     explanation: 'Records per second each source subtask reads from its partitions.',
@@ -93,6 +103,7 @@ export const CONFIG_CONTROLS: readonly ControlDefinition[] = Object.freeze([
   },
   {
     field: 'parallelism',
+    group: 'Parallelism',
     label: 'Parallelism',
     flinkKey: 'parallelism.default',
     explanation: 'Parallel subtasks per operator; each keyed subtask owns a contiguous range of key groups.',
@@ -102,6 +113,7 @@ export const CONFIG_CONTROLS: readonly ControlDefinition[] = Object.freeze([
   },
   {
     field: 'maxParallelism',
+    group: 'Parallelism',
     label: 'Max parallelism',
     flinkKey: 'pipeline.max-parallelism',
     explanation: 'The number of key groups, the unit keyed state is split and rescaled in; the highest parallelism the state can go to.',
@@ -112,6 +124,7 @@ export const CONFIG_CONTROLS: readonly ControlDefinition[] = Object.freeze([
   },
   {
     field: 'checkpointInterval',
+    group: 'Checkpointing',
     label: 'Checkpoint interval',
     flinkKey: 'execution.checkpointing.interval',
     explanation: 'How often the checkpoint coordinator triggers a checkpoint: the sources then inject barrier n into their output.',
@@ -120,6 +133,7 @@ export const CONFIG_CONTROLS: readonly ControlDefinition[] = Object.freeze([
   },
   {
     field: 'mode',
+    group: 'Checkpointing',
     label: 'Checkpointing mode',
     flinkKey: 'execution.checkpointing.mode',
     explanation: 'EXACTLY_ONCE aligns barriers (a channel blocks until every input has delivered barrier n) and commits in two phases; AT_LEAST_ONCE does not, so a restore replays output.',
@@ -128,6 +142,7 @@ export const CONFIG_CONTROLS: readonly ControlDefinition[] = Object.freeze([
   },
   {
     field: 'stateBackend',
+    group: 'Checkpointing',
     label: 'State backend',
     flinkKey: 'state.backend.type',
     explanation: "Where keyed working state lives: hashmap on the heap; indexeddb, this simulator's RocksDB, in IndexedDB per key group.",
@@ -136,6 +151,7 @@ export const CONFIG_CONTROLS: readonly ControlDefinition[] = Object.freeze([
   },
   {
     field: 'incremental',
+    group: 'Checkpointing',
     label: 'Incremental checkpoints',
     flinkKey: 'execution.checkpointing.incremental',
     explanation: 'Upload only the key groups changed since the last completed checkpoint; unchanged ones are shared by reference.',
@@ -143,6 +159,7 @@ export const CONFIG_CONTROLS: readonly ControlDefinition[] = Object.freeze([
   },
   {
     field: 'restartStrategy',
+    group: 'Recovery',
     label: 'Restart strategy',
     flinkKey: 'restart-strategy.type',
     explanation: 'What the JobManager does when a task fails: exponential-delay (the default with checkpointing), fixed-delay (1 attempt by default), failure-rate, or disable.',
@@ -151,6 +168,7 @@ export const CONFIG_CONTROLS: readonly ControlDefinition[] = Object.freeze([
   },
   {
     field: 'seed',
+    group: 'Deterministic replay',
     label: 'Seed',
     flinkKey: null,
     explanation: "The deterministic runtime's seed: the same seed and fault plan replay the same run, event for event.",
@@ -161,6 +179,7 @@ export const CONFIG_CONTROLS: readonly ControlDefinition[] = Object.freeze([
   },
   {
     field: 'faults',
+    group: 'Deterministic replay',
     label: 'Fault plan',
     flinkKey: null,
     explanation: "Faults at set moments, the CLI's --fault specs separated by commas: kill:sum#1@4000, fail-snapshot:sum#0@3, slow-task:sum#0@2000x4.",
@@ -234,7 +253,16 @@ export function readDraft(draft: ConfigDraft, current: PageRunOptions, restore: 
     seed: wholeNumber('seed', draft.seed, 0, MAX_SEED),
     faults: faults(draft.faults, fieldProblems),
   };
-  if (Object.keys(fieldProblems).length > 0) return { options: null, fieldProblems, combinationProblems: [], notes: [], changed: true };
+  if (Object.keys(fieldProblems).length > 0) {
+    // Still say what the valid controls cannot do together: each bad control takes the running value, and a
+    // combination that involves a bad control is left for later.
+    const substituted: Record<string, unknown> = { ...candidate };
+    for (const field of optionsWithProblems(fieldProblems)) substituted[field] = current[field];
+    const combinationProblems = runOptionProblems(substituted as unknown as PageRunOptions)
+      .filter((problem) => (COMBINATION_FIELDS[problem.option] ?? []).every((field) => fieldProblems[field] === undefined))
+      .map((problem) => problem.message);
+    return { options: null, fieldProblems, combinationProblems, notes: [], changed: true };
+  }
   const check = checkRunOptions(candidate);
   const combinationProblems = check.ok ? [] : check.problems.map((problem) => problem.message);
   const options = check.ok ? check.options : null;
@@ -247,6 +275,17 @@ export function readDraft(draft: ConfigDraft, current: PageRunOptions, restore: 
     notes: options ? runOptionNotes(options) : [],
     changed: !sameOptions(candidate as PageRunOptions, current),
   };
+}
+
+/** The controls each combination problem (by its option) depends on. */
+const COMBINATION_FIELDS: Readonly<Record<string, readonly ConfigField[]>> = {
+  'pipeline.max-parallelism': ['parallelism', 'maxParallelism'],
+  faults: ['faults', 'parallelism', 'runtime', 'scenario'],
+};
+
+/** The PageRunOptions fields whose controls have a problem (the interval control sets checkpointIntervalMs). */
+function optionsWithProblems(fieldProblems: Partial<Record<ConfigField, string>>): (keyof PageRunOptions)[] {
+  return (Object.keys(fieldProblems) as ConfigField[]).map((field) => (field === 'checkpointInterval' ? 'checkpointIntervalMs' : field));
 }
 
 /** Flink's restore rules that a new configuration can break (savepoint-restore.ts has them all, for a real restore). */
