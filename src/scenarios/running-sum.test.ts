@@ -21,6 +21,14 @@ describe('running-sum, unbounded', () => {
     expect(topic.read(3, 1_000_000 * topic.generationLength(3))).toEqual({ key: 'key-10000003', value: 1 });
   });
 
+  it("restores a snapshot of the unbounded job into the bounded one consistently: past its end the bounded topic reads the same records", () => {
+    const bounded = runningSumTopic(10);
+    const endless = unboundedRunningSumTopic(10);
+    for (const offset of [15, 16, 29, 1_000]) expect(bounded.read(0, offset)).toEqual(endless.read(0, offset));
+    const offsets = offsetsOf([40, 30, 25, 25]);
+    expect(runningSum.expectedState(offsets, { keys: 10, recordsPerSecond: 1, mode: 'exactly-once' })).toEqual(runningSum.expectedState(offsets, unbounded(10)));
+  });
+
   it('leaves a partition empty when a generation has no key for it', () => {
     const topic = unboundedRunningSumTopic(2);
     expect([0, 1, 2, 3].map((partition) => topic.partitionLength(partition))).toEqual([Infinity, Infinity, 0, 0]);

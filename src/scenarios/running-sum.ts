@@ -30,14 +30,17 @@ export function keyName(index: number): string {
   return `key-${index}`;
 }
 
-/** Partition p holds keys i ≡ p (mod 4); it lists value 1 for each of its keys, then value 2, and so on. */
+/**
+ * Partition p holds keys i ≡ p (mod 4); it lists value 1 for each of its keys, then value 2, and so on. Past its
+ * end an offset reads what the unbounded topic holds there, so the state of a snapshot the unbounded job took
+ * (the page's) is what this topic's records up to its offsets make, and such a snapshot restores here consistently.
+ */
 export function runningSumTopic(keys: number): ReplayableTopic {
-  const keysIn = (partition: number) => keysInPartition(keys, partition);
   return {
     name: 'numbers',
     numberOfPartitions: PARTITIONS,
-    partitionLength: (partition) => keysIn(partition) * VALUES_PER_KEY.length,
-    read: (partition, offset): KeyedNumber => readGeneration(keys, partition, offset, 0),
+    partitionLength: (partition) => keysInPartition(keys, partition) * VALUES_PER_KEY.length,
+    read: (partition, offset): KeyedNumber => readAt(keys, partition, offset),
   };
 }
 
@@ -53,13 +56,16 @@ export function unboundedRunningSumTopic(keys: number): GenerationalTopic {
     numberOfPartitions: PARTITIONS,
     partitionLength: (partition) => (keysInPartition(keys, partition) > 0 ? Number.POSITIVE_INFINITY : 0),
     generationLength: (partition) => keysInPartition(keys, partition) * VALUES_PER_KEY.length,
-    read: (partition, offset): KeyedNumber => {
-      const length = keysInPartition(keys, partition) * VALUES_PER_KEY.length;
-      if (length === 0) throw new RangeError(`partition ${partition} of 'numbers' is empty (${keys} keys per generation)`);
-      const generation = Math.floor(offset / length);
-      return readGeneration(keys, partition, offset - generation * length, generation);
-    },
+    read: (partition, offset): KeyedNumber => readAt(keys, partition, offset),
   };
+}
+
+/** Record `offset` of `partition` in the endless sequence of generations. */
+function readAt(keys: number, partition: number, offset: number): KeyedNumber {
+  const length = keysInPartition(keys, partition) * VALUES_PER_KEY.length;
+  if (length === 0) throw new RangeError(`partition ${partition} of 'numbers' is empty (${keys} keys per generation)`);
+  const generation = Math.floor(offset / length);
+  return readGeneration(keys, partition, offset - generation * length, generation);
 }
 
 function keysInPartition(keys: number, partition: number): number {
