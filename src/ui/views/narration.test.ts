@@ -42,6 +42,11 @@ describe('narration of a killed exactly-once run', () => {
   it('filters by kind and keeps only the newest lines', () => {
     const failures = filterLines(view, new Set(['failures']), 10);
     expect(failures.every((l) => l.kind === 'failures')).toBe(true);
+    const newestFirst = filterLines(view, new Set(['alignment']), 50);
+    for (let i = 1; i < newestFirst.length; i++) {
+      const [a, b] = [newestFirst[i - 1]!, newestFirst[i]!];
+      expect(a.time > b.time || (a.time === b.time && a.seq < b.seq)).toBe(true);
+    }
     const bounded = foldAll(() => new NarrationFold({ maxLines: 20 }), events).view(Infinity);
     expect(bounded.lines).toHaveLength(20);
     expect(bounded.dropped).toBe(view.lines.length - 20);

@@ -292,8 +292,8 @@ export function faultSentence(fault: string): string {
   }
 }
 
-/** The lines of the chosen kinds, newest last, at most `limit`. */
+/** The newest `limit` lines of the chosen kinds, newest moment first; lines of one moment keep their order (cause first). */
 export function filterLines(view: NarrationView, kinds: ReadonlySet<NarrationKind>, limit = 200): NarrationLine[] {
   const lines = view.lines.filter((line) => kinds.has(line.kind));
-  return lines.slice(Math.max(0, lines.length - limit));
+  return lines.slice(Math.max(0, lines.length - limit)).sort((a, b) => b.time - a.time || a.seq - b.seq);
 }

@@ -69,6 +69,8 @@ describe('the output ledger', () => {
     fold.apply({ type: 'job-status-changed', time: 20, status: 'RESTARTING', previous: 'RUNNING' });
     expect(fold.view(20).pending).toMatchObject([{ id: 'sum#0@2', status: 'aborted', endedAt: 20 }]);
     expect(fold.view(200).pending).toEqual([]);
+    fold.apply({ type: 'sink-aborted', time: 300, taskId: 'sum#0', attempt: 0, transactionId: 'sink#0@attempt-0-after-2', records: 17 });
+    expect(fold.view(300).pending).toMatchObject([{ id: 'sink#0@attempt-0-after-2', checkpointId: null, records: 17, status: 'aborted' }]);
   });
 
   it('keeps every count but draws at most maxRows keys, problems first', () => {

@@ -19,10 +19,13 @@ export interface LedgerRow {
 }
 
 export interface PendingTransaction {
-  /** `<task>@<checkpoint>`: the sink subtask's transaction pre-committed at that checkpoint's snapshot. */
+  /** `<task>@<checkpoint>`: the sink subtask's transaction pre-committed at that checkpoint's snapshot (or the aborted transaction's own id). */
   readonly id: string;
   readonly taskId: TaskId;
-  readonly checkpointId: CheckpointId;
+  /** The checkpoint that pre-committed it; null for a transaction aborted while still open. */
+  readonly checkpointId: CheckpointId | null;
+  /** Its records, when known (an aborted transaction says how many it drops). */
+  readonly records: number | null;
   readonly since: number;
   /** `pre-committed` until its checkpoint's commit; `aborted` (kept briefly, fading) when dropped. */
   readonly status: 'pre-committed' | 'aborted';
@@ -103,7 +106,9 @@ export class OutputLedgerFold implements EventFold<OutputLedgerView> {
         return;
       case 'sink-aborted': {
         const checkpointId = checkpointOfTransaction(event.transactionId);
-        if (checkpointId !== null) this.abort(`${event.taskId}@${checkpointId}`, event.time);
+        const id = checkpointId !== null ? `${event.taskId}@${checkpointId}` : event.transactionId;
+        if (!this.transactions.has(id)) this.transactions.set(id, { id, taskId: event.taskId, checkpointId, records: event.records, since: event.time, status: 'pre-committed', endedAt: null });
+        this.abort(id, event.time, event.records);
         return;
       }
       case 'checkpoint-completed':
@@ -117,7 +122,7 @@ export class OutputLedgerFold implements EventFold<OutputLedgerView> {
         // A failover drops every open transaction whose checkpoint never completed; those of completed
         // checkpoints are committed on restore (recoverAndCommit).
         if (event.status === 'RESTARTING' || event.status === 'FAILING' || event.status === 'CANCELLING') {
-          for (const t of this.transactions.values()) if (!this.completedCheckpoints.has(t.checkpointId)) this.abort(t.id, event.time);
+          for (const t of this.transactions.values()) if (t.checkpointId === null || !this.completedCheckpoints.has(t.checkpointId)) this.abort(t.id, event.time);
         }
         return;
       default:
@@ -128,7 +133,7 @@ export class OutputLedgerFold implements EventFold<OutputLedgerView> {
   view(now: number): OutputLedgerView {
     this.rowsCache ??= this.sortedRows();
     const pending = [...this.transactions.values()].filter((t) => t.status === 'pre-committed' || (t.endedAt !== null && now - t.endedAt <= this.abortedVisibleMs));
-    pending.sort((a, b) => a.checkpointId - b.checkpointId || a.taskId.localeCompare(b.taskId));
+    pending.sort((a, b) => (a.checkpointId ?? Infinity) - (b.checkpointId ?? Infinity) || a.taskId.localeCompare(b.taskId));
     return { ...this.totals, keys: this.keys.size, valuesKnown: this.keys.size > 0, mode: this.mode, rows: this.rowsCache, pending };
   }
 
@@ -167,19 +172,19 @@ export class OutputLedgerFold implements EventFold<OutputLedgerView> {
 
   private preCommit(taskId: TaskId, checkpointId: CheckpointId, time: number): void {
     const id = `${taskId}@${checkpointId}`;
-    this.transactions.set(id, { id, taskId, checkpointId, since: time, status: 'pre-committed', endedAt: null });
+    this.transactions.set(id, { id, taskId, checkpointId, records: null, since: time, status: 'pre-committed', endedAt: null });
     // Bounded: a sink whose commits never arrive keeps only its newest few transactions.
     if (this.transactions.size > 64) this.transactions.delete(this.transactions.keys().next().value!);
   }
 
-  private abort(id: string, time: number): void {
+  private abort(id: string, time: number, records: number | null = null): void {
     const transaction = this.transactions.get(id);
     if (!transaction || transaction.status === 'aborted') return;
-    this.transactions.set(id, { ...transaction, status: 'aborted', endedAt: time });
+    this.transactions.set(id, { ...transaction, status: 'aborted', endedAt: time, records: records ?? transaction.records });
   }
 }
 
-/** The checkpoint id in a transaction id `<sink uid>#<subtask>@<checkpoint id>`, or null. */
+/** The checkpoint id in a transaction id `<sink uid>#<subtask>@<checkpoint id>`, or null (e.g. an open transaction's `sink#1@attempt-0-after-2`). */
 export function checkpointOfTransaction(transactionId: string): CheckpointId | null {
   const match = /@(\d+)$/.exec(transactionId);
   return match ? Number(match[1]) : null;

@@ -66,12 +66,14 @@ export function labelOf(eventType: string, guard: string | null): string {
   return `${eventType}${guardText}`;
 }
 
-/** Two transitions with the same source, target and event read as one arrow (guarded alternatives). */
+/** Transitions with the same source and target read as one arrow, its labels joined (STOP, SHUTDOWN). */
 function mergeParallel(transitions: ChartTransition[]): ChartTransition[] {
   const seen = new Map<string, ChartTransition>();
   for (const transition of transitions) {
-    const key = `${transition.sourceId}→${transition.targetId}:${transition.label}`;
-    if (!seen.has(key)) seen.set(key, transition);
+    const key = `${transition.sourceId}→${transition.targetId}`;
+    const earlier = seen.get(key);
+    if (!earlier) seen.set(key, transition);
+    else if (!earlier.label.split(', ').includes(transition.label)) seen.set(key, { ...earlier, label: `${earlier.label}, ${transition.label}` });
   }
   return [...seen.values()];
 }

@@ -25,6 +25,8 @@ export interface TransitionArrow {
   readonly path: string;
   readonly labelX: number;
   readonly labelY: number;
+  /** How the label sits at (labelX, labelY): centred, or starting there. */
+  readonly anchor?: 'middle' | 'start';
 }
 
 export interface ChartLayout {
@@ -38,9 +40,10 @@ const CHAR_WIDTH = 6.6;
 const LEAF_HEIGHT = 24;
 const PADDING = 8;
 const HEADER = 16;
-const GAP_X = 48;
-const GAP_Y = 12;
+const GAP_X = 56;
+const GAP_Y = 16;
 const MARGIN = 28;
+const NESTED_GAP_Y = 20;
 
 interface Sized {
   state: ChartState;
@@ -59,7 +62,7 @@ export function layoutChart(definition: ChartDefinition): ChartLayout {
     const arrow = arrowOf(transition, byId, index);
     return arrow ? [arrow] : [];
   });
-  return { width: sized.width + 2 * MARGIN, height: sized.height + 2 * MARGIN + 12, boxes, arrows };
+  return { width: sized.width + 2 * MARGIN, height: sized.height + 2 * MARGIN + 16, boxes, arrows };
 }
 
 function size(state: ChartState, transitions: readonly ChartTransition[], isRoot: boolean): Sized {
@@ -78,19 +81,35 @@ function size(state: ChartState, transitions: readonly ChartTransition[], isRoot
     const width = Math.max(labelWidth, ...children.map((c) => c.width + 2 * inset));
     return { state, width, height: y - GAP_Y / 2 + inset, placed };
   }
-  const columns = rankColumns(state, children, transitions);
-  let x = inset;
-  let height = 0;
-  for (const column of columns) {
-    let y = top;
-    for (const child of column) {
-      placed.push({ child, x, y });
-      y += child.height + GAP_Y;
+  // The machine's top level reads left to right; nested states stack their children top to bottom, which
+  // keeps charts narrow enough for a side panel.
+  const ranks = rankColumns(state, children, transitions);
+  if (isRoot) {
+    let x = inset;
+    let height = 0;
+    for (const rank of ranks) {
+      let y = top;
+      for (const child of rank) {
+        placed.push({ child, x, y });
+        y += child.height + GAP_Y;
+      }
+      height = Math.max(height, y - GAP_Y);
+      x += Math.max(...rank.map((c) => c.width)) + GAP_X;
     }
-    height = Math.max(height, y - GAP_Y);
-    x += Math.max(...column.map((c) => c.width)) + GAP_X;
+    return { state, width: Math.max(labelWidth, x - GAP_X + inset), height: height + inset, placed };
   }
-  return { state, width: Math.max(labelWidth, x - GAP_X + inset), height: height + inset, placed };
+  let y = top;
+  let width = 0;
+  for (const rank of ranks) {
+    let x = inset;
+    for (const child of rank) {
+      placed.push({ child, x, y });
+      x += child.width + GAP_X / 3;
+    }
+    width = Math.max(width, x - GAP_X / 3);
+    y += Math.max(...rank.map((c) => c.height)) + NESTED_GAP_Y;
+  }
+  return { state, width: Math.max(labelWidth, width + inset), height: y - NESTED_GAP_Y + inset, placed };
 }
 
 /** Children in columns: rank = longest forward path from the initial child (BFS order breaks cycles). */
@@ -128,7 +147,10 @@ function rankColumns(state: ChartState, children: Sized[], transitions: readonly
     }
   }
   const columns: number[][] = [];
+  // States no sibling transition reaches (entered from the machine as a whole) go last.
   const unreached = children.map((_, index) => index).filter((index) => !order.has(index));
+  const lastRank = Math.max(0, ...visited.map((index) => rank.get(index)!));
+  for (const index of unreached) rank.set(index, lastRank);
   for (const index of [...visited, ...unreached]) (columns[rank.get(index)!] ??= []).push(index);
   // Within a column, follow the predecessors' positions (one barycentre pass) so arrows cross less.
   const position = new Map<number, number>();
@@ -184,14 +206,16 @@ function arrowOf(transition: ChartTransition, boxes: ReadonlyMap<string, StateBo
   if (!source || !target) return null;
   const base = { key: `${index}:${transition.sourceId}→${transition.targetId}`, sourceId: source.id, targetId: target.id, label: transition.label };
   if (source.depth === 0) {
-    // A transition of the whole machine ("from any state"): a stub into the target from above.
+    // A transition of the whole machine ("from any state"): a stub into the target from below.
     const x = target.x + target.width / 2;
-    return { ...base, label: `${transition.label} (any state)`, path: `M${x},${target.y - 18} L${x},${target.y}`, labelX: x, labelY: target.y - 21 };
+    const bottom = target.y + target.height;
+    return { ...base, label: `${transition.label} (any state)`, path: `M${x},${bottom + 16} L${x},${bottom}`, labelX: x, labelY: bottom + 26 };
   }
   if (source.id === target.id) {
-    const x = source.x + source.width / 2;
-    const y = source.y;
-    return { ...base, path: `M${x - 10},${y} C${x - 18},${y - 20} ${x + 18},${y - 20} ${x + 10},${y}`, labelX: x, labelY: y - 18 };
+    // A self-transition (re-entering the state): a loop on the right-hand side.
+    const x = source.x + source.width;
+    const [top, bottom] = [source.y + 5, source.y + source.height - 5];
+    return { ...base, path: `M${x},${top} C${x + 22},${top - 8} ${x + 22},${bottom + 8} ${x},${bottom}`, labelX: x + 20, labelY: (top + bottom) / 2 + 3, anchor: 'start' };
   }
   const sourceRight = source.x + source.width;
   const targetRight = target.x + target.width;
@@ -204,15 +228,22 @@ function arrowOf(transition: ChartTransition, boxes: ReadonlyMap<string, StateBo
     const path = `M${sx},${source.y + source.height} C${sx},${dip} ${tx},${dip} ${tx},${target.y + target.height}`;
     return { ...base, path, labelX: (sx + tx) / 2, labelY: (source.y + source.height + target.y + target.height) / 8 + (dip * 3) / 4 + 4 };
   }
-  // Overlapping columns (nested or stacked boxes): along the right-hand side.
+  if (target.y >= source.y + source.height - 1) {
+    // Stacked, target below: straight down from bottom to top.
+    const [sx, tx] = [source.x + source.width / 2, target.x + target.width / 2];
+    const [sy, ty] = [source.y + source.height, target.y];
+    const mid = (sy + ty) / 2;
+    return { ...base, path: `M${sx},${sy} C${sx},${mid} ${tx},${mid} ${tx},${ty}`, labelX: (sx + tx) / 2 + 4, labelY: mid + 3, anchor: 'start' };
+  }
+  // Overlapping columns (nested or stacked boxes, target above): along the right-hand side.
   const x = Math.max(sourceRight, targetRight);
   const [sy, ty] = [source.y + source.height / 2, target.y + target.height / 2];
   const bulge = x + 26;
   const path = `M${sourceRight},${sy} C${bulge},${sy} ${bulge},${ty} ${targetRight},${ty}`;
-  return { ...base, path, labelX: bulge - 4, labelY: (sy + ty) / 2 + 3 };
+  return { ...base, path, labelX: bulge - 4, labelY: (sy + ty) / 2 + 3, anchor: 'start' };
 }
 
-function curve(base: Omit<TransitionArrow, 'path' | 'labelX' | 'labelY'>, [sx, sy]: [number, number], [tx, ty]: [number, number], _direction: 'horizontal'): TransitionArrow {
+function curve(base: Omit<TransitionArrow, 'path' | 'labelX' | 'labelY' | 'anchor'>, [sx, sy]: [number, number], [tx, ty]: [number, number], _direction: 'horizontal'): TransitionArrow {
   const mid = (sx + tx) / 2;
   const path = `M${sx},${sy} C${mid},${sy} ${mid},${ty} ${tx},${ty}`;
   return { ...base, path, labelX: mid, labelY: (sy + ty) / 2 - 4 };
