@@ -2,8 +2,9 @@
 // time. The UI is a function of this stream (plus task samples, ./samples.ts); the CLI writes it as
 // JSON Lines (docs/events.md).
 //
-// Contract for the live picture (issue 7). Fields marked "(issue 7)" are optional only until every
-// emitter fills them; readers may rely on them once docs/events.md lists them as required.
+// Contract for the live picture (issue 7): every field is emitted by both runtimes (the engine code is
+// shared). Optional only where absence means something: `cause` of a status change without a failure,
+// `restoredFrom` of a fresh start's `job-deployed`.
 import type { AttemptNumber, CheckpointId, OperatorUid, TaskId, VertexId } from './ids';
 import type { CheckpointType, ExecutionState } from './task/messages';
 
