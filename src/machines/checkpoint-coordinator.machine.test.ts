@@ -259,6 +259,53 @@ describe('checkpoint coordinator: triggering', () => {
   });
 });
 
+describe('checkpoint coordinator: a checkpoint by request (POST /jobs/:id/checkpoints)', () => {
+  it('triggers at once with periodic checkpointing off, and completes like any checkpoint', () => {
+    const job = coordinator({}, { autoAcknowledge: true });
+    job.start();
+    job.at(1_000, () => job.actor.send({ type: 'TRIGGER_CHECKPOINT' }));
+    job.runUntil(1_100);
+    expect(job.gateway.triggers).toEqual([{ checkpointId: 1, timestamp: 1_000, isSavepoint: false }]);
+    expect(job.completed().map((event) => [event.checkpointId, event.isSavepoint])).toEqual([[1, false]]);
+    expect(job.store.latest()?.checkpointId).toBe(1);
+  });
+
+  it('ignores min pause and leaves the periodic schedule as it was', () => {
+    const job = coordinator({ 'execution.checkpointing.interval': '100 ms', 'execution.checkpointing.min-pause': '80 ms' }, { autoAcknowledge: true });
+    job.start();
+    job.at(130, () => job.actor.send({ type: 'TRIGGER_CHECKPOINT' }));
+    job.runUntil(300);
+    // Requested at 130, inside min pause after 110; the next periodic one at 220: min pause after the requested one completed at 140.
+    expect(job.gateway.triggers.map((trigger) => trigger.timestamp)).toEqual([100, 130, 220]);
+  });
+
+  it('waits behind max-concurrent-checkpoints and goes first when a slot frees, before the periodic trigger', () => {
+    const job = coordinator({ 'execution.checkpointing.interval': '100 ms' });
+    job.start();
+    job.runUntil(150);
+    job.actor.send({ type: 'TRIGGER_CHECKPOINT' });
+    expect(job.actor.getSnapshot().context.checkpointRequested).toBe(true);
+    job.runUntil(350);
+    expect(job.triggeredIds()).toEqual([1]);
+    job.acknowledgeAll(1);
+    job.runUntil(360);
+    expect(job.gateway.triggers[1]).toEqual({ checkpointId: 2, timestamp: 360, isSavepoint: false });
+    expect(job.actor.getSnapshot().context.checkpointRequested).toBe(false);
+    expect(job.actor.getSnapshot().matches({ running: 'waitingForSlot' })).toBe(true);
+  });
+
+  it('is dropped while stopped, stopping with a savepoint, or when the coordinator stops with it queued', () => {
+    const job = coordinator({ 'execution.checkpointing.interval': '100 ms' });
+    job.actor.send({ type: 'TRIGGER_CHECKPOINT' });
+    job.start();
+    job.runUntil(150);
+    job.actor.send({ type: 'TRIGGER_CHECKPOINT' });
+    job.actor.send({ type: 'STOP', reason: 'Checkpoint Coordinator is suspending.' });
+    expect(job.actor.getSnapshot().context.checkpointRequested).toBe(false);
+    expect(job.triggeredIds()).toEqual([1]);
+  });
+});
+
 describe('checkpoint coordinator: failures', () => {
   const expiring = { 'execution.checkpointing.interval': '1 s', 'execution.checkpointing.timeout': '300 ms' };
 

@@ -66,6 +66,8 @@ export type CheckpointCoordinatorEvent =
   /** The job reached a terminal status; `discardCheckpoints` per execution.checkpointing.externalized-checkpoint-retention. */
   | { type: 'SHUTDOWN'; discardCheckpoints: boolean }
   | { type: 'TRIGGER_SAVEPOINT' }
+  /** A checkpoint by request (Flink's `POST /jobs/:id/checkpoints`): waits for a slot under max-concurrent, ignores min pause. */
+  | { type: 'TRIGGER_CHECKPOINT' }
   /** Flink's stop-with-savepoint without --drain: suspend periodic checkpoints, take a synchronous savepoint. */
   | { type: 'STOP_WITH_SAVEPOINT' }
   | { type: 'ACKNOWLEDGE'; taskId: TaskId; checkpointId: CheckpointId; state: TaskStateSnapshot; metrics: SubtaskCheckpointMetrics }
@@ -83,6 +85,8 @@ interface CoordinatorContext extends CheckpointCoordinatorInput {
   lastTriggerTime: number | null;
   lastCompletionTime: number | null;
   stopWithSavepoint: StopWithSavepointProgress | null;
+  /** A requested checkpoint waits for a slot (Flink's CheckpointRequestDecider queues it before periodic ones). */
+  checkpointRequested: boolean;
 }
 
 /** The spawned checkpoint machine's id among the coordinator's children. */
@@ -109,16 +113,17 @@ export const checkpointCoordinatorMachine = setup({
     periodicCheckpointingEnabled: ({ context }) => context.config.intervalMs !== null,
     allTasksRunning: ({ context }) => context.gateway.allTasksRunning(),
     stopFailed: ({ context }) => context.stopWithSavepoint?.status === 'FAILED',
-    tooManyPending: ({ context }) =>
-      [...context.pending.values()].filter((p) => !p.properties.isSavepoint).length >= context.config.maxConcurrentCheckpoints,
+    tooManyPending: ({ context }) => tooManyPending(context),
   },
   actions: {
     triggerCheckpoint: enqueueActions(({ context, enqueue, event }) => {
       const checkpointType: CheckpointType = event.type === 'STOP_WITH_SAVEPOINT' ? 'SYNC_SAVEPOINT' : event.type === 'TRIGGER_SAVEPOINT' ? 'SAVEPOINT' : 'CHECKPOINT';
       const isSavepoint = checkpointType !== 'CHECKPOINT';
       const isSynchronous = checkpointType === 'SYNC_SAVEPOINT';
+      const requested = event.type === 'TRIGGER_CHECKPOINT';
       const now = context.clock.now();
-      if (!isSavepoint) enqueue.assign({ lastTriggerTime: now });
+      // Only periodic triggers move the period on; a requested checkpoint leaves the schedule as it is.
+      if (!isSavepoint && !requested) enqueue.assign({ lastTriggerTime: now });
       // NOT_ALL_REQUIRED_TASKS_RUNNING: skipped until the next period, not counted as a failure (as Flink).
       if (!context.gateway.allTasksRunning()) return;
       const checkpointId = context.nextCheckpointId;
@@ -133,6 +138,12 @@ export const checkpointCoordinatorMachine = setup({
       });
       context.emit({ type: 'checkpoint-triggered', time: now, checkpointId, isSavepoint, checkpointType });
       context.gateway.triggerCheckpoint(checkpointId, now, checkpointType);
+    }),
+    /** A slot is free: a requested checkpoint that waited for it is triggered now. */
+    triggerRequestedCheckpoint: enqueueActions(({ context, enqueue }) => {
+      if (!context.checkpointRequested || tooManyPending(context)) return;
+      enqueue.assign({ checkpointRequested: false });
+      enqueue.raise({ type: 'TRIGGER_CHECKPOINT' });
     }),
     /** A stop-with-savepoint that cannot start: Flink fails it with the reason; the job goes on. */
     refuseStopWithSavepoint: assign(({ context }) => ({
@@ -234,6 +245,7 @@ export const checkpointCoordinatorMachine = setup({
     abortAll: enqueueActions(({ context, event, enqueue, self }) => {
       // Flink's stopCheckpointScheduler: every pending checkpoint and savepoint is aborted (CHECKPOINT_COORDINATOR_SUSPEND).
       const reason = event.type === 'STOP' ? event.reason : 'Checkpoint Coordinator is suspending.';
+      enqueue.assign({ checkpointRequested: false });
       for (const pending of [...context.pending.values()]) {
         abortCheckpointActor(self, enqueue, pending.checkpointId, 'CHECKPOINT_COORDINATOR_SUSPEND', reason);
         abortPending(context, pending, 'CHECKPOINT_COORDINATOR_SUSPEND', reason);
@@ -256,6 +268,7 @@ export const checkpointCoordinatorMachine = setup({
     lastTriggerTime: null,
     lastCompletionTime: null,
     stopWithSavepoint: null,
+    checkpointRequested: false,
   }),
   initial: 'stopped',
   states: {
@@ -275,6 +288,7 @@ export const checkpointCoordinatorMachine = setup({
         STOP: { target: 'stopped', actions: 'abortAll' },
         SHUTDOWN: { target: 'stopped', actions: ['abortAll', 'shutdown'] },
         TRIGGER_SAVEPOINT: { actions: 'triggerCheckpoint' },
+        TRIGGER_CHECKPOINT: [{ guard: 'tooManyPending', actions: assign({ checkpointRequested: true }) }, { actions: 'triggerCheckpoint' }],
         // SchedulerBase.stopWithSavepoint: stopCheckpointScheduler (aborting what is pending), then the savepoint.
         STOP_WITH_SAVEPOINT: [
           { guard: 'allTasksRunning', target: 'stoppingWithSavepoint', actions: ['abortAll', 'triggerCheckpoint'] },
@@ -291,7 +305,7 @@ export const checkpointCoordinatorMachine = setup({
           description: 'Waiting for the next trigger: the interval since the last trigger, and min-pause since the last completion.',
           always: { guard: ({ context }) => context.config.intervalMs === null, target: 'manualOnly' },
           after: { untilNextTrigger: 'triggering' },
-          on: { PENDING_FINISHED: { target: 'scheduled', reenter: true } },
+          on: { PENDING_FINISHED: { target: 'scheduled', reenter: true, actions: 'triggerRequestedCheckpoint' } },
         },
         triggering: {
           description: 'The trigger is due: a checkpoint is triggered unless max-concurrent-checkpoints are pending.',
@@ -303,10 +317,13 @@ export const checkpointCoordinatorMachine = setup({
         /** max-concurrent-checkpoints reached: the periodic request waits for one to finish. */
         waitingForSlot: {
           description: 'max-concurrent-checkpoints are pending: the periodic trigger waits for one to finish.',
-          on: { PENDING_FINISHED: 'scheduled' },
+          on: { PENDING_FINISHED: { target: 'scheduled', actions: 'triggerRequestedCheckpoint' } },
         },
         /** No interval: checkpointing is off; only savepoints are taken. */
-        manualOnly: { description: 'No execution.checkpointing.interval: periodic checkpointing is off; only savepoints are taken.' },
+        manualOnly: {
+          description: 'No execution.checkpointing.interval: periodic checkpointing is off; only savepoints and requested checkpoints are taken.',
+          on: { PENDING_FINISHED: { actions: 'triggerRequestedCheckpoint' } },
+        },
       },
     },
     /**
@@ -321,6 +338,7 @@ export const checkpointCoordinatorMachine = setup({
         SHUTDOWN: { target: 'stopped', actions: ['abortAll', 'shutdown'] },
         // The tasks wait for this stop's savepoint: another savepoint or stop would wait for them forever.
         TRIGGER_SAVEPOINT: {},
+        TRIGGER_CHECKPOINT: {},
         STOP_WITH_SAVEPOINT: {},
         ACKNOWLEDGE: { actions: 'acknowledge' },
         DECLINE: { actions: 'abortOne' },
@@ -331,6 +349,11 @@ export const checkpointCoordinatorMachine = setup({
     },
   },
 });
+
+/** max-concurrent-checkpoints are pending (savepoints do not count). */
+function tooManyPending(context: CoordinatorContext): boolean {
+  return [...context.pending.values()].filter((p) => !p.properties.isSavepoint).length >= context.config.maxConcurrentCheckpoints;
+}
 
 /** The spawned machine of a checkpoint that is still pending or finalizing, if any. */
 function liveCheckpointActor(self: AnyActorRef, checkpointId: CheckpointId): AnyActorRef | undefined {

@@ -37,6 +37,21 @@ describe('JobMaster', () => {
     expect(new Set(restored.map((e) => e.checkpointId))).toEqual(new Set([checkpoint.checkpointId]));
   });
 
+  it('triggers a checkpoint by request, queued while max-concurrent are pending, refused once the job is not RUNNING', () => {
+    const { sim, events } = simulation();
+    sim.start();
+    sim.runUntil(250);
+    const result = sim.jobMaster.triggerCheckpoint();
+    expect(result).toEqual({ status: 'TRIGGERED', checkpointId: 2 });
+    expect(sim.jobMaster.triggerCheckpoint()).toEqual({ status: 'QUEUED' });
+    sim.runUntil(380);
+    expect(events.filter((e) => e.type === 'checkpoint-completed').map((e) => e.checkpointId)).toEqual(expect.arrayContaining([1, 2, 3]));
+    expect(sim.jobMaster.stats.details(2)).toMatchObject({ '@class': 'completed', checkpoint_type: 'CHECKPOINT' });
+    sim.jobMaster.cancel();
+    sim.runUntil(500);
+    expect(sim.jobMaster.triggerCheckpoint()).toEqual({ status: 'REFUSED', reason: 'The checkpoint coordinator is not running (the job is not RUNNING).' });
+  });
+
   it('refuses, before starting, a snapshot with state for an operator the job does not have', () => {
     const { sim } = simulation();
     sim.start();

@@ -155,6 +155,22 @@ export class JobMaster {
     this.#lifecycle.send({ type: 'CANCEL' });
   }
 
+  /**
+   * A checkpoint now, by request (Flink's `POST /jobs/:jobid/checkpoints`): triggered at once, or queued until
+   * one of max-concurrent-checkpoints finishes; min pause does not apply. Refused while the job is not RUNNING,
+   * not every task runs, or a stop-with-savepoint is under way.
+   */
+  triggerCheckpoint(): CheckpointTriggerResult {
+    const next = this.#coordinator.getSnapshot().context.nextCheckpointId;
+    this.#coordinator.send({ type: 'TRIGGER_CHECKPOINT' });
+    const snapshot = this.#coordinator.getSnapshot();
+    if (snapshot.context.nextCheckpointId > next) return { status: 'TRIGGERED', checkpointId: next };
+    if (snapshot.context.checkpointRequested) return { status: 'QUEUED' };
+    if (snapshot.matches('stoppingWithSavepoint')) return { status: 'REFUSED', reason: 'A stop-with-savepoint is in progress.' };
+    if (snapshot.matches('stopped')) return { status: 'REFUSED', reason: 'The checkpoint coordinator is not running (the job is not RUNNING).' };
+    return { status: 'REFUSED', reason: 'Not all required tasks are currently running.' };
+  }
+
   /** Triggers a savepoint; its checkpoint id, or null when none could start (not every task RUNNING, or a stop pending). */
   triggerSavepoint(): CheckpointId | null {
     const next = this.#coordinator.getSnapshot().context.nextCheckpointId;
@@ -283,6 +299,12 @@ export class JobMaster {
     for (const taskId of this.#taskStates.keys()) this.options.deployer.sendToTask(taskId, message);
   }
 }
+
+/** What a requested checkpoint came to: triggered (with its id), queued behind max-concurrent-checkpoints, or refused. */
+export type CheckpointTriggerResult =
+  | { readonly status: 'TRIGGERED'; readonly checkpointId: CheckpointId }
+  | { readonly status: 'QUEUED' }
+  | { readonly status: 'REFUSED'; readonly reason: string };
 
 /** A snapshot the job cannot start from (Flink's restore rules, validateSavepointRestore): refused before anything runs. */
 export class SavepointRestoreError extends Error {
