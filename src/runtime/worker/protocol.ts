@@ -1,6 +1,7 @@
 // The typed, versioned messages between the main thread (job master, cluster) and a task's Worker.
 // Data between tasks never passes through here: it flows over MessagePorts wired worker to worker.
 import type { EngineEvent } from '../../engine/events';
+import type { TaskSample } from '../../engine/samples';
 import type { JobMasterMessage, TaskMessage } from '../../engine/task/messages';
 import { MESSAGE_VERSION } from '../../engine/task/messages';
 import type { TaskDeploymentDescriptor } from '../../engine/task/task-deployment';
@@ -41,11 +42,14 @@ export type ToWorker =
   /** Fault injection: the task's next snapshot upload fails (an async-phase failure). */
   | { readonly version: typeof MESSAGE_VERSION; readonly type: 'fail-next-upload' }
   /** Fault injection: process `factor` times slower (1 = normal): backpressure on the channels into it. */
-  | { readonly version: typeof MESSAGE_VERSION; readonly type: 'slow'; readonly factor: number };
+  | { readonly version: typeof MESSAGE_VERSION; readonly type: 'slow'; readonly factor: number }
+  /** Asks for the task's sample (docs/events.md, "Samples"): answered with a 'sample' message. */
+  | { readonly version: typeof MESSAGE_VERSION; readonly type: 'sample' };
 
 export type FromWorker =
   | { readonly version: typeof MESSAGE_VERSION; readonly type: 'job-master'; readonly message: JobMasterMessage }
   | { readonly version: typeof MESSAGE_VERSION; readonly type: 'events'; readonly events: readonly EngineEvent[] }
+  | { readonly version: typeof MESSAGE_VERSION; readonly type: 'sample'; readonly sample: TaskSample }
   | {
       readonly version: typeof MESSAGE_VERSION;
       readonly type: 'external';

@@ -4,6 +4,7 @@
 import type { CheckpointStorage } from '../../engine/ports/checkpoint-storage';
 import type { KeyGroupStores } from '../../engine/ports/key-group-store';
 import type { EngineEvent } from '../../engine/events';
+import type { TaskSample } from '../../engine/samples';
 import type { TaskId } from '../../engine/ids';
 import { Task } from '../../engine/task/task';
 import type { JobMasterMessage, TaskMessage } from '../../engine/task/messages';
@@ -73,6 +74,11 @@ export class TaskHost {
 
   receive(message: TaskMessage): void {
     this.task.receive(message);
+  }
+
+  /** The task's sample now, with the slowdown this host runs it at. */
+  sample(): TaskSample {
+    return this.task.sample({ slowdown: this.slowdownFactor });
   }
 
   flushEvents(): void {

@@ -39,6 +39,9 @@ scope.onmessage = (event) => {
       case 'slow':
         if (host) host.slowdownFactor = message.factor;
         return;
+      case 'sample':
+        if (host) post({ version: MESSAGE_VERSION, type: 'sample', sample: host.sample() });
+        return;
       case 'crash':
         host?.task.fail(`Injected crash in user code: ${message.message}`);
         host?.flushEvents();

@@ -8,6 +8,7 @@ import { formatDuration } from '../../engine/config/duration';
 import type { CheckpointStorage } from '../../engine/ports/checkpoint-storage';
 import type { Clock, TimerHandle } from '../../engine/ports/clock';
 import type { EngineEvent } from '../../engine/events';
+import type { TaskSample } from '../../engine/samples';
 import type { TaskId } from '../../engine/ids';
 import type { JobMasterMessage, TaskMessage } from '../../engine/task/messages';
 import type { TaskDeploymentDescriptor } from '../../engine/task/task-deployment';
@@ -37,6 +38,8 @@ export interface WorkerClusterOptions {
   onJobMasterMessage(message: JobMasterMessage): void;
   /** A Worker's events, in its emission order; `taskId` names the source (one queue per subtask). */
   onEvents(events: readonly EngineEvent[], taskId: TaskId): void;
+  /** A Worker's answer to `requestSamples`. */
+  onSample?(sample: TaskSample): void;
   onExternalWrite(output: string, operation: 'commit' | 'append', transactionId: string | null, records: readonly unknown[]): void;
   onTaskLost(taskId: TaskId, cause: string): void;
   createWorker?: (taskId: TaskId) => Worker;
@@ -111,6 +114,11 @@ export class WorkerCluster implements TaskDeployer {
 
   sendToTask(taskId: TaskId, message: TaskMessage): void {
     this.#workers.get(taskId)?.worker.postMessage({ version: MESSAGE_VERSION, type: 'task-message', message } satisfies ToWorker);
+  }
+
+  /** Asks every deployed Worker for its task's sample; each answers through `onSample`. */
+  requestSamples(): void {
+    for (const taskId of this.#workers.keys()) this.post(taskId, { version: MESSAGE_VERSION, type: 'sample' });
   }
 
   /** Fault injection: worker.terminate(); the loss is noticed at once, like a dropped TaskManager connection. */
@@ -195,6 +203,9 @@ export class WorkerCluster implements TaskDeployer {
         return;
       case 'events':
         this.options.onEvents(message.events, taskId);
+        return;
+      case 'sample':
+        this.options.onSample?.(message.sample);
         return;
       case 'external':
         this.options.onExternalWrite(message.output, message.operation, message.transactionId, message.records);

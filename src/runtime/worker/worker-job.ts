@@ -4,6 +4,7 @@
 import type { CheckpointStorage } from '../../engine/ports/checkpoint-storage';
 import type { CheckpointMetadata } from '../../engine/checkpoint/checkpoint-metadata';
 import type { EngineEvent } from '../../engine/events';
+import type { TaskSample } from '../../engine/samples';
 import type { TaskId } from '../../engine/ids';
 import { seededRandom } from '../../engine/ports/random';
 import { InMemoryExternalSystems } from '../../engine/connectors/external-systems';
@@ -33,6 +34,8 @@ export interface WorkerJobOptions {
   readonly highestCheckpointIdInStorage?: number;
   readonly seed?: number;
   readonly network?: NetworkLimits;
+  /** Receives each task's sample, once `requestSamples()` asked for them. */
+  readonly onSample?: (sample: TaskSample) => void;
   /** Collect `records-moved` events and the rest; off for benchmarks. */
   readonly events?: boolean;
 }
@@ -66,6 +69,7 @@ export class WorkerJob {
         else target.append(records);
       },
       onTaskLost: (taskId, cause) => this.jobMaster.taskLost(taskId, cause),
+      ...(options.onSample ? { onSample: options.onSample } : {}),
     });
     this.jobMaster = this.createJobMaster(options, emit);
     // The job master's checkpoint statistics fold the stream in its order (none when events are off).
@@ -130,6 +134,11 @@ export class WorkerJob {
 
   slowdownOf(taskId: TaskId): number {
     return this.cluster.slowdownOf(taskId);
+  }
+
+  /** Every Worker answers with its task's sample (WorkerJobOptions.onSample). */
+  requestSamples(): void {
+    this.cluster.requestSamples();
   }
 
   private faultInjected(fault: string): void {

@@ -1,0 +1,116 @@
+// The Worker runtime as a JobSession (issue 7): the job master on this thread, one Web Worker per subtask,
+// events in the ordered stream's order (ordered-event-stream.ts), every task's sample every
+// WORKER_SAMPLE_PERIOD_MS and on demand. Real time cannot pause, so there are no time controls: the page's
+// timeline replays what was recorded while the job runs on.
+import type { EngineEvent } from '../../engine/events';
+import type { TaskId } from '../../engine/ids';
+import type { TaskSample } from '../../engine/samples';
+import { faultRefusal } from '../fault-refusal';
+import type { CommandResult, JobSession, Unsubscribe } from '../job-session';
+import { ok, refused, SessionHub } from '../session-hub';
+import { realClock } from './real-clock';
+import { WorkerJob, type WorkerJobOptions } from './worker-job';
+
+export const WORKER_SAMPLE_PERIOD_MS = 250;
+
+export interface WorkerSessionOptions {
+  readonly samplePeriodMs?: number;
+}
+
+export class WorkerSession implements JobSession {
+  readonly runtime = 'worker' as const;
+  readonly time = null;
+  /** The job itself, for the runtime's side of the page only (checkpoint storage, committed output). */
+  readonly job: WorkerJob;
+  readonly #hub = new SessionHub();
+  readonly #samplePeriodMs: number;
+  #sampling: ReturnType<typeof setInterval> | null = null;
+  #unsubscribe: (() => void) | null = null;
+  #closed = false;
+
+  /** Builds the job (validating a snapshot to restore, which throws); `start()` deploys it. */
+  constructor(options: Omit<WorkerJobOptions, 'onSample'>, sessionOptions: WorkerSessionOptions = {}) {
+    this.#samplePeriodMs = sessionOptions.samplePeriodMs ?? WORKER_SAMPLE_PERIOD_MS;
+    this.job = new WorkerJob({ ...options, onSample: (sample) => this.#hub.samples([sample]) });
+    this.#unsubscribe = this.job.events.subscribe((events) => this.#hub.events(events));
+  }
+
+  start(): void {
+    this.job.start();
+    this.#sampling = setInterval(() => this.requestSamples(), this.#samplePeriodMs);
+  }
+
+  subscribeEvents(listener: (events: readonly EngineEvent[]) => void): Unsubscribe {
+    return this.#hub.subscribeEvents(listener);
+  }
+
+  subscribeSamples(listener: (samples: readonly TaskSample[]) => void): Unsubscribe {
+    return this.#hub.subscribeSamples(listener);
+  }
+
+  requestSamples(): void {
+    if (!this.#closed) this.job.requestSamples();
+  }
+
+  now(): number {
+    return realClock.now();
+  }
+
+  kill(taskId: TaskId): CommandResult {
+    return this.fault(taskId, `Terminated the Worker of ${taskId}.`, () => this.job.kill(taskId));
+  }
+
+  crash(taskId: TaskId): CommandResult {
+    return this.fault(taskId, `Crashed ${taskId}: its operator threw inside its Worker.`, () => this.job.crash(taskId, 'thrown from the page'));
+  }
+
+  failNextSnapshot(taskId: TaskId): CommandResult {
+    return this.fault(taskId, `The next snapshot upload of ${taskId} will fail.`, () => this.job.failNextSnapshot(taskId));
+  }
+
+  slow(taskId: TaskId, factor: number): CommandResult {
+    if (!(factor >= 1)) return refused(`A slowdown factor must be at least 1, not ${factor}.`);
+    const done = factor === 1 ? `${taskId} runs at normal speed again.` : `${taskId} now runs ${factor}× slower.`;
+    return this.fault(taskId, done, () => this.job.slow(taskId, factor));
+  }
+
+  slowdownOf(taskId: TaskId): number {
+    return this.job.slowdownOf(taskId);
+  }
+
+  triggerCheckpoint(): CommandResult {
+    const jobMaster = this.job.jobMaster as unknown as { triggerCheckpoint?: () => void; status: string };
+    if (jobMaster.status !== 'RUNNING') return refused(`The job is ${jobMaster.status}: checkpoints are triggered while it is RUNNING.`);
+    if (!jobMaster.triggerCheckpoint) return refused('This build cannot trigger a checkpoint by hand; checkpoints follow execution.checkpointing.interval.');
+    jobMaster.triggerCheckpoint();
+    return ok('Checkpoint triggered.');
+  }
+
+  triggerSavepoint(): CommandResult {
+    const { jobMaster } = this.job;
+    if (jobMaster.status !== 'RUNNING') return refused(`The job is ${jobMaster.status}: savepoints are taken while it is RUNNING.`);
+    jobMaster.triggerSavepoint();
+    return ok('Savepoint triggered.');
+  }
+
+  cancel(): CommandResult {
+    this.job.jobMaster.cancel();
+    return ok('Job cancelled.');
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#sampling !== null) clearInterval(this.#sampling);
+    this.job.stop();
+    this.#unsubscribe?.();
+    this.#hub.close();
+  }
+
+  private fault(taskId: TaskId, done: string, apply: () => boolean): CommandResult {
+    const { jobMaster } = this.job;
+    const refusal = faultRefusal(taskId, jobMaster.status, jobMaster.taskStates().get(taskId));
+    if (refusal !== null) return refused(refusal);
+    return apply() ? ok(done) : refused(`${taskId} has no running task right now (job ${jobMaster.status}); nothing was injected.`);
+  }
+}
