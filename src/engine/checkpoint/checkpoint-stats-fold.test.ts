@@ -185,6 +185,11 @@ describe('CheckpointStatsFold', () => {
     expect(fold.details(1)!.tasks).not.toHaveProperty('source');
   });
 
+  it('is an EventFold for the page: its view is the statistics', () => {
+    const fold = foldCheckpointStatistics([deployed(0, 0), ...checkpointRun(1, 1_000)]);
+    expect(fold.view(5_000)).toEqual(fold.statistics());
+  });
+
   it('bounds its history as the REST view does', () => {
     const events = [deployed(0, 0), ...[1, 2, 3, 4].flatMap((id) => checkpointRun(id, id * 1_000))];
     expect(foldCheckpointStatistics(events, { historySize: 2 }).statistics().history.map((entry) => entry.id)).toEqual([4, 3]);

@@ -81,6 +81,11 @@ export class CheckpointStatsFold {
     return this.#book.statistics();
   }
 
+  /** The page's view models are EventFolds (src/ui/model/event-fold.ts): this one's view is the statistics. */
+  view(_now: number): CheckpointingStatistics {
+    return this.statistics();
+  }
+
   /** `GET /jobs/:id/checkpoints/details/:checkpointid` */
   details(id: CheckpointId): CheckpointStatistics | null {
     return this.#book.details(id);
