@@ -59,7 +59,8 @@ function guardName(guard: unknown): string | null {
 /** `xstate.after.restartBackoff.…` → `after restartBackoff`; `xstate.done.state.…` → `done`; eventless → `always`. */
 export function labelOf(eventType: string, guard: string | null): string {
   const guardText = guard && !guard.startsWith('xstate.') ? ` [${guard}]` : '';
-  if (eventType === '') return `always${guardText}`;
+  // An eventless transition reads as its guard, the condition it waits for.
+  if (eventType === '') return guardText ? guardText.trim() : 'always';
   const after = /^xstate\.after\.([^.]+)\./.exec(eventType);
   if (after) return `after ${after[1]}${guardText}`;
   if (eventType.startsWith('xstate.done.state.')) return `done${guardText}`;

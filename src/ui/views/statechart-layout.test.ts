@@ -52,9 +52,9 @@ describe('a statechart drawn from an XState definition', () => {
     expect(ids).toEqual(['jobLifecycle', 'jobLifecycle.RESTARTING', 'jobLifecycle.RESTARTING.backoff', 'jobLifecycle.RESTARTING.backoff.waiting']);
   });
 
-  it('lays out the coordinator too, eventless transitions named always', () => {
+  it('lays out the coordinator too, eventless transitions named by their guard', () => {
     const coordinator = chartOf(checkpointCoordinatorMachine);
-    expect(coordinator.transitions.map((t) => t.label)).toContain('always [tooManyPending]');
+    expect(coordinator.transitions.map((t) => t.label)).toContain('[tooManyPending]');
     expect(layoutChart(coordinator).boxes.map((b) => b.id)).toContain('checkpointCoordinator.running.waitingForSlot');
     expect(labelOf('xstate.after.untilNextTrigger.checkpointCoordinator.running.scheduled', null)).toBe('after untilNextTrigger');
   });

@@ -161,7 +161,9 @@ function rankColumns(state: ChartState, children: Sized[], transitions: readonly
         const from = edges.filter(([, to]) => to === index).map(([f]) => position.get(f)).filter((p): p is number => p !== undefined);
         return { index, key: from.length > 0 ? from.reduce((a, b) => a + b, 0) / from.length : i + 0.5 };
       });
-      keyed.sort((a, b) => a.key - b.key);
+      // The way on first (e.g. finalizing beside pending), then final states, then tall compound ones.
+      const weight = (index: number) => (children[index]!.state.children.length > 0 ? 2 : children[index]!.state.type === 'final' ? 1 : 0);
+      keyed.sort((a, b) => weight(a.index) - weight(b.index) || a.key - b.key);
       keyed.forEach(({ index }, i) => position.set(index, i));
       return keyed.map(({ index }) => children[index]!);
     });
