@@ -64,11 +64,11 @@ export class JobGraphFold implements EventFold<JobGraphView> {
         return this.#recordsMoved(event);
       case 'records-consumed':
         this.#consumptionReported = true;
-        return this.#laneInto(event.taskId, event.channel)?.queue.consume(event.count);
+        return this.#laneInto(event.taskId, event.channel)?.queue.consume(event.count, event.time);
       case 'barrier-emitted':
         return this.#barrierEmitted(event);
       case 'barrier-received':
-        this.#laneInto(event.taskId, event.channel)?.queue.receiveBarrier(event.checkpointId);
+        this.#laneInto(event.taskId, event.channel)?.queue.receiveBarrier(event.checkpointId, event.time);
         return this.#task(event.taskId).barrierReceived(event.checkpointId, event.channel, event.time);
       case 'channel-blocked':
         return this.#gate(event.taskId, event.channel, event.checkpointId, event.time);
@@ -192,7 +192,7 @@ export class JobGraphFold implements EventFold<JobGraphView> {
     if (event.restoredCheckpointId !== null) this.#lastCheckpoint = Math.max(this.#lastCheckpoint, event.restoredCheckpointId);
     this.#attempt = event.attempt;
     this.#lanes.clear();
-    for (const channel of event.channels) this.#lanes.set(inputKey(channel.to, channel.channel), newLane(channel));
+    for (const channel of event.channels) this.#lanes.set(inputKey(channel.to, channel.channel), this.#newLane(channel));
     for (const subtask of event.subtasks) this.#task(subtask.taskId).redeploy(this.#lastCheckpoint);
     for (const taskId of [...this.#tasks.keys()]) if (!event.subtasks.some((subtask) => subtask.taskId === taskId)) this.#tasks.delete(taskId);
   }
@@ -288,10 +288,14 @@ export class JobGraphFold implements EventFold<JobGraphView> {
   }
 
   #inferLane(event: EventOf<'records-moved'>): Lane {
-    const lane = newLane({ from: event.from, to: event.to, channel: event.channel, partitioner: 'rebalance' });
+    const lane = this.#newLane({ from: event.from, to: event.to, channel: event.channel, partitioner: 'rebalance' });
     this.#lanes.set(inputKey(event.to, event.channel), lane);
     this.#inferredDirty = true;
     return lane;
+  }
+
+  #newLane(channel: DeployedChannel): Lane {
+    return { channel, queue: new LaneQueue(this.#options.travelMs), blockedBy: null, sampledQueue: null };
   }
 
   #currentTopology(): Topology | null {
@@ -308,6 +312,4 @@ function inputKey(taskId: TaskId, channel: number): string {
   return `${taskId}/${channel}`;
 }
 
-function newLane(channel: DeployedChannel): Lane {
-  return { channel, queue: new LaneQueue(), blockedBy: null, sampledQueue: null };
-}
+

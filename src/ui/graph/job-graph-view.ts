@@ -94,7 +94,7 @@ export interface LaneView {
   readonly arrived: number;
   /** The receiver's own count from its latest sample, or null without samples. */
   readonly sampledQueue: number | null;
-  /** Items to draw, head (nearest the receiver) first; at most maxDrawnItemsPerLane. */
+  /** Items to draw, head (nearest the receiver) first: delivered ones, then at most maxDrawnItemsPerLane on the lane. */
   readonly items: readonly LaneItemView[];
 }
 
@@ -106,6 +106,11 @@ interface LaneItemBase {
   /** Items ahead of it on the lane: where it stacks in the input queue (0 = at the gate). */
   readonly slot: number;
   readonly arrived: boolean;
+  /**
+   * Already consumed (a barrier: received) by the receiver, drawn until the picture's travel time is
+   * over; not counted in the lane's queue. Always ahead of the items still on the lane.
+   */
+  readonly delivered: boolean;
 }
 
 export interface RecordItemView extends LaneItemBase {

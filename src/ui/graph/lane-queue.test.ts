@@ -16,7 +16,7 @@ describe('LaneQueue', () => {
     queue.pushRecords(2, 1, 0);
     queue.pushBarrier(1, 1);
     queue.pushRecords(3, 2, 2);
-    queue.consume(3);
+    queue.consume(3, 3);
     expect(queue.queued).toBe(2);
     expect(queue.view(2, 10, 10, false).map((item) => item.kind)).toEqual(['barrier', 'records']);
   });
@@ -26,8 +26,27 @@ describe('LaneQueue', () => {
     queue.pushRecords(2, 1, 0);
     queue.pushBarrier(1, 1);
     queue.pushRecords(3, 2, 2);
-    queue.receiveBarrier(1);
+    queue.receiveBarrier(1, 3);
     expect(queue.view(5, 10, 10, false)).toMatchObject([{ kind: 'records', count: 3, epoch: 2, slot: 0 }]);
+  });
+
+  it('still draws what the receiver took before the picture’s travel time was over, as delivered, ahead of the rest', () => {
+    const queue = new LaneQueue(10);
+    queue.pushRecords(2, 1, 0);
+    queue.pushBarrier(1, 1);
+    queue.pushRecords(1, 2, 2);
+    queue.consume(2, 1);
+    queue.receiveBarrier(1, 2);
+    expect(queue.queued).toBe(1);
+    expect(queue.view(5, 10, 10, false).map((item) => [item.kind, item.delivered, item.progress])).toEqual([
+      ['records', true, 0.5],
+      ['barrier', true, 0.4],
+      ['records', false, 0.3],
+    ]);
+    expect(queue.view(10.5, 10, 10, false).map((item) => [item.kind, item.delivered])).toEqual([
+      ['barrier', true],
+      ['records', false],
+    ]);
   });
 
   it('moves items from sender (0) to receiver (1) in the travel time, then they wait in the input queue', () => {

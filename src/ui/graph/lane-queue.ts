@@ -1,6 +1,8 @@
 // One channel's content as the picture sees it: a FIFO of record batches and barriers, sender to
 // receiver. Records leave at the head when the receiver consumes them, a barrier when it is received;
-// bounded (MAX_LANE_ITEMS): beyond it, new batches merge into the tail batch of the same epoch.
+// what leaves before the picture's travel time is over is still drawn, as delivered, until it reaches
+// the receiver (so dots glide even when the network is faster than the picture). Bounded
+// (MAX_LANE_ITEMS): beyond it, new batches merge into the tail batch of the same epoch.
 import type { CheckpointId } from '../../engine/ids';
 import type { LaneItemView, RecordItemView } from './job-graph-view';
 
@@ -27,7 +29,12 @@ type LaneItem = RecordItem | BarrierItem;
 
 export class LaneQueue {
   readonly #items: LaneItem[] = [];
+  /** Items that left the lane but whose drawn trip is not over yet, oldest first. */
+  readonly #delivered: LaneItem[] = [];
   #nextId = 0;
+
+  /** `travelMs`: how long the picture takes an item along the lane (0: nothing is drawn after it left). */
+  constructor(private readonly travelMs = 0) {}
 
   /** Records on the lane (sent − consumed). */
   get queued(): number {
@@ -54,8 +61,11 @@ export class LaneQueue {
     this.#items.push({ kind: 'barrier', id: this.#nextId++, checkpointId, sentAt });
   }
 
-  /** The receiver took `count` records: from the head, passing over barriers it has not yet reported. */
-  consume(count: number): void {
+  /**
+   * The receiver took `count` records at `time`: from the head, passing over barriers it has not yet
+   * reported (records the sender transmitted from its backlog after broadcasting the barrier were ahead of it).
+   */
+  consume(count: number, time: number): void {
     let left = count;
     for (let i = 0; i < this.#items.length && left > 0; ) {
       const item = this.#items[i]!;
@@ -66,18 +76,28 @@ export class LaneQueue {
       const taken = Math.min(left, item.count);
       item.count -= taken;
       left -= taken;
+      if (taken > 0) this.#deliver({ ...item, count: taken }, time);
       if (item.count === 0) this.#items.splice(i, 1);
       else i++;
     }
   }
 
   /**
-   * The receiver read barrier `checkpointId`: it leaves the lane, and so does everything ahead of it
-   * (FIFO: those records were consumed, whether or not a `records-consumed` said so yet).
+   * The receiver read barrier `checkpointId` at `time`: it leaves the lane, and so does everything ahead
+   * of it (FIFO: those records were consumed, whether or not a `records-consumed` said so yet).
    */
-  receiveBarrier(checkpointId: CheckpointId): void {
+  receiveBarrier(checkpointId: CheckpointId, time: number): void {
     const index = this.#items.findIndex((item) => item.kind === 'barrier' && item.checkpointId === checkpointId);
-    if (index >= 0) this.#items.splice(0, index + 1);
+    if (index < 0) return;
+    for (const item of this.#items.splice(0, index + 1)) this.#deliver(item, time);
+  }
+
+  #deliver(item: LaneItem, time: number): void {
+    while (this.#delivered.length > 0 && this.#delivered[0]!.sentAt + this.travelMs <= time) this.#delivered.shift();
+    if (item.sentAt + this.travelMs <= time) return;
+    if (this.#delivered.length >= MAX_LANE_ITEMS) this.#delivered.shift();
+    // A fresh id: part of a batch may stay on the lane under the old one.
+    this.#delivered.push({ ...item, id: this.#nextId++ });
   }
 
   /** Without `records-consumed` in the stream: records count as consumed once they have arrived. */
@@ -89,6 +109,7 @@ export class LaneQueue {
 
   clear(): void {
     this.#items.length = 0;
+    this.#delivered.length = 0;
   }
 
   /**
@@ -98,12 +119,9 @@ export class LaneQueue {
    */
   view(now: number, travelMs: number, maxDrawn: number, hideArrived: boolean): LaneItemView[] {
     const visible = hideArrived ? this.#items.filter((item) => item.kind === 'barrier' || progressOf(item.sentAt, now, travelMs) < 1) : this.#items;
-    let groupSize = 1;
-    for (;;) {
-      const drawn = drawnItems(visible, groupSize, now, travelMs);
-      if (drawn.length <= maxDrawn || groupSize >= visible.length) return drawn;
-      groupSize *= 2;
-    }
+    const delivered = this.#delivered.filter((item) => progressOf(item.sentAt, now, travelMs) < 1);
+    const gliding = fitted(delivered, maxDrawn, now, travelMs).map((item) => ({ ...item, slot: 0, delivered: true }));
+    return [...gliding, ...fitted(visible, maxDrawn, now, travelMs)];
   }
 
   /** Records that reached the receiver by `now` and wait in its input queue. */
@@ -123,6 +141,16 @@ function progressOf(sentAt: number, now: number, travelMs: number): number {
   return Math.min(1, Math.max(0, (now - sentAt) / travelMs));
 }
 
+/** Items drawn for `items`, merging consecutive batches (doubling the group) until at most `maxDrawn` marks. */
+function fitted(items: readonly LaneItem[], maxDrawn: number, now: number, travelMs: number): LaneItemView[] {
+  let groupSize = 1;
+  for (;;) {
+    const drawn = drawnItems(items, groupSize, now, travelMs);
+    if (drawn.length <= maxDrawn || groupSize >= items.length) return drawn;
+    groupSize *= 2;
+  }
+}
+
 function drawnItems(visible: readonly LaneItem[], groupSize: number, now: number, travelMs: number): LaneItemView[] {
   const drawn: LaneItemView[] = [];
   let group: RecordItem[] = [];
@@ -133,8 +161,7 @@ function drawnItems(visible: readonly LaneItem[], groupSize: number, now: number
   for (const item of visible) {
     if (item.kind === 'barrier') {
       flush();
-      const progress = progressOf(item.sentAt, now, travelMs);
-      drawn.push({ kind: 'barrier', key: `b${item.id}`, checkpointId: item.checkpointId, progress, slot: drawn.length, arrived: progress >= 1 });
+      drawn.push(itemView(item, now, travelMs, drawn.length));
       continue;
     }
     if (group.length > 0 && (group[0]!.epoch !== item.epoch || group.length >= groupSize)) flush();
@@ -142,6 +169,12 @@ function drawnItems(visible: readonly LaneItem[], groupSize: number, now: number
   }
   flush();
   return drawn;
+}
+
+function itemView(item: LaneItem, now: number, travelMs: number, slot: number): LaneItemView {
+  if (item.kind === 'records') return recordView([item], now, travelMs, slot);
+  const progress = progressOf(item.sentAt, now, travelMs);
+  return { kind: 'barrier', key: `b${item.id}`, checkpointId: item.checkpointId, progress, slot, arrived: progress >= 1, delivered: false };
 }
 
 function recordView(group: readonly RecordItem[], now: number, travelMs: number, slot: number): RecordItemView {
@@ -156,5 +189,6 @@ function recordView(group: readonly RecordItem[], now: number, travelMs: number,
     progress,
     slot,
     arrived: progress >= 1,
+    delivered: false,
   };
 }
