@@ -13,7 +13,7 @@ describe('narration of a killed exactly-once run', () => {
   });
 
   it('tells the last barrier of an alignment with its duration', () => {
-    expect(texts.some((t) => /^sum#0 received barrier 1 on channel 1 from numbers#1, the last one: aligned on all 2 channels after \d+ ms\.$/.test(t))).toBe(true);
+    expect(texts.some((t) => /^sum#0 received barrier 1 on channel 1 from numbers#1, the last one: barrier 1 is in on all 2 channels, \d+ ms after the first\.$/.test(t))).toBe(true);
   });
 
   it('joins an upload and its acknowledgement, with sizes and durations rounded for people', () => {
@@ -51,6 +51,23 @@ describe('narration of a killed exactly-once run', () => {
     expect(bounded.lines).toHaveLength(20);
     expect(bounded.dropped).toBe(view.lines.length - 20);
     expect(bounded.lines.at(-1)!.text).toBe(view.lines.at(-1)!.text);
+  });
+});
+
+describe('narration of a killed at-least-once run', () => {
+  const { events } = killedRun('at-least-once');
+  const lines = foldAll(() => new NarrationFold({ maxLines: 5000 }), events).view(Infinity).lines;
+
+  it('tallies the sink writes in one line per sink subtask between checkpoints', () => {
+    const writes = lines.filter((l) => l.text.includes('at-least-once sink wrote'));
+    const triggers = events.filter((e) => e.type === 'checkpoint-triggered').length;
+    expect(writes.length).toBeGreaterThan(0);
+    expect(writes.length).toBeLessThanOrEqual(2 * (triggers + 3));
+    expect(writes[0]!.text).toMatch(/^sum#\d's at-least-once sink wrote [\d,]+ records? straight to the output since \d+ ms/);
+  });
+
+  it('never blocks a channel', () => {
+    expect(lines.some((l) => l.text.includes('blocked that channel'))).toBe(false);
   });
 });
 

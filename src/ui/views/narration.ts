@@ -64,6 +64,7 @@ export class NarrationFold implements EventFold<NarrationView> {
   private readonly lines: Draft[] = [];
   private readonly barriersSeen = new Map<string, Set<number>>();
   private lastCompleted: { checkpointId: CheckpointId; time: number } | null = null;
+  private readonly openWrites = new Map<TaskId, { line: Draft; count: number }>();
   private seq = 0;
   private dropped = 0;
   private readonly maxLines: number;
@@ -74,6 +75,8 @@ export class NarrationFold implements EventFold<NarrationView> {
 
   apply(event: EngineEvent): void {
     this.topology.apply(event);
+    // A checkpoint or a job change closes the running tallies of at-least-once writes.
+    if (event.type === 'checkpoint-triggered' || event.type === 'job-status-changed') this.openWrites.clear();
     this.narrate(event);
   }
 
@@ -163,7 +166,7 @@ export class NarrationFold implements EventFold<NarrationView> {
         return this.say(event, 'sinks', `${event.taskId}'s sink committed transaction ${event.transactionId}: ${formatCount(event.records)} records are now visible downstream.`, { taskId: event.taskId, checkpointId: checkpoint });
       }
       case 'sink-aborted':
-        return this.say(event, 'sinks', `${event.taskId}'s sink aborted transaction ${event.transactionId}: its ${formatCount(event.records)} records are never visible.`, { taskId: event.taskId });
+        return this.say(event, 'sinks', `${event.taskId}'s sink aborted transaction ${event.transactionId}: its ${formatCount(event.records)} records are never visible (the restored job produces them again).`, { taskId: event.taskId });
       case 'sink-written':
         return this.sinkWritten(event);
       default:
@@ -202,11 +205,10 @@ export class NarrationFold implements EventFold<NarrationView> {
 
   private alignmentDone(event: EventOf<'alignment-done'>): void {
     const channels = this.topology.inputChannels(event.taskId);
-    const on = channels > 0 ? ` on all ${channels} channels` : '';
-    const tail = `: aligned${on} after ${formatMs(event.alignmentDurationMs)}`;
+    const on = channels > 0 ? ` on all ${channels} channels` : ' on every channel';
     const last = this.lines[this.lines.length - 1];
-    if (last?.tag?.startsWith(`barrier:${event.taskId}:${event.checkpointId}:`) && this.extend(last.tag, `, the last one${tail}`)) return;
-    this.say(event, 'alignment', `${event.taskId} has barrier ${event.checkpointId}${on}${tail.replace(': aligned', '; aligned')}.`, { taskId: event.taskId, checkpointId: event.checkpointId });
+    if (last?.tag?.startsWith(`barrier:${event.taskId}:${event.checkpointId}:`) && this.extend(last.tag, `, the last one: barrier ${event.checkpointId} is in${on}, ${formatMs(event.alignmentDurationMs)} after the first`)) return;
+    this.say(event, 'alignment', `${event.taskId} has barrier ${event.checkpointId}${on}, ${formatMs(event.alignmentDurationMs)} after the first.`, { taskId: event.taskId, checkpointId: event.checkpointId });
   }
 
   private acknowledged(event: EventOf<'checkpoint-acknowledged'>): void {
@@ -215,16 +217,18 @@ export class NarrationFold implements EventFold<NarrationView> {
     this.say(event, 'snapshots', `${event.taskId} acknowledged checkpoint ${event.checkpointId} to the checkpoint coordinator${size}.`, { taskId: event.taskId, checkpointId: event.checkpointId });
   }
 
+  /** At-least-once writes: one line per sink subtask until the next checkpoint or job change, its count growing. */
   private sinkWritten(event: EventOf<'sink-written'>): void {
-    const last = this.lines[this.lines.length - 1];
-    const tag = `written:${event.taskId}`;
-    const count = event.written.length + (last?.tag === tag ? Number(/wrote (\d+)/.exec(last.text)?.[1] ?? 0) : 0);
-    const text = `${event.taskId}'s at-least-once sink wrote ${count} records straight to the output (no transaction: a replay writes them again).`;
-    if (last?.tag === tag) {
-      last.text = text;
+    const open = this.openWrites.get(event.taskId);
+    const count = (open?.count ?? 0) + event.written.length;
+    const text = `${event.taskId}'s at-least-once sink wrote ${formatCount(count)} ${count === 1 ? 'record' : 'records'} straight to the output from here to the next checkpoint (no transaction: a replay writes them again).`;
+    if (open && this.lines.includes(open.line)) {
+      open.line.text = text;
+      open.count = count;
       return;
     }
-    this.say(event, 'sinks', text, { taskId: event.taskId, tag });
+    this.say(event, 'sinks', text, { taskId: event.taskId });
+    this.openWrites.set(event.taskId, { line: this.lines[this.lines.length - 1]!, count });
   }
 
   /** The senders whose barrier `taskId` still waits for in checkpoint `checkpointId`. */
