@@ -400,6 +400,22 @@ describe('checkpoint coordinator: one machine per checkpoint', () => {
     expect(stateOf(job, 1)?.status ?? 'done').toBe('done');
   });
 
+  it('keeps no machine of a finished checkpoint among its children', () => {
+    const job = coordinator({ 'execution.checkpointing.interval': '100 ms' }, { autoAcknowledge: true });
+    job.start();
+    job.runUntil(2_001);
+    expect(job.completed().map((event) => event.checkpointId)).toHaveLength(19);
+    expect(Object.keys(job.actor.getSnapshot().children)).toEqual([checkpointActorId(20)]);
+    job.runUntil(2_050);
+    expect(Object.keys(job.actor.getSnapshot().children)).toEqual([]);
+    // Aborted ones too, also when the coordinator stops.
+    job.gateway.onTrigger = () => {};
+    job.runUntil(2_100);
+    job.actor.send({ type: 'STOP', reason: 'Checkpoint Coordinator is suspending.' });
+    expect(job.aborted().map((event) => event.checkpointId)).toEqual([21]);
+    expect(Object.keys(job.actor.getSnapshot().children)).toEqual([]);
+  });
+
   it('aborts the checkpoint machines of what it aborts (declined, suspended)', () => {
     const job = coordinator({ 'execution.checkpointing.interval': '100 ms' });
     job.start();

@@ -139,6 +139,10 @@ export const checkpointCoordinatorMachine = setup({
       context.emit({ type: 'checkpoint-triggered', time: now, checkpointId, isSavepoint, checkpointType });
       context.gateway.triggerCheckpoint(checkpointId, now, checkpointType);
     }),
+    /** A checkpoint's machine reported its end: it leaves the coordinator's children. */
+    forgetCheckpointActor: enqueueActions(({ event, enqueue }) => {
+      if (event.type === 'CHECKPOINT_COMPLETED' || event.type === 'CHECKPOINT_FAILED') enqueue.stopChild(checkpointActorId(event.checkpointId));
+    }),
     /** A slot is free: a requested checkpoint that waited for it is triggered now. */
     triggerRequestedCheckpoint: enqueueActions(({ context, enqueue }) => {
       if (!context.checkpointRequested || tooManyPending(context)) return;
@@ -278,6 +282,8 @@ export const checkpointCoordinatorMachine = setup({
         START: { target: 'running', actions: assign({ lastTriggerTime: ({ context }) => context.clock.now() }) },
         ACKNOWLEDGE: { actions: 'acknowledge' },
         DECLINE: { actions: 'discardDeclined' },
+        CHECKPOINT_COMPLETED: { actions: 'forgetCheckpointActor' },
+        CHECKPOINT_FAILED: { actions: 'forgetCheckpointActor' },
         SHUTDOWN: { actions: 'shutdown' },
         STOP_WITH_SAVEPOINT: { actions: 'refuseStopWithSavepoint' },
       },
@@ -296,8 +302,8 @@ export const checkpointCoordinatorMachine = setup({
         ],
         ACKNOWLEDGE: { actions: 'acknowledge' },
         DECLINE: { actions: 'abortOne' },
-        CHECKPOINT_FAILED: { actions: 'abortOne' },
-        CHECKPOINT_COMPLETED: { actions: 'completeCheckpoint' },
+        CHECKPOINT_FAILED: { actions: ['abortOne', 'forgetCheckpointActor'] },
+        CHECKPOINT_COMPLETED: { actions: ['completeCheckpoint', 'forgetCheckpointActor'] },
       },
       initial: 'scheduled',
       states: {
@@ -342,8 +348,8 @@ export const checkpointCoordinatorMachine = setup({
         STOP_WITH_SAVEPOINT: {},
         ACKNOWLEDGE: { actions: 'acknowledge' },
         DECLINE: { actions: 'abortOne' },
-        CHECKPOINT_FAILED: { actions: 'abortOne' },
-        CHECKPOINT_COMPLETED: { actions: 'completeCheckpoint' },
+        CHECKPOINT_FAILED: { actions: ['abortOne', 'forgetCheckpointActor'] },
+        CHECKPOINT_COMPLETED: { actions: ['completeCheckpoint', 'forgetCheckpointActor'] },
         PENDING_FINISHED: { guard: 'stopFailed', target: 'running' },
       },
     },
