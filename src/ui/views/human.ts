@@ -32,3 +32,10 @@ export function listOf(items: readonly string[]): string {
   if (items.length <= 1) return items[0] ?? '';
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
+
+/** "7.8 / 9.7 KiB": a part and its whole, the unit written once when they share it. */
+export function formatSizePair(part: number, whole: number): string {
+  const [a, b] = [formatSize(part), formatSize(whole)];
+  const unitA = a.split(' ')[1];
+  return unitA === b.split(' ')[1] ? `${a.split(' ')[0]} / ${b}` : `${a} / ${b}`;
+}
