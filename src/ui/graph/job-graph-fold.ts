@@ -23,7 +23,7 @@ export const DEFAULT_JOB_GRAPH_OPTIONS = {
   flashMs: 2,
   envelopeMs: 3,
   defaultAsyncMs: 3,
-  maxDrawnItemsPerLane: 24,
+  maxDrawnItemsPerLane: 14,
 } as const satisfies Required<JobGraphFoldOptions>;
 
 interface Lane {

@@ -120,8 +120,9 @@ export class LaneQueue {
   view(now: number, travelMs: number, maxDrawn: number, hideArrived: boolean): LaneItemView[] {
     const visible = hideArrived ? this.#items.filter((item) => item.kind === 'barrier' || progressOf(item.sentAt, now, travelMs) < 1) : this.#items;
     const delivered = this.#delivered.filter((item) => progressOf(item.sentAt, now, travelMs) < 1);
-    const gliding = fitted(delivered, maxDrawn, now, travelMs).map((item) => ({ ...item, slot: 0, delivered: true }));
-    return [...gliding, ...fitted(visible, maxDrawn, now, travelMs)];
+    const onLane = fitted(visible, maxDrawn, now, travelMs);
+    const gliding = fitted(delivered, Math.max(1, maxDrawn - onLane.length), now, travelMs).map((item) => ({ ...item, slot: 0, delivered: true }));
+    return [...gliding, ...onLane];
   }
 
   /** Records that reached the receiver by `now` and wait in its input queue. */
