@@ -57,7 +57,10 @@ export type { CheckpointingStatistics, CheckpointStatistics } from './checkpoint
 export type { CheckpointMetadata } from './checkpoint/checkpoint-metadata';
 export { validateSavepointRestore } from './checkpoint/savepoint-restore';
 export type { SavepointRestoreOptions, SavepointRestoreValidation } from './checkpoint/savepoint-restore';
-export type { EngineEvent, EngineEventType, EventSink } from './events';
+export type { AcknowledgementMetrics, DeployedChannel, DeployedOperator, DeployedSubtask, DeployedVertex, EngineEvent, EngineEventType, EventOf, EventSink } from './events';
+export { receiveSideProblems } from './event-invariants';
+export { SAMPLE_KEY_LIMIT, SAMPLE_VALUE_CHARS } from './samples';
+export type { SampledKey, TaskSample } from './samples';
 
 // Snapshot files (.bscp): encode, decode, inspect.
 export * from './format';
