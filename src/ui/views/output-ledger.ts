@@ -74,6 +74,10 @@ export class OutputLedgerFold implements EventFold<OutputLedgerView> {
   private totals = { committed: 0, lost: 0, duplicated: 0, unexpected: 0, completedKeys: 0, unjudged: 0 };
   private mode: OutputLedgerView['mode'] = 'unknown';
   private rowsCache: LedgerRow[] | null = null;
+  /** Keys with a loss, a duplicate or an unexpected value. */
+  private readonly problemKeys = new Set<string>();
+  /** The most recently committed keys, oldest first (a Set keeps insertion order; re-adding moves a key last). */
+  private readonly recentKeys = new Set<string>();
 
   constructor(
     private readonly expectation: LedgerExpectation,
@@ -137,12 +141,17 @@ export class OutputLedgerFold implements EventFold<OutputLedgerView> {
     return { ...this.totals, keys: this.keys.size, valuesKnown: this.keys.size > 0, mode: this.mode, rows: this.rowsCache, pending };
   }
 
-  /** Problem keys first, then the most recent: computed once per change, not per frame. */
+  /** Problem keys first (newest first), then the most recent: O(maxRows) per change, whatever the number of keys. */
   private sortedRows(): LedgerRow[] {
-    const rows = [...this.keys.entries()].map(([key, entry]) => ({ key, values: entry.values, expected: this.expectation.expected(key), verdict: entry.verdict, lastTime: entry.lastTime }));
-    const problem = (row: LedgerRow) => row.verdict.lost.length + row.verdict.duplicated + row.verdict.unexpected > 0;
-    rows.sort((a, b) => Number(problem(b)) - Number(problem(a)) || b.lastTime - a.lastTime || a.key.localeCompare(b.key, 'en', { numeric: true }));
-    return rows.slice(0, this.maxRows);
+    const rowOf = (key: string): LedgerRow => {
+      const entry = this.keys.get(key)!;
+      return { key, values: entry.values, expected: this.expectation.expected(key), verdict: entry.verdict, lastTime: entry.lastTime };
+    };
+    const byRecency = (a: LedgerRow, b: LedgerRow) => b.lastTime - a.lastTime || a.key.localeCompare(b.key, 'en', { numeric: true });
+    const problems = [...this.problemKeys].map(rowOf).sort(byRecency).slice(0, this.maxRows);
+    const shown = new Set(problems.map((row) => row.key));
+    const recent = [...this.recentKeys].reverse().filter((key) => !shown.has(key)).map(rowOf).sort(byRecency);
+    return [...problems, ...recent].slice(0, this.maxRows);
   }
 
   private record(records: readonly unknown[], time: number): void {
@@ -154,9 +163,15 @@ export class OutputLedgerFold implements EventFold<OutputLedgerView> {
       entry.values.push(this.expectation.valueOf(record));
       entry.lastTime = time;
       touched.add(key);
+      this.recentKeys.delete(key);
+      this.recentKeys.add(key);
     }
     this.totals.committed += records.length;
     this.rowsCache = null;
+    for (const key of this.recentKeys) {
+      if (this.recentKeys.size <= this.maxRows) break;
+      this.recentKeys.delete(key);
+    }
     for (const key of touched) this.rejudge(this.keys.get(key)!, key);
   }
 
@@ -168,6 +183,8 @@ export class OutputLedgerFold implements EventFold<OutputLedgerView> {
     this.totals.unexpected += after.unexpected - before.unexpected;
     this.totals.completedKeys += Number(after.complete) - Number(before.complete);
     entry.verdict = after;
+    if (after.lost.length + after.duplicated + after.unexpected > 0) this.problemKeys.add(key);
+    else this.problemKeys.delete(key);
   }
 
   private preCommit(taskId: TaskId, checkpointId: CheckpointId, time: number): void {
