@@ -58,10 +58,12 @@ export function layoutChart(definition: ChartDefinition): ChartLayout {
   const boxes: StateBox[] = [];
   place(sized, MARGIN, MARGIN, 0, null, boxes, definition);
   const byId = new Map(boxes.map((box) => [box.id, box]));
-  const arrows = definition.transitions.flatMap((transition, index) => {
-    const arrow = arrowOf(transition, byId, index);
-    return arrow ? [arrow] : [];
-  });
+  const arrows = separateLabels(
+    definition.transitions.flatMap((transition, index) => {
+      const arrow = arrowOf(transition, byId, index);
+      return arrow ? [arrow] : [];
+    }),
+  );
   return { width: sized.width + 2 * MARGIN, height: sized.height + 2 * MARGIN + 16, boxes, arrows };
 }
 
@@ -257,4 +259,24 @@ export function activeConfiguration(layout: ChartLayout, leaves: readonly string
   const ids = new Set<string>();
   for (const leaf of leaves) for (let id: string | null | undefined = leaf; id; id = parents.get(id)) ids.add(id);
   return ids;
+}
+
+const LABEL_CHAR_WIDTH = 5.6;
+const LABEL_HEIGHT = 11;
+
+/** Moves a label down until it overlaps no earlier one (labels are estimated as boxes of their text). */
+function separateLabels(arrows: TransitionArrow[]): TransitionArrow[] {
+  const placed: Array<{ left: number; right: number; top: number; bottom: number }> = [];
+  return arrows.map((arrow) => {
+    const width = arrow.label.length * LABEL_CHAR_WIDTH;
+    const left = arrow.anchor === 'start' ? arrow.labelX : arrow.labelX - width / 2;
+    let y = arrow.labelY;
+    for (let tries = 0; tries < 6; tries++) {
+      const clash = placed.some((box) => left < box.right && left + width > box.left && y - LABEL_HEIGHT + 2 < box.bottom && y + 2 > box.top);
+      if (!clash) break;
+      y += LABEL_HEIGHT;
+    }
+    placed.push({ left, right: left + width, top: y - LABEL_HEIGHT + 2, bottom: y + 2 });
+    return y === arrow.labelY ? arrow : { ...arrow, labelY: y };
+  });
 }
