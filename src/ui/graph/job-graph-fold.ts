@@ -220,7 +220,8 @@ export class JobGraphFold implements EventFold<JobGraphView> {
     const lane = this.#laneInto(event.to, event.channel) ?? this.#inferLane(event);
     const sender = this.#task(event.from);
     if (!this.#consumptionReported && lane.blockedBy === null) lane.queue.consumeArrived(event.time - this.#options.travelMs);
-    lane.queue.pushRecords(event.count, sender.lastBarrier + 1, event.time);
+    const onWire = wireEpochOf(event);
+    lane.queue.pushRecords(event.count, onWire ?? sender.lastBarrier + 1, event.time, onWire !== undefined);
   }
 
   #barrierEmitted(event: EventOf<'barrier-emitted'>): void {
@@ -306,6 +307,16 @@ export class JobGraphFold implements EventFold<JobGraphView> {
     }
     return this.#topology;
   }
+}
+
+/**
+ * The epoch a buffer has on the wire, if the stream says (a proposed `records-moved.epoch`: one more than
+ * the last barrier the sender put on this channel before it). Without it, the sender's last broadcast
+ * barrier decides, which misplaces a barrier that waited behind the sender's backlog (backpressure).
+ */
+function wireEpochOf(event: EventOf<'records-moved'>): number | undefined {
+  const epoch = 'epoch' in event ? event.epoch : undefined;
+  return typeof epoch === 'number' ? epoch : undefined;
 }
 
 function inputKey(taskId: TaskId, channel: number): string {

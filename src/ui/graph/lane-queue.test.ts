@@ -49,6 +49,17 @@ describe('LaneQueue', () => {
     ]);
   });
 
+  it('puts records that the stream says were ahead of a barrier on the wire before it, and never draws an item past the one ahead', () => {
+    const queue = new LaneQueue();
+    queue.pushRecords(1, 1, 0, true);
+    queue.pushBarrier(1, 1);
+    queue.pushRecords(2, 1, 3, true); // the sender's backlog, sent after the barrier was broadcast
+    queue.pushRecords(1, 2, 4, true);
+    const drawn = queue.view(5, 10, 10, false);
+    expect(drawn.map((item) => (item.kind === 'barrier' ? `|${item.checkpointId}` : `${item.count}@${item.epoch}`))).toEqual(['1@1', '2@1', '|1', '1@2']);
+    expect(drawn.map((item) => item.progress)).toEqual([0.5, 0.2, 0.2, 0.1]);
+  });
+
   it('moves items from sender (0) to receiver (1) in the travel time, then they wait in the input queue', () => {
     const queue = new LaneQueue();
     queue.pushRecords(1, 1, 0);

@@ -47,7 +47,19 @@ export class LaneQueue {
     return this.#items.length;
   }
 
-  pushRecords(count: number, epoch: CheckpointId, sentAt: number): void {
+  /**
+   * The sender put a buffer of `count` records on the lane. With `onWire` the stream says which
+   * barriers went before it on this channel: a barrier broadcast earlier but still waiting behind the
+   * sender's backlog then goes behind these records (records of an older epoch never queue behind it).
+   */
+  pushRecords(count: number, epoch: CheckpointId, sentAt: number, onWire = false): void {
+    if (onWire) {
+      const behind = this.#items.findIndex((item) => item.kind === 'barrier' && item.checkpointId >= epoch);
+      if (behind >= 0) {
+        this.#items.splice(behind, 0, { kind: 'records', id: this.#nextId++, epoch, sentAt, count, batches: 1 });
+        return;
+      }
+    }
     const tail = this.#items.at(-1);
     if (this.#items.length >= MAX_LANE_ITEMS && tail?.kind === 'records' && tail.epoch === epoch) {
       tail.count += count;
@@ -147,9 +159,19 @@ function fitted(items: readonly LaneItem[], maxDrawn: number, now: number, trave
   let groupSize = 1;
   for (;;) {
     const drawn = drawnItems(items, groupSize, now, travelMs);
-    if (drawn.length <= maxDrawn || groupSize >= items.length) return drawn;
+    if (drawn.length <= maxDrawn || groupSize >= items.length) return inOrder(drawn);
     groupSize *= 2;
   }
+}
+
+/** FIFO on screen too: an item never travels further than the one ahead of it. */
+function inOrder(drawn: LaneItemView[]): LaneItemView[] {
+  for (let i = 1; i < drawn.length; i++) {
+    const ahead = drawn[i - 1]!;
+    const item = drawn[i]!;
+    if (item.progress > ahead.progress) drawn[i] = { ...item, progress: ahead.progress, arrived: ahead.arrived };
+  }
+  return drawn;
 }
 
 function drawnItems(visible: readonly LaneItem[], groupSize: number, now: number, travelMs: number): LaneItemView[] {
