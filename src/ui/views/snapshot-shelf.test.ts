@@ -73,3 +73,16 @@ describe('a failed checkpoint on the shelf', () => {
     expect(frame.cells.find((c) => c.taskId === 'sum#0')).toMatchObject({ state: 'failed', failure: 'upload failed' });
   });
 });
+
+describe('a run started from a savepoint it did not take', () => {
+  it('shows that savepoint as the restored frame, before the run own checkpoints', () => {
+    const fold = new SnapshotShelfFold();
+    fold.apply({ type: 'job-deployed', time: 0, attempt: 0, restoredCheckpointId: 7, restoredFrom: { isSavepoint: true, externalPath: 'file:///sp-7' }, vertices: [], subtasks: [], channels: [] });
+    fold.apply({ type: 'checkpoint-triggered', time: 500, checkpointId: 8, isSavepoint: false, checkpointType: 'CHECKPOINT' });
+    const view = fold.view(500);
+    expect(view.frames.map((f) => [f.checkpointId, f.status, f.isSavepoint, f.restored])).toEqual([
+      [7, 'COMPLETED', true, true],
+      [8, 'IN_PROGRESS', false, false],
+    ]);
+  });
+});

@@ -133,7 +133,10 @@ export class SnapshotShelfFold implements EventFold<SnapshotShelfView> {
         return;
       }
       case 'job-deployed':
-        if (event.restoredCheckpointId !== null) this.restoredCheckpointId = event.restoredCheckpointId;
+        if (event.restoredCheckpointId === null) return;
+        this.restoredCheckpointId = event.restoredCheckpointId;
+        // A snapshot this run never took (a savepoint or retained checkpoint it started from): a frame of its own.
+        if (!this.frames.has(event.restoredCheckpointId)) this.restoredElsewhere(event.restoredCheckpointId, event.restoredFrom?.isSavepoint ?? false, event.time);
         return;
       case 'task-restored':
         if (event.checkpointId !== null) this.restoredCheckpointId = event.checkpointId;
@@ -153,7 +156,7 @@ export class SnapshotShelfFold implements EventFold<SnapshotShelfView> {
       frames,
       pending: frames.filter((f) => f.status === 'IN_PROGRESS'),
       cards: all.filter((f) => f.status === 'IN_PROGRESS' || (f.endedAt !== null && now - f.endedAt <= this.recentMs)).slice(-6).map((f) => this.freeze(f)),
-      counts: { ...this.counts, inProgress: inProgress.length, hidden: this.counts.completed + this.counts.failed + inProgress.length - frames.length },
+      counts: { ...this.counts, inProgress: inProgress.length, hidden: Math.max(0, all.length - frames.length) },
       restoredCheckpointId: this.restoredCheckpointId,
     };
   }
@@ -182,6 +185,18 @@ export class SnapshotShelfFold implements EventFold<SnapshotShelfView> {
       const oldest = [...this.frames.values()].find((f) => f.retention !== 'retained' && f.status !== 'IN_PROGRESS');
       if (oldest) this.frames.delete(oldest.checkpointId);
     }
+  }
+
+  private restoredElsewhere(checkpointId: CheckpointId, isSavepoint: boolean, time: number): void {
+    this.trigger(checkpointId, isSavepoint, time);
+    const frame = this.frames.get(checkpointId)!;
+    frame.cellMap.clear();
+    Object.assign(frame, { status: 'COMPLETED', retention: 'retained', lifecycle: 'completed', endedAt: time });
+    // Oldest first: it predates every checkpoint of this run.
+    const rest = [...this.frames.entries()].filter(([id]) => id !== checkpointId);
+    this.frames.clear();
+    this.frames.set(checkpointId, frame);
+    for (const [id, other] of rest) this.frames.set(id, other);
   }
 
   private cell(checkpointId: CheckpointId, taskId: TaskId, update: (cell: MutableCell) => void): void {
