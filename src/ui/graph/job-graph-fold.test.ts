@@ -88,7 +88,13 @@ describe('JobGraphFold', () => {
 
   it('puts a barrier on every outgoing lane in FIFO order: records ahead of barrier n have epoch n, records behind it n + 1', () => {
     const emitted = indexOf(SLOW_INTO_SUM1, (e) => e.type === 'barrier-emitted' && e.taskId === 'numbers#0' && e.checkpointId === 2);
-    const behind = indexOf(SLOW_INTO_SUM1, (e) => e.type === 'records-moved' && e.from === 'numbers#0' && e.to === 'sum#1', emitted);
+    // The first buffer behind the barrier on the wire (a buffer of the sender's backlog sent after the
+    // broadcast still went ahead of it; the stream's epoch says which).
+    const behind = indexOf(
+      SLOW_INTO_SUM1,
+      (e) => e.type === 'records-moved' && e.from === 'numbers#0' && e.to === 'sum#1' && ((e as { epoch?: number }).epoch ?? 3) === 3,
+      emitted,
+    );
     const received = indexOf(SLOW_INTO_SUM1, (e) => e.type === 'barrier-received' && e.taskId === 'sum#1' && e.channel === 0 && e.checkpointId === 2);
     expect(behind).toBeLessThan(received);
     const at = SLOW_INTO_SUM1[behind]!.time;
@@ -104,6 +110,21 @@ describe('JobGraphFold', () => {
     const progress = items.map((item) => item.progress);
     expect([...progress].sort((a, b) => b - a)).toEqual(progress);
   });
+
+  it.runIf(LATE_SOURCE.some((e) => e.type === 'records-moved' && 'epoch' in e))(
+    'keeps a buffer of the sender’s backlog, sent after it broadcast barrier n, ahead of barrier n with epoch n',
+    () => {
+      // numbers#1 waits 40 ms for credits, so its backlog leaves after its barrier was broadcast.
+      const emitted = indexOf(LATE_SOURCE, (e) => e.type === 'barrier-emitted' && e.taskId === 'numbers#1' && e.checkpointId === 2);
+      const backlog = indexOf(LATE_SOURCE, (e) => e.type === 'records-moved' && e.from === 'numbers#1' && (e as { epoch?: number }).epoch === 2, emitted);
+      const { to } = LATE_SOURCE[backlog] as Extract<EngineEvent, { type: 'records-moved' }>;
+      const items = lane(foldThrough(LATE_SOURCE, backlog, { travelMs: 2 }).view(LATE_SOURCE[backlog]!.time), `numbers#1->${to}`).items.filter((item) => !item.delivered);
+      const barrier = items.findIndex((item) => item.kind === 'barrier' && item.checkpointId === 2);
+      expect(barrier).toBeGreaterThan(0);
+      expect(items.slice(0, barrier).every((item) => item.kind === 'records' && item.epoch === 2)).toBe(true);
+      expect(items.slice(0, barrier).at(-1)).toMatchObject({ kind: 'records', epoch: 2 });
+    },
+  );
 
   it('holds records behind a blocked lane’s closed gate and counts them, while the other lane keeps flowing', () => {
     const events = LATE_SOURCE;
