@@ -143,8 +143,16 @@ function spread(box: BoxLayout, index: number, count: number): number {
   return box.y + (box.height * (Math.max(0, index) + 0.5)) / Math.max(1, count);
 }
 
-/** Where an item is drawn: it travels along the lane, but never past its place in the input queue. */
-export function itemPosition(lane: LaneLayout, item: LaneItemView): PointOnPath {
-  const queueEnd = lane.path.length - GATE_INSET - lane.spacing / 2 - item.slot * lane.spacing;
-  return lane.path.at(Math.min(item.progress * lane.path.length, queueEnd));
+/**
+ * Where a lane's items are drawn, head first: each travels along the lane but never past its place in
+ * the input queue, nor closer than one spacing to the item ahead of it (FIFO, visibly).
+ */
+export function placeItems(lane: LaneLayout, items: readonly LaneItemView[]): PointOnPath[] {
+  const queueEnd = lane.path.length - GATE_INSET - lane.spacing / 2;
+  let ahead = Number.POSITIVE_INFINITY;
+  return items.map((item) => {
+    const distance = Math.max(0, Math.min(item.progress * lane.path.length, queueEnd - item.slot * lane.spacing, ahead - lane.spacing));
+    ahead = distance;
+    return lane.path.at(distance);
+  });
 }
