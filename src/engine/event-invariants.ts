@@ -2,7 +2,8 @@
 // "Ordering guarantees"): per attempt and input channel, a task never consumes more records than were
 // moved to it; in aligned mode it consumes nothing from a channel between its `channel-blocked` and
 // `channel-unblocked`; a source's reads of a partition are contiguous within an attempt, starting where
-// it was rewound to (or at 0). Pure: a list of problems, empty when the log keeps every guarantee.
+// it was rewound to (or at 0); a buffer's epoch never goes back on its channel and is at most one more
+// than the sender's last barrier. Pure: a list of problems, empty when the log keeps every guarantee.
 import type { EngineEvent } from './events';
 
 export function receiveSideProblems(events: Iterable<EngineEvent>): string[] {
@@ -12,13 +13,25 @@ export function receiveSideProblems(events: Iterable<EngineEvent>): string[] {
   const blocked = new Map<string, number>();
   const readHead = new Map<string, number>();
   const rewound = new Map<string, number>();
+  const channelEpoch = new Map<string, number>();
+  const lastBarrier = new Map<string, number>();
   for (const event of events) {
     switch (event.type) {
       case 'records-moved': {
         const channel = `${event.attempt}/${event.to}/${event.channel}`;
         moved.set(channel, (moved.get(channel) ?? 0) + event.count);
+        if (event.epoch !== undefined) {
+          const previous = channelEpoch.get(channel) ?? 0;
+          if (event.epoch < previous) problems.push(`${event.time} ms: ${event.from} moved records of epoch ${event.epoch} to ${event.to} channel ${event.channel} after records of epoch ${previous}`);
+          channelEpoch.set(channel, event.epoch);
+          const barrier = lastBarrier.get(`${event.attempt}/${event.from}`);
+          if (barrier !== undefined && event.epoch > barrier + 1) problems.push(`${event.time} ms: ${event.from} moved records of epoch ${event.epoch}, but its last barrier was ${barrier}`);
+        }
         break;
       }
+      case 'barrier-emitted':
+        lastBarrier.set(`${event.attempt}/${event.taskId}`, event.checkpointId);
+        break;
       case 'records-consumed': {
         const channel = `${event.attempt}/${event.taskId}/${event.channel}`;
         const total = (consumed.get(channel) ?? 0) + event.count;

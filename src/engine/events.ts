@@ -89,6 +89,12 @@ export type EngineEvent = Stamped &
         readonly count: number;
         readonly sizeBytes: number;
         readonly attempt: AttemptNumber;
+        /**
+         * The buffer's checkpoint epoch: one more than the last barrier the sender put on this channel before it
+         * (so under backpressure a barrier waiting behind older buffers stays behind them). Always set by the engine;
+         * optional so hand-written events may leave it out.
+         */
+        readonly epoch?: CheckpointId;
       }
     | {
         /** The receiver took `count` records from input channel `channel` to process them (issue 7). */

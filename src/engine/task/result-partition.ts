@@ -2,6 +2,7 @@
 // waits in the subpartition's backlog until the consumer grants credit (credit-based flow control).
 // Events (barriers, markers, end of partition) need no credit but never overtake earlier buffers.
 // Guarantee: nothing is dropped; a full backlog makes the task stop producing (backpressure).
+import type { CheckpointId } from '../ids';
 import type { ChannelElement } from './messages';
 import type { NetworkLimits } from './network-limits';
 
@@ -13,6 +14,8 @@ export interface SubpartitionTarget {
 export interface SentElement {
   readonly target: SubpartitionTarget;
   readonly element: ChannelElement;
+  /** For a buffer: its epoch, one more than the last barrier put on this subpartition before it. */
+  readonly epoch: CheckpointId;
 }
 
 class Subpartition {
@@ -20,12 +23,18 @@ class Subpartition {
   #current: unknown[] = [];
   #currentBytes = 0;
   readonly backlog: ChannelElement[] = [];
+  /** The epoch of what is added now: one more than the last barrier added. */
+  #epoch: CheckpointId;
+  /** The epoch of each finished buffer still in the backlog. */
+  readonly #bufferEpochs = new WeakMap<ChannelElement, CheckpointId>();
 
   constructor(
     readonly target: SubpartitionTarget,
     private readonly limits: NetworkLimits,
+    firstEpoch: CheckpointId,
   ) {
     this.credits = limits.buffersPerChannel;
+    this.#epoch = firstEpoch;
   }
 
   add(record: unknown, sizeBytes: number): void {
@@ -36,7 +45,9 @@ class Subpartition {
 
   finishBuffer(): void {
     if (this.#current.length === 0) return;
-    this.backlog.push({ kind: 'buffer', records: this.#current, sizeBytes: this.#currentBytes });
+    const buffer: ChannelElement = { kind: 'buffer', records: this.#current, sizeBytes: this.#currentBytes };
+    this.#bufferEpochs.set(buffer, this.#epoch);
+    this.backlog.push(buffer);
     this.#current = [];
     this.#currentBytes = 0;
   }
@@ -44,10 +55,11 @@ class Subpartition {
   addEvent(element: ChannelElement): void {
     this.finishBuffer();
     this.backlog.push(element);
+    if (element.kind === 'barrier') this.#epoch = Math.max(this.#epoch, element.checkpointId + 1);
   }
 
   /** Send what credit allows, in order. */
-  drain(send: (element: ChannelElement) => void): void {
+  drain(send: (element: ChannelElement, epoch: CheckpointId) => void): void {
     while (this.backlog.length > 0) {
       const head = this.backlog[0]!;
       if (head.kind === 'buffer') {
@@ -55,7 +67,7 @@ class Subpartition {
         this.credits -= 1;
       }
       this.backlog.shift();
-      send(head);
+      send(head, this.#bufferEpochs.get(head) ?? this.#epoch);
     }
   }
 
@@ -76,11 +88,13 @@ class Subpartition {
 export class ResultPartition {
   readonly #subpartitions: Subpartition[];
 
+  /** `firstEpoch`: the epoch of the first records, one more than the checkpoint the task restored (1 for a fresh start). */
   constructor(
     targets: readonly SubpartitionTarget[],
     private readonly limits: NetworkLimits,
+    firstEpoch: CheckpointId = 1,
   ) {
-    this.#subpartitions = targets.map((target) => new Subpartition(target, limits));
+    this.#subpartitions = targets.map((target) => new Subpartition(target, limits, firstEpoch));
   }
 
   get numberOfSubpartitions(): number {
@@ -108,7 +122,7 @@ export class ResultPartition {
   flush(send: (sent: SentElement) => void): void {
     for (const subpartition of this.#subpartitions) {
       subpartition.finishBuffer();
-      subpartition.drain((element) => send({ target: subpartition.target, element }));
+      subpartition.drain((element, epoch) => send({ target: subpartition.target, element, epoch }));
     }
   }
 

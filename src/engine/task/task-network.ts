@@ -16,7 +16,8 @@ export class TaskNetwork {
     private readonly env: TaskEnvironment,
   ) {
     this.gate = new InputGate(descriptor.inputChannels, descriptor.network);
-    this.partitions = descriptor.outputs.map((output) => new ResultPartition(output.targets, descriptor.network));
+    const firstEpoch = (descriptor.restore?.checkpointId ?? 0) + 1;
+    this.partitions = descriptor.outputs.map((output) => new ResultPartition(output.targets, descriptor.network, firstEpoch));
   }
 
   /** Data-plane messages only enqueue: a buffer or event into its channel, credit to its subpartition. */
@@ -40,7 +41,7 @@ export class TaskNetwork {
     const now = env.clock.now();
     const attempt = descriptor.attempt;
     for (const partition of this.partitions) {
-      partition.flush(({ target, element }) => {
+      partition.flush(({ target, element, epoch }) => {
         env.transport.sendToTask(target.taskId, { type: 'channel', attempt, channel: target.channel, element });
         if (element.kind !== 'buffer') return;
         env.emit({
@@ -52,6 +53,7 @@ export class TaskNetwork {
           channel: target.channel,
           count: element.records.length,
           sizeBytes: element.sizeBytes,
+          epoch,
         });
       });
     }

@@ -1,11 +1,13 @@
 // The receive side of the event stream under random fault plans (fast-check over seeds): what a task
 // consumes per channel never exceeds what was moved to it within an attempt, nothing is consumed from a
-// channel while aligned checkpointing blocks it, sources read contiguously from where they were rewound.
+// channel while aligned checkpointing blocks it, sources read contiguously from where they were rewound,
+// and buffers carry epochs that never go back on a channel.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { runScenario, type RunScenarioOptions } from './run-scenario';
 import { receiveSideProblems } from '../../engine/event-invariants';
 import type { EngineEvent } from '../../engine/events';
+import { parseFault } from './fault-plan';
 
 const PROPERTY_SEED = 20261202;
 const RUNS = 12;
@@ -36,6 +38,7 @@ describe.each([
         expect(receiveSideProblems(result.events), `seed ${seed}, parallelism ${parallelism}, faults ${JSON.stringify(result.faults)}`).toEqual([]);
         expect(count(result.events, 'records-consumed')).toBeGreaterThan(0);
         expect(count(result.events, 'source-read')).toBeGreaterThan(0);
+        expect(result.events.every((event) => event.type !== 'records-moved' || event.epoch !== undefined)).toBe(true);
         if (mode === 'at-least-once') expect(count(result.events, 'channel-blocked')).toBe(0);
         blockedSeen += count(result.events, 'channel-blocked');
       }),
@@ -63,4 +66,18 @@ it('flags a log that consumes from a blocked channel or more than was moved', ()
       { ...base, type: 'records-consumed', taskId: 'b#0', channel: 0, count: 3 },
     ]),
   ).toEqual(['1 ms: b#0 consumed 3 records from channel 0 (attempt 0), more than the 2 moved to it', '1 ms: b#0 consumed from channel 0 while it was blocked for checkpoint 1']);
+});
+
+it('gives a buffer sent behind a backlog the epoch it was written in, not the sender’s latest', () => {
+  // sum#1 slowed a hundredfold: its input backs up, the sources' backlogs to it hold records of an older epoch
+  // when the next barrier is broadcast behind them.
+  const result = runScenario({ ...options('running-sum', 3, 2, 'exactly-once'), keys: 200, recordsPerSecond: 2_000, randomFaults: false, faults: [parseFault('slow-task:sum#1@0x100')], untilMs: 3_000 });
+  expect(receiveSideProblems(result.events)).toEqual([]);
+  const lastBarrier = new Map<string, number>();
+  let behindBarrier = 0;
+  for (const event of result.events) {
+    if (event.type === 'barrier-emitted') lastBarrier.set(event.taskId, event.checkpointId);
+    if (event.type === 'records-moved' && event.epoch !== undefined && event.epoch <= (lastBarrier.get(event.from) ?? 0)) behindBarrier += 1;
+  }
+  expect(behindBarrier).toBeGreaterThan(0);
 });

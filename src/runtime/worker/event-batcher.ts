@@ -13,7 +13,7 @@ type Foldable = EventOf<'records-moved'> | EventOf<'records-consumed'>;
 /** The fold of `next` into `previous` when `next` continues its run on the same channel, else null. */
 export function foldRecords(previous: EngineEvent, next: EngineEvent): Foldable | null {
   if (previous.type === 'records-moved' && next.type === 'records-moved') {
-    if (previous.from !== next.from || previous.to !== next.to || previous.channel !== next.channel || previous.attempt !== next.attempt) return null;
+    if (previous.from !== next.from || previous.to !== next.to || previous.channel !== next.channel || previous.attempt !== next.attempt || previous.epoch !== next.epoch) return null;
     return { ...previous, count: previous.count + next.count, sizeBytes: previous.sizeBytes + next.sizeBytes };
   }
   if (previous.type === 'records-consumed' && next.type === 'records-consumed') {
