@@ -22,6 +22,23 @@ function partition(consumers = 1, networkLimits = limits) {
 }
 
 describe('ResultPartition', () => {
+  it('gives each buffer the epoch it was written in, also when it leaves the backlog after the next barrier', () => {
+    const { resultPartition, flush, sent } = partition();
+    for (const record of ['a', 'b', 'c', 'd', 'e', 'f']) resultPartition.emitRecord(0, record, 1);
+    resultPartition.broadcastEvent(barrier(1));
+    resultPartition.emitRecord(0, 'g', 1);
+    flush();
+    resultPartition.addCredit(0, 3);
+    flush();
+    expect(sent.map(({ element, epoch }) => `${element.kind === 'buffer' ? element.records.join('+') : element.kind}:${epoch}`)).toEqual([
+      'a+b:1',
+      'c+d:1',
+      'e+f:1',
+      'barrier:2',
+      'g:2',
+    ]);
+  });
+
   it('sends a full buffer once it has as many records as a buffer holds, and closes a partial one on flush', () => {
     const { resultPartition, flush, received, sent } = partition();
     resultPartition.emitRecord(0, 'a', 10);
