@@ -10,12 +10,12 @@ const MAX_VIRTUAL_MS = 60_000;
 function stepUntil(job: SimulatedRuntimeJob, condition: () => boolean, what: string): void {
   for (let elapsed = 0; !condition(); elapsed += 10) {
     if (elapsed > MAX_VIRTUAL_MS) throw new Error(`No ${what} within ${MAX_VIRTUAL_MS} ms of virtual time`);
-    job.step();
+    job.advance(10);
   }
 }
 
 it('refuses faults while the job restarts, keeps the slowdown where the simulation keeps it, and explains each restart', () => {
-  const job = new SimulatedRuntimeJob(DEFAULT_JOB);
+  const job = new SimulatedRuntimeJob(DEFAULT_JOB, { frames: null });
   const { view, faults } = job;
   stepUntil(job, () => view.status === 'RUNNING' && view.counts.completed > 0, 'completed checkpoint');
 
@@ -26,19 +26,19 @@ it('refuses faults while the job restarts, keeps the slowdown where the simulati
   expect(view.notice).toBe('The job is RESTARTING, so sum#1 is not running; faults can be injected once it is RUNNING again.');
   faults.kill('sum#1');
   expect(view.notice).toBe('The job is RESTARTING, so sum#1 is not running; faults can be injected once it is RUNNING again.');
-  job.step();
+  job.advance(10);
   expect(view.slowdowns['sum#1']).toBe(1);
   expect(view.restarts.map((restart) => [restart.injected, restart.reason])).toEqual([[true, 'sum#1 was killed (its Worker terminated)']]);
 
   stepUntil(job, () => view.status === 'RUNNING' && view.taskStates['sum#1'] === 'RUNNING', 'sum#1 running again');
   faults.toggleSlow('sum#1');
   expect(view.notice).toBe('sum#1 now runs 10× slower: watch backpressure and alignment grow.');
-  job.step();
+  job.advance(10);
   expect(view.slowdowns['sum#1']).toBe(10);
 });
 
 it('fails the next snapshot upload of a source, fails its checkpoint over, and clears the notice once it happened', () => {
-  const job = new SimulatedRuntimeJob(DEFAULT_JOB);
+  const job = new SimulatedRuntimeJob(DEFAULT_JOB, { frames: null });
   const { view, faults } = job;
   stepUntil(job, () => view.status === 'RUNNING' && view.counts.completed > 0, 'completed checkpoint');
 

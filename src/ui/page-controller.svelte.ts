@@ -3,6 +3,8 @@
 // runtime, and switches runtime or starts over on request. Only one job runs at a time; it is stopped
 // (Workers terminated) before storage is touched for the next, so an old run cannot write into a new one.
 // Restoring from a snapshot (an opened file, or a savepoint in storage) is one more way to start the job.
+// The run's options (scenario, runtime, Flink's options, seed, fault plan) are `runOptions`, from the URL
+// at first; `restartWith` closes the session and opens a new one with others (the config panel's Apply).
 import type { CheckpointMetadata } from '../engine/checkpoint/checkpoint-metadata';
 import { InMemoryExternalSystems } from '../engine/connectors/external-systems';
 import type { CheckpointStorage } from '../engine/ports/checkpoint-storage';
@@ -13,18 +15,23 @@ import { DEFAULT_DATABASE_NAME } from '../storage/checkpoint-database';
 import { MemoryCheckpointStorage } from '../storage/memory-checkpoint-storage';
 import { openCheckpointStorage } from '../storage/storage-availability';
 import { cleanupBeforeResume, discardCompletedCheckpoints, highestCheckpointIdSeen, listCompletedCheckpoints } from './job-checkpoints';
-import { DEFAULT_JOB, SimulatedRuntimeJob } from './live-job.svelte';
+import { SimulatedRuntimeJob } from './live-job.svelte';
+import { MAX_PAGE_PARALLELISM, scenarioJobOptionsOf, type PageRunOptions } from './config/run-options';
 import type { PageParameters } from './page-parameters';
 import { WorkerRuntimeJob } from './worker-runtime-job.svelte';
 import { planRestore, type RestorePlan } from './snapshots/restore-plan';
 import { commitInto, recordCount } from './snapshots/restored-output';
 import { importForRestore, type RestoreSource } from './snapshots/restore-import';
 
-/** The job id checkpoints are stored under; "Start fresh" discards this id's checkpoints and keeps the id. */
+/** The job id the default job's checkpoints are stored under; "Start fresh" discards this id's checkpoints and keeps the id. */
 export const JOB_ID = 'running-sum';
 
-/** Two Workers per unit of parallelism (source and sum): more than this would crowd a laptop. */
-export const MAX_PAGE_PARALLELISM = 8;
+/** Checkpoints and durable output of a scenario are stored under its name (the default job's is JOB_ID). */
+export function jobIdOf(scenario: string): string {
+  return scenario;
+}
+
+export { MAX_PAGE_PARALLELISM };
 
 export type PageJob = WorkerRuntimeJob | SimulatedRuntimeJob;
 
@@ -64,8 +71,10 @@ export class PageController {
   notices = $state.raw<string[]>([]);
   /** Set when checkpoints are not durable, with the reason (shown as a banner). */
   storageProblem = $state<string | null>(null);
-  /** The job's parallelism: the default job's until a restore chooses another. */
-  parallelism = $state(DEFAULT_JOB.parallelism);
+  /** The run's options: the URL's until `restartWith` (or a restore's parallelism) changes them. */
+  runOptions = $state.raw<PageRunOptions>(null as unknown as PageRunOptions);
+  /** The job's parallelism: the run options' until a restore chooses another. */
+  parallelism = $state(1);
   /** Set when the job runs with the max parallelism of the snapshot it started from (Flink takes it over). */
   #adoptedMaxParallelism: number | undefined = undefined;
   /** Set by a restore from a snapshot, until the job is started another way. */
@@ -82,6 +91,14 @@ export class PageController {
     problems: readonly string[] = [],
   ) {
     for (const problem of problems) this.notice(problem);
+    const { storage: _storage, ...runOptions } = parameters;
+    this.runOptions = runOptions;
+    this.parallelism = runOptions.parallelism;
+  }
+
+  /** Where this run's checkpoints and durable output are stored. */
+  get jobId(): string {
+    return jobIdOf(this.runOptions.scenario);
   }
 
   get scenario(): ScenarioJobOptions {
@@ -89,9 +106,25 @@ export class PageController {
     return this.#adoptedMaxParallelism === undefined ? scenario : { ...scenario, maxParallelism: this.#adoptedMaxParallelism };
   }
 
-  /** The page's job at `parallelism`, its max parallelism derived (the page never configures it). */
+  /** The page's job at `parallelism`, as the run options configure it (a restore may pin its max parallelism). */
   scenarioAt(parallelism: number): ScenarioJobOptions {
-    return { ...DEFAULT_JOB, parallelism, recordsPerSecond: this.parameters.recordsPerSecond, mode: 'exactly-once' };
+    const { seed: _seed, faults: _faults, ...scenario } = scenarioJobOptionsOf({ ...this.runOptions, parallelism });
+    return scenario;
+  }
+
+  /**
+   * Closes the running session and opens a new one with `options` (already checked: checkRunOptions): the
+   * deterministic runtime from its seed and fault plan, or Web Workers from scratch (this job's checkpoints
+   * and output discarded, as "Start over" does).
+   */
+  async restartWith(options: PageRunOptions): Promise<void> {
+    if (this.busy) throw new Error('the page is starting a job; try again in a moment');
+    this.stop();
+    this.runOptions = options;
+    this.parallelism = options.parallelism;
+    this.#adoptedMaxParallelism = undefined;
+    if (options.runtime === 'deterministic') this.runSimulated();
+    else await this.guarded(() => this.startWorkersFresh());
   }
 
   /** How the page's job would start from `metadata` at `parallelism`, or why it cannot (Flink's rules and words). */
@@ -125,16 +158,17 @@ export class PageController {
     this.#adoptedMaxParallelism = scenario.maxParallelism;
     await this.guarded(async () => {
       this.phase = { kind: 'starting' };
-      const highestCheckpointIdInStorage = await highestCheckpointIdSeen(setup.storage, JOB_ID, initialCheckpoint);
+      const highestCheckpointIdInStorage = await highestCheckpointIdSeen(setup.storage, this.jobId, initialCheckpoint);
       // The job that ran is gone, as a cancelled Flink job: its checkpoints go, savepoints stay.
-      await cleanupBeforeResume(setup.storage, JOB_ID, initialCheckpoint);
+      await cleanupBeforeResume(setup.storage, this.jobId, initialCheckpoint);
       this.#memoryOutputs = new InMemoryExternalSystems();
       const external = await this.outputs(setup, true);
       commitInto(external.output(job.built.outputName), before);
       const kind = initialCheckpoint.isSavepoint ? 'savepoint' : 'checkpoint';
       this.run(
         new WorkerRuntimeJob({
-          jobId: JOB_ID,
+          jobId: this.jobId,
+          seed: this.runOptions.seed,
           scenario: this.scenario,
           storage: setup.storage,
           databaseName: setup.databaseName,
@@ -155,7 +189,7 @@ export class PageController {
   }
 
   async boot(): Promise<void> {
-    if (this.parameters.runtime === 'deterministic') this.runSimulated();
+    if (this.runOptions.runtime === 'deterministic') this.runSimulated();
     else await this.offerOrStartWorkers();
   }
 
@@ -177,7 +211,7 @@ export class PageController {
   /** Stops the job and starts the same runtime from scratch (old checkpoints and output discarded). */
   async startOver(): Promise<void> {
     if (this.busy) return;
-    const kind = this.#job?.kind ?? this.parameters.runtime;
+    const kind = this.#job?.kind ?? this.runOptions.runtime;
     this.stop();
     if (kind === 'deterministic') this.runSimulated();
     else await this.guarded(() => this.startWorkersFresh());
@@ -188,6 +222,7 @@ export class PageController {
     const kind = this.#job?.kind;
     if (kind === undefined || this.busy) return;
     this.stop();
+    this.runOptions = { ...this.runOptions, runtime: kind === 'worker' ? 'deterministic' : 'worker' };
     if (kind === 'worker') this.runSimulated();
     else await this.offerOrStartWorkers();
   }
@@ -209,7 +244,7 @@ export class PageController {
     this.phase = { kind: 'opening-storage' };
     await this.guarded(async () => {
       const { storage, durable } = await this.storage();
-      const latest = (await listCompletedCheckpoints(storage, JOB_ID)).at(-1);
+      const latest = (await listCompletedCheckpoints(storage, this.jobId)).at(-1);
       if (latest) this.phase = { kind: 'offering-resume', checkpoint: latest, durable };
       else await this.startWorkers(null);
     });
@@ -219,7 +254,7 @@ export class PageController {
     this.phase = { kind: 'starting' };
     this.#adoptedMaxParallelism = undefined;
     const { storage } = await this.storage();
-    await discardCompletedCheckpoints(storage, JOB_ID);
+    await discardCompletedCheckpoints(storage, this.jobId);
     this.#memoryOutputs = new InMemoryExternalSystems();
     await this.startWorkers(null);
   }
@@ -227,10 +262,11 @@ export class PageController {
   private async startWorkers(initialCheckpoint: CheckpointMetadata | null): Promise<void> {
     this.phase = { kind: 'starting' };
     const setup = await this.storage();
-    const highestCheckpointIdInStorage = initialCheckpoint ? await highestCheckpointIdSeen(setup.storage, JOB_ID, initialCheckpoint) : 0;
+    const highestCheckpointIdInStorage = initialCheckpoint ? await highestCheckpointIdSeen(setup.storage, this.jobId, initialCheckpoint) : 0;
     // Constructing the job validates the snapshot; only then is the old run's storage tidied up.
     const job = new WorkerRuntimeJob({
-      jobId: JOB_ID,
+      jobId: this.jobId,
+          seed: this.runOptions.seed,
       scenario: this.scenario,
       storage: setup.storage,
       databaseName: setup.databaseName,
@@ -238,12 +274,13 @@ export class PageController {
       external: await this.outputs(setup, initialCheckpoint === null),
       ...(initialCheckpoint ? { initialCheckpoint, highestCheckpointIdInStorage } : {}),
     });
-    if (initialCheckpoint) await cleanupBeforeResume(setup.storage, JOB_ID, initialCheckpoint);
+    if (initialCheckpoint) await cleanupBeforeResume(setup.storage, this.jobId, initialCheckpoint);
     this.run(job);
   }
 
+  /** The deterministic runtime runs the run options as they are (a restore's parallelism applies to Workers only). */
   private runSimulated(): void {
-    this.run(new SimulatedRuntimeJob({ ...DEFAULT_JOB, recordsPerSecond: this.parameters.recordsPerSecond }));
+    this.run(new SimulatedRuntimeJob(scenarioJobOptionsOf(this.runOptions)));
   }
 
   private run(job: PageJob): void {
@@ -256,7 +293,7 @@ export class PageController {
   private async outputs(setup: StorageSetup, fresh: boolean): Promise<InMemoryExternalSystems> {
     if (!setup.durable) return this.#memoryOutputs;
     try {
-      this.#durableOutputs = await DurableExternalSystems.open(JOB_ID, { discardStored: fresh, onError: (message) => this.notice(message) });
+      this.#durableOutputs = await DurableExternalSystems.open(this.jobId, { discardStored: fresh, onError: (message) => this.notice(message) });
       return this.#durableOutputs;
     } catch (error) {
       this.notice(`Committed output is kept in memory only: the '${OUTPUTS_DATABASE_NAME}' database did not open (${String(error)}).`);
@@ -282,7 +319,7 @@ export class PageController {
       this.storageProblem = choice.problem;
       return { storage: choice.storage, durable: false, databaseName: null, label: inMemory };
     }
-    return { storage: choice.storage, durable: true, databaseName: DEFAULT_DATABASE_NAME, label: `IndexedDB '${DEFAULT_DATABASE_NAME}', job id '${JOB_ID}' (survives a reload)` };
+    return { storage: choice.storage, durable: true, databaseName: DEFAULT_DATABASE_NAME, label: `IndexedDB '${DEFAULT_DATABASE_NAME}', job id '${this.jobId}' (survives a reload)` };
   }
 
   private notice(message: string): void {

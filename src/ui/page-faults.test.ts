@@ -1,29 +1,35 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../engine/events';
 import type { ExecutionState } from '../engine/task/messages';
-import { faultRefusal, PageFaults, SLOWDOWN, type FaultRuntime } from './page-faults';
+import { faultRefusal, PageFaults, SLOWDOWN, type FaultCommands } from './page-faults';
 
-/** A runtime the test steers: job status, task states, and a log of what reached it. */
+/** A session the test steers: job status, task states, and a log of what reached it (refusing as sessions do). */
 function runtime(kind: 'worker' | 'deterministic' = 'worker') {
-  const state = { status: 'RUNNING', tasks: new Map<string, ExecutionState>([['sum#0', 'RUNNING'], ['sum#1', 'RUNNING'], ['numbers#0', 'RUNNING']]) };
+  const state = { status: 'RUNNING', tasks: new Map<string, ExecutionState>([['sum#0', 'RUNNING'], ['sum#1', 'RUNNING'], ['numbers#0', 'RUNNING']]), injects: true };
   const slowdowns = new Map<string, number>();
   const applied: string[] = [];
-  const fake: FaultRuntime = {
-    kind,
-    jobStatus: () => state.status,
-    taskState: (taskId) => state.tasks.get(taskId),
-    kill: (taskId) => (applied.push(`kill ${taskId}`), true),
-    crash: (taskId) => (applied.push(`crash ${taskId}`), true),
-    failNextUpload: (taskId) => (applied.push(`fail-upload ${taskId}`), true),
+  const refusal = (taskId: string) => faultRefusal(taskId, state.status, state.tasks.get(taskId));
+  const command = (taskId: string, what: string, done: string) => {
+    const refused = refusal(taskId);
+    if (refused !== null) return { ok: false, message: refused } as const;
+    if (!state.injects) return { ok: false, message: `${taskId} has no running task right now (job ${state.status}); nothing was injected.` } as const;
+    applied.push(what);
+    return { ok: true, message: done } as const;
+  };
+  const fake: FaultCommands = {
+    kill: (taskId) => command(taskId, `kill ${taskId}`, kind === 'worker' ? `Terminated the Worker of ${taskId}.` : `Killed ${taskId}.`),
+    crash: (taskId) => command(taskId, `crash ${taskId}`, `Crashed ${taskId}: its operator threw${kind === 'worker' ? ' inside its Worker' : ''}.`),
+    failNextSnapshot: (taskId) => command(taskId, `fail-upload ${taskId}`, `The next snapshot upload of ${taskId} will fail.`),
     slow: (taskId, factor) => {
-      applied.push(`slow ${taskId} x${factor}`);
-      slowdowns.set(taskId, factor);
-      return true;
+      const result = command(taskId, `slow ${taskId} x${factor}`, 'slowed');
+      if (result.ok) slowdowns.set(taskId, factor);
+      return result;
     },
     slowdownOf: (taskId) => slowdowns.get(taskId) ?? 1,
+    requestSamples: () => {},
   };
   const notices: string[] = [];
-  const faults = new PageFaults(fake, (notice) => notices.push(notice));
+  const faults = new PageFaults(fake, (notice) => notices.push(notice), refusal);
   return { state, applied, notices, faults, fake };
 }
 
@@ -82,8 +88,8 @@ describe('PageFaults', () => {
   });
 
   it('says so when the runtime had nothing to inject into after all', () => {
-    const { notices, faults, fake } = runtime();
-    fake.kill = () => false;
+    const { notices, faults, state } = runtime();
+    state.injects = false;
     faults.kill('sum#0');
     expect(notices).toEqual(['sum#0 has no running task right now (job RUNNING); nothing was injected.']);
   });

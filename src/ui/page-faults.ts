@@ -1,34 +1,17 @@
-// Fault injection from the page, whichever runtime runs the job: a fault applies only to a RUNNING subtask
-// of a RUNNING job, and every press says what it did or why not. The runtime is the one source of truth for
-// what is in effect (a slowdown), and an upload failure asked for stays announced only until it happened,
-// or until the attempt it was set in ended without it.
+// Fault injection from the page, whichever runtime runs the job: the session's commands (a fault applies
+// only to a RUNNING subtask of a RUNNING job, and every press says what it did or why not). The runtime is
+// the one source of truth for what is in effect (a slowdown), and an upload failure asked for stays
+// announced only until it happened, or until the attempt it was set in ended without it.
 import type { EngineEvent } from '../engine/events';
-import type { ExecutionState } from '../engine/task/messages';
-import type { RuntimeKind } from './page-parameters';
+import type { CommandResult, JobSession } from '../runtime/job-session';
+
+export { faultRefusal } from '../runtime/fault-refusal';
 
 /** How much slower "Slow" makes a subtask. */
 export const SLOWDOWN = 10;
 
-/** What a runtime offers the page's fault controls; each injection answers whether it could apply. */
-export interface FaultRuntime {
-  readonly kind: RuntimeKind;
-  jobStatus(): string;
-  taskState(taskId: string): ExecutionState | undefined;
-  kill(taskId: string): boolean;
-  crash(taskId: string): boolean;
-  failNextUpload(taskId: string): boolean;
-  slow(taskId: string, factor: number): boolean;
-  /** The slowdown in effect (1 = normal speed). */
-  slowdownOf(taskId: string): number;
-}
-
-/** Why a fault cannot be injected into `taskId` now, in words, or null when it can. */
-export function faultRefusal(taskId: string, jobStatus: string, taskState: ExecutionState | undefined): string | null {
-  if (jobStatus !== 'RUNNING') return `The job is ${jobStatus}, so ${taskId} is not running; faults can be injected once it is RUNNING again.`;
-  if (taskState === undefined) return `There is no subtask ${taskId} in this job.`;
-  if (taskState !== 'RUNNING') return `${taskId} is ${taskState}; faults can be injected once it is RUNNING.`;
-  return null;
-}
+/** The session's fault commands the page uses. */
+export type FaultCommands = Pick<JobSession, 'kill' | 'crash' | 'failNextSnapshot' | 'slow' | 'slowdownOf' | 'requestSamples'>;
 
 const INJECTED_UPLOAD_FAILURE = /^fail-snapshot:(\S+#\d+)@(\d+)/;
 
@@ -37,36 +20,36 @@ export class PageFaults {
   readonly #pendingUploadFailures = new Set<string>();
 
   constructor(
-    private readonly runtime: FaultRuntime,
+    private readonly commands: FaultCommands,
     private readonly say: (notice: string) => void,
+    /** Why a fault cannot be injected into a subtask now, as the runtime knows it (null: it can). */
+    private readonly refusalOf: (taskId: string) => string | null,
   ) {}
 
   refusal(taskId: string): string | null {
-    return faultRefusal(taskId, this.runtime.jobStatus(), this.runtime.taskState(taskId));
+    return this.refusalOf(taskId);
   }
 
   kill(taskId: string): void {
-    this.inject(taskId, () => this.runtime.kill(taskId), this.runtime.kind === 'worker' ? `Terminated the Worker of ${taskId}.` : `Killed ${taskId}.`);
+    this.tell(this.commands.kill(taskId));
   }
 
   crash(taskId: string): void {
-    const where = this.runtime.kind === 'worker' ? ' inside its Worker' : '';
-    this.inject(taskId, () => this.runtime.crash(taskId), `Crashed ${taskId}: its operator threw${where}.`);
+    this.tell(this.commands.crash(taskId));
   }
 
   failNextUpload(taskId: string): void {
     if (this.#pendingUploadFailures.has(taskId)) return this.say(`The next snapshot upload of ${taskId} is already set to fail.`);
-    if (this.inject(taskId, () => this.runtime.failNextUpload(taskId), `The next snapshot upload of ${taskId} will fail.`)) {
-      this.#pendingUploadFailures.add(taskId);
-    }
+    if (this.tell(this.commands.failNextSnapshot(taskId))) this.#pendingUploadFailures.add(taskId);
   }
 
   /** Slows the subtask ×SLOWDOWN, or back to normal speed when the runtime says it is slowed. */
   toggleSlow(taskId: string): void {
-    const slowed = this.runtime.slowdownOf(taskId) > 1;
-    const factor = slowed ? 1 : SLOWDOWN;
-    const notice = slowed ? `${taskId} runs at normal speed again.` : `${taskId} now runs ${SLOWDOWN}× slower: watch backpressure and alignment grow.`;
-    this.inject(taskId, () => this.runtime.slow(taskId, factor), notice);
+    const slowed = this.commands.slowdownOf(taskId) > 1;
+    const result = this.commands.slow(taskId, slowed ? 1 : SLOWDOWN);
+    if (!result.ok) return this.say(result.message);
+    this.commands.requestSamples(); // the samples carry the slowdown the views show
+    this.say(slowed ? `${taskId} runs at normal speed again.` : `${taskId} now runs ${SLOWDOWN}× slower: watch backpressure and alignment grow.`);
   }
 
   /** Events of the job, in order: an asked-for upload failure is announced once it happens, or once it cannot. */
@@ -84,14 +67,8 @@ export class PageFaults {
     }
   }
 
-  private inject(taskId: string, apply: () => boolean, done: string): boolean {
-    const refusal = this.refusal(taskId);
-    if (refusal !== null) {
-      this.say(refusal);
-      return false;
-    }
-    const applied = apply();
-    this.say(applied ? done : `${taskId} has no running task right now (job ${this.runtime.jobStatus()}); nothing was injected.`);
-    return applied;
+  private tell(result: CommandResult): boolean {
+    this.say(result.message);
+    return result.ok;
   }
 }

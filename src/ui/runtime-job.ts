@@ -1,26 +1,19 @@
-// A job as the page drives it, whichever runtime runs it: start, stop, inject faults (kill a subtask's
-// process, crash its operator, fail its next snapshot upload, slow it), take a savepoint, read its retained
-// checkpoints for export, and a reactive JobView to draw. Only the deterministic replay can pause and step.
+// A job as the page drives it, whichever runtime runs it: its JobSession (events, samples, commands, the
+// clock), the timeline over that session (every view's fold at the cursor), the panels' view, fault
+// injection, and — through a small separate interface to the runtime's storage — savepoints and
+// retained checkpoints for snapshot export.
 import type { CheckpointMetadata } from '../engine/checkpoint/checkpoint-metadata';
+import type { JobSession } from '../runtime/job-session';
 import type { ScenarioJob } from '../runtime/sim/scenario-job';
+import type { RuntimeKind } from './config/run-options';
 import type { JobView } from './job-view.svelte';
-import type { BlobReader } from './snapshots/snapshot-export';
 import type { PageFaults } from './page-faults';
-import type { RuntimeKind } from './page-parameters';
+import type { BlobReader } from './snapshots/snapshot-export';
+import type { PageFolds } from './timeline/page-folds';
+import type { PageTimeline } from './timeline/page-timeline.svelte';
 
-export interface RuntimeJob {
-  readonly kind: RuntimeKind;
-  readonly view: JobView;
-  /** Which runtime runs the job, in words for the page. */
-  readonly runtimeLabel: string;
-  /** Where its checkpoints go, in words for the page. */
-  readonly storageLabel: string;
-  /** Kill, crash, fail the next upload of, or slow a subtask: each says on the page what it did or why not. */
-  readonly faults: PageFaults;
-  start(): void;
-  /** Stops for good: timers, workers and listeners are released. */
-  stop(): void;
-  triggerSavepoint(): void;
+/** Savepoints and retained checkpoints, from the runtime's checkpoint storage (snapshot export and restore). */
+export interface SnapshotAccess {
   /** Triggers a savepoint and resolves once it completed, or rejects with the reason it did not. */
   takeSavepoint(): Promise<CheckpointMetadata>;
   /** Flink's `flink stop`: a final savepoint, then the job ends FINISHED; resolves with the savepoint. */
@@ -33,9 +26,27 @@ export interface RuntimeJob {
   readonly readBlob: BlobReader;
 }
 
-/** The deterministic replay's extra controls: virtual time can stop, step and run faster or slower. */
+export interface RuntimeJob extends SnapshotAccess {
+  readonly kind: RuntimeKind;
+  readonly session: JobSession;
+  readonly timeline: PageTimeline<PageFolds>;
+  readonly view: JobView;
+  /** Which runtime runs the job, in words for the page. */
+  readonly runtimeLabel: string;
+  /** Where its checkpoints go, in words for the page. */
+  readonly storageLabel: string;
+  /** Kill, crash, fail the next upload of, or slow a subtask: each says on the page what it did or why not. */
+  readonly faults: PageFaults;
+  start(): void;
+  /** Stops for good: timers, workers and listeners are released. */
+  stop(): void;
+  triggerSavepoint(): void;
+  triggerCheckpoint(): void;
+}
+
+/** The deterministic replay's extra controls (delegating to the timeline, which the keys and JobControls use). */
 export interface ReplayControls {
-  paused: boolean;
+  readonly paused: boolean;
   speed: number;
   togglePause(): void;
   step(): void;

@@ -1,18 +1,22 @@
-// The page's job on the Worker runtime: the job master on this thread, one Web Worker per subtask,
-// checkpoints in the given storage. Real time cannot pause, so there is no pause or step here; the
-// view is refreshed once per animation frame from the job master, the output and the ordered event stream.
+// The page's job on the Worker runtime: a WorkerSession (the job master on this thread, one Web Worker per
+// subtask, checkpoints in the given storage) and the page's timeline and panels over it. Real time cannot
+// pause: pausing freezes the picture and the timeline replays the recorded past while the job runs on.
 import type { CheckpointMetadata } from '../engine/checkpoint/checkpoint-metadata';
 import type { InMemoryExternalSystems } from '../engine/connectors/external-systems';
 import type { CheckpointStorage } from '../engine/ports/checkpoint-storage';
-import type { ScenarioJobOptions } from '../runtime/sim/scenario-job';
+import { faultRefusal } from '../runtime/fault-refusal';
+import type { FrameScheduler } from '../runtime/sim/simulation-session';
+import type { ScenarioJob, ScenarioJobOptions } from '../runtime/sim/scenario-job';
 import { realClock } from '../runtime/worker/real-clock';
-import { WorkerJob } from '../runtime/worker/worker-job';
-import { JobView } from './job-view.svelte';
-import { PageFaults } from './page-faults';
+import { WorkerSession } from '../runtime/worker/worker-session';
+import type { JobView } from './job-view.svelte';
+import type { PageFaults } from './page-faults';
+import { attachPage, type PageSessionParts } from './page-session';
 import type { RuntimeJob } from './runtime-job';
 import { SavepointWaiter } from './snapshots/savepoint-waiter';
 import { storageBlobReader, type BlobReader } from './snapshots/snapshot-export';
-import type { ScenarioJob } from '../runtime/sim/scenario-job';
+import type { PageFolds } from './timeline/page-folds';
+import type { PageTimeline } from './timeline/page-timeline.svelte';
 
 export interface WorkerRuntimeJobOptions {
   readonly jobId: string;
@@ -24,78 +28,72 @@ export interface WorkerRuntimeJobOptions {
   readonly external?: InMemoryExternalSystems;
   readonly initialCheckpoint?: CheckpointMetadata;
   readonly highestCheckpointIdInStorage?: number;
+  readonly seed?: number;
+  /** Animation frames for the timeline (default requestAnimationFrame). */
+  readonly frames?: FrameScheduler | null;
 }
 
 export class WorkerRuntimeJob implements RuntimeJob {
   readonly kind = 'worker' as const;
+  readonly session: WorkerSession;
+  readonly timeline: PageTimeline<PageFolds>;
   readonly view: JobView;
   readonly faults: PageFaults;
-  readonly runtimeLabel = 'Web Workers (one per subtask, real time)';
+  readonly runtimeLabel: string;
   readonly storageLabel: string;
   readonly readBlob: BlobReader;
-  readonly #job: WorkerJob;
+  readonly #page: PageSessionParts;
   readonly #savepoints: SavepointWaiter;
-  #frame = 0;
-  #unsubscribe: (() => void) | null = null;
 
+  /** Builds the job (a snapshot to restore is validated here, and throws); `start()` deploys it. */
   constructor(options: WorkerRuntimeJobOptions) {
-    const { storageLabel, ...jobOptions } = options;
+    const { storageLabel, frames, ...jobOptions } = options;
     this.storageLabel = storageLabel;
-    this.#job = new WorkerJob(jobOptions);
+    this.runtimeLabel = `Web Workers (one per subtask, real time, ${options.scenario.mode})`;
+    this.session = new WorkerSession(jobOptions);
+    const job = this.session.job;
     this.readBlob = storageBlobReader(options.storage);
-    this.#savepoints = new SavepointWaiter(() => this.#job.jobMaster);
-    this.view = new JobView(this.#job.job, realClock.now());
-    const job = this.#job;
-    this.faults = new PageFaults(
-      {
-        kind: this.kind,
-        jobStatus: () => job.jobMaster.status,
-        taskState: (taskId) => job.jobMaster.taskStates().get(taskId),
-        kill: (taskId) => job.kill(taskId),
-        crash: (taskId) => job.crash(taskId, 'thrown from the page'),
-        failNextUpload: (taskId) => job.failNextSnapshot(taskId),
-        slow: (taskId, factor) => job.slow(taskId, factor),
-        slowdownOf: (taskId) => job.slowdownOf(taskId),
-      },
-      (notice) => (this.view.notice = notice),
-    );
+    this.#savepoints = new SavepointWaiter(() => job.jobMaster);
+    this.#page = attachPage(this.session, {
+      job: job.job,
+      originMs: realClock.now(),
+      initialOutput: [...job.output()],
+      refusalOf: (taskId) => faultRefusal(taskId, job.jobMaster.status, job.jobMaster.taskStates().get(taskId)),
+      ...(frames === undefined ? {} : { frames }),
+      onRefresh: () => this.#savepoints.check(),
+    });
+    ({ timeline: this.timeline, view: this.view, faults: this.faults } = this.#page);
   }
 
   get job(): ScenarioJob {
-    return this.#job.job;
+    return this.session.job.job;
   }
 
   get jobId(): string {
-    return this.#job.options.jobId;
+    return this.session.job.options.jobId;
   }
 
   start(): void {
-    this.#unsubscribe = this.#job.events.subscribe((events) => {
-      this.view.record(events);
-      this.faults.record(events);
-    });
-    this.#job.start();
-    const tick = () => {
-      this.refresh();
-      this.#frame = requestAnimationFrame(tick);
-    };
-    tick();
+    this.session.start();
   }
 
   stop(): void {
-    cancelAnimationFrame(this.#frame);
-    this.#unsubscribe?.();
-    this.#job.stop();
+    this.session.close();
+    this.#page.close();
     this.#savepoints.cancel('the job was stopped before its savepoint completed');
   }
 
   triggerSavepoint(): void {
-    this.#job.jobMaster.triggerSavepoint();
-    this.view.notice = 'Savepoint triggered.';
+    this.view.notice = this.session.triggerSavepoint().message;
+  }
+
+  triggerCheckpoint(): void {
+    this.view.notice = this.session.triggerCheckpoint().message;
   }
 
   takeSavepoint(): Promise<CheckpointMetadata> {
-    return this.#savepoints.takeSavepoint(() => this.#job.jobMaster.triggerSavepoint());
+    const { jobMaster } = this.session.job;
+    return this.#savepoints.takeSavepoint(() => jobMaster.triggerSavepoint());
   }
 
   stopWithSavepoint(): Promise<CheckpointMetadata> {
@@ -103,13 +101,7 @@ export class WorkerRuntimeJob implements RuntimeJob {
   }
 
   snapshots(): readonly CheckpointMetadata[] {
-    const { store } = this.#job.jobMaster;
+    const { store } = this.session.job.jobMaster;
     return [...store.retained(), ...store.savepoints()];
-  }
-
-  private refresh(): void {
-    const job = this.#job;
-    this.view.refresh({ jobMaster: job.jobMaster, nowMs: realClock.now(), output: job.output(), slowdownOf: (taskId) => job.slowdownOf(taskId) });
-    this.#savepoints.check();
   }
 }

@@ -47,6 +47,9 @@ export class WorkerJob {
   readonly external: InMemoryExternalSystems;
   readonly events = new OrderedEventStream();
   readonly #emit: (event: EngineEvent) => void;
+  /** Transactions the external system took in this run, and those a `sink-committed` event has reported. */
+  readonly #acceptedCommits = new Set<string>();
+  readonly #reportedCommits = new Set<string>();
   #startedAtMs = 0;
 
   constructor(readonly options: WorkerJobOptions) {
@@ -61,12 +64,13 @@ export class WorkerJob {
       heartbeat: this.job.configuration.heartbeat,
       onJobMasterMessage: (message) => this.jobMaster.receive(message),
       onEvents: (events, taskId) => {
-        if (options.events !== false) this.events.push(events, taskId);
+        if (options.events !== false) this.events.push(this.withoutRefusedCommits(events), taskId);
       },
       onExternalWrite: (output, operation, transactionId, records) => {
         const target = this.external.output(output);
-        if (operation === 'commit') target.commitTransaction(transactionId ?? '', records);
-        else target.append(records);
+        if (operation !== 'commit') return target.append(records);
+        // A restored Worker cannot know a transaction was committed before: the external system here refuses it.
+        if (target.commitTransaction(transactionId ?? '', records)) this.#acceptedCommits.add(transactionId ?? '');
       },
       onTaskLost: (taskId, cause) => this.jobMaster.taskLost(taskId, cause),
       ...(options.onSample ? { onSample: options.onSample } : {}),
@@ -98,6 +102,21 @@ export class WorkerJob {
       this.cluster.shutdown(); // a refused snapshot (or configuration) must not leave the heartbeat monitor running
       throw error;
     }
+  }
+
+  /**
+   * A transaction is reported committed once, when the external system here took it: a restored Worker commits
+   * again what it cannot know was committed (the external system refuses it), and its event is dropped. The sink's
+   * 'external' message comes before its events over the same port, so the commit is known when its event arrives.
+   */
+  private withoutRefusedCommits(events: readonly EngineEvent[]): readonly EngineEvent[] {
+    if (!events.some((event) => event.type === 'sink-committed')) return events;
+    return events.filter((event) => {
+      if (event.type !== 'sink-committed') return true;
+      if (this.#reportedCommits.has(event.transactionId) || !this.#acceptedCommits.has(event.transactionId)) return false;
+      this.#reportedCommits.add(event.transactionId);
+      return true;
+    });
   }
 
   start(): void {

@@ -9,6 +9,8 @@ import type { FoldFactories, FoldViews, Mark, TimelineOptions } from './timeline
 export interface PageTimelineOptions extends TimelineOptions {
   /** Null: no frames, the owner calls `refresh` (tests). */
   readonly frames?: FrameScheduler | null;
+  /** Called after every refresh (once per frame): what else the page checks as the run moves on. */
+  readonly onRefresh?: () => void;
 }
 
 /** Fields holding objects are `$state.raw`: replaced whole each frame, never mutated. */
@@ -24,6 +26,7 @@ export class PageTimeline<F extends FoldFactories> {
   end = $state(0);
   marks = $state.raw<readonly Mark[]>([]);
   readonly #frames: FrameScheduler | null;
+  readonly #onRefresh: (() => void) | undefined;
   #frame: number | null = null;
   #closed = false;
 
@@ -34,6 +37,7 @@ export class PageTimeline<F extends FoldFactories> {
   ) {
     this.controller = new TimeController(session, factories, options);
     this.#frames = options.frames === undefined ? animationFrames : options.frames;
+    this.#onRefresh = options.onRefresh;
     this.refresh();
     if (this.#frames) this.#frame = this.#frames.request((wallMs) => this.onFrame(wallMs));
   }
@@ -97,6 +101,7 @@ export class PageTimeline<F extends FoldFactories> {
     this.end = end;
     const marks = controller.timeline.marks;
     if (marks.length !== this.marks.length || marks.at(-1) !== this.marks.at(-1)) this.marks = [...marks];
+    this.#onRefresh?.();
   }
 
   close(): void {

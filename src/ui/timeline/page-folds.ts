@@ -1,0 +1,31 @@
+// The folds the page keeps at the timeline's cursor, one per view: the lead's App mounts each view with
+// `job.timeline.views.<name>`. Built from the job as configured (graph, configuration, expectations)
+// and the output the sink's external system held when the run began; nothing else.
+import { CheckpointStatsFold } from '../../engine/checkpoint/checkpoint-stats-fold';
+import type { ScenarioJob } from '../../runtime/sim/scenario-job';
+import { JobGraphFold } from '../graph/job-graph-fold';
+import { JobPanelsFold } from '../job-view-fold';
+import { CoordinatorStatesFold, JobLifecycleStatesFold } from '../views/machine-states';
+import { NarrationFold } from '../views/narration';
+import { OutputLedgerFold } from '../views/output-ledger';
+import { SnapshotShelfFold } from '../views/snapshot-shelf';
+import { SourceLogsFold } from '../views/source-logs';
+
+export function pageFolds(job: ScenarioJob, initialOutput: readonly unknown[] = []) {
+  const { checkpointing } = job.configuration;
+  return {
+    /** Status, subtasks, restarts, retained ids, recent events, committed output (JobControls, CommittedOutput…). */
+    panels: () => new JobPanelsFold(job, initialOutput),
+    /** Flink's `GET /jobs/:id/checkpoints`: the one statistics fold (CheckpointHistory). */
+    statistics: () => new CheckpointStatsFold(),
+    graph: () => new JobGraphFold(),
+    shelf: () => new SnapshotShelfFold(),
+    narration: () => new NarrationFold(),
+    sources: () => new SourceLogsFold(),
+    ledger: () => new OutputLedgerFold(job.scenario.ledger(job.parameters)),
+    lifecycle: () => new JobLifecycleStatesFold(),
+    coordinator: () => new CoordinatorStatesFold({ intervalMs: checkpointing.intervalMs, maxConcurrentCheckpoints: checkpointing.maxConcurrentCheckpoints }),
+  };
+}
+
+export type PageFolds = ReturnType<typeof pageFolds>;
