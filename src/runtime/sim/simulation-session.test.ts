@@ -97,4 +97,16 @@ describe('SimulationSession', () => {
     expect(session.slowdownOf('sum#1')).toBe(4);
     expect(events.some((event) => event.type === 'job-restarting')).toBe(true);
   });
+
+  it('triggers a checkpoint and a savepoint by request, and says which', () => {
+    const session = new SimulationSession({ job: JOB, frames: null });
+    const { events } = recorded(session);
+    expect(session.triggerCheckpoint()).toMatchObject({ ok: false });
+    session.advance(200);
+    const checkpoint = session.triggerCheckpoint();
+    expect(checkpoint.message).toMatch(/^Checkpoint \d+ triggered\.$|^Checkpoint requested/);
+    session.advance(600);
+    expect(session.triggerSavepoint().message).toMatch(/^Savepoint \d+ triggered\.$/);
+    expect(events.filter((event) => event.type === 'checkpoint-triggered' && event.isSavepoint)).toHaveLength(1);
+  });
 });

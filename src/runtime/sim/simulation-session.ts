@@ -159,21 +159,21 @@ export class SimulationSession implements JobSession, SessionTimeControls {
     return this.run.simulation.slowdownOf(taskId);
   }
 
+  /** Flink's `POST /jobs/:id/checkpoints`: now, or queued behind max-concurrent-checkpoints. */
   triggerCheckpoint(): CommandResult {
-    const jobMaster = this.run.simulation.jobMaster as unknown as { triggerCheckpoint?: () => void; status: string };
-    if (jobMaster.status !== 'RUNNING') return refused(`The job is ${jobMaster.status}: checkpoints are triggered while it is RUNNING.`);
-    if (!jobMaster.triggerCheckpoint) return refused('This build cannot trigger a checkpoint by hand; checkpoints follow execution.checkpointing.interval.');
-    jobMaster.triggerCheckpoint();
+    const result = this.run.simulation.jobMaster.triggerCheckpoint();
     this.deliver();
-    return ok('Checkpoint triggered.');
+    if (result.status === 'TRIGGERED') return ok(`Checkpoint ${result.checkpointId} triggered.`);
+    if (result.status === 'QUEUED') return ok('Checkpoint requested: it starts when a pending one finishes (execution.checkpointing.max-concurrent-checkpoints).');
+    return refused(`No checkpoint was triggered: ${result.reason}`);
   }
 
   triggerSavepoint(): CommandResult {
-    const { jobMaster } = this.run.simulation;
+    const jobMaster = this.run.simulation.jobMaster;
     if (jobMaster.status !== 'RUNNING') return refused(`The job is ${jobMaster.status}: savepoints are taken while it is RUNNING.`);
-    jobMaster.triggerSavepoint();
+    const checkpointId = jobMaster.triggerSavepoint();
     this.deliver();
-    return ok('Savepoint triggered.');
+    return checkpointId === null ? refused('No savepoint was triggered: not every subtask is RUNNING, or a stop with a savepoint is under way.') : ok(`Savepoint ${checkpointId} triggered.`);
   }
 
   cancel(): CommandResult {

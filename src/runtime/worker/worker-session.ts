@@ -78,19 +78,19 @@ export class WorkerSession implements JobSession {
     return this.job.slowdownOf(taskId);
   }
 
+  /** Flink's `POST /jobs/:id/checkpoints`: now, or queued behind max-concurrent-checkpoints. */
   triggerCheckpoint(): CommandResult {
-    const jobMaster = this.job.jobMaster as unknown as { triggerCheckpoint?: () => void; status: string };
-    if (jobMaster.status !== 'RUNNING') return refused(`The job is ${jobMaster.status}: checkpoints are triggered while it is RUNNING.`);
-    if (!jobMaster.triggerCheckpoint) return refused('This build cannot trigger a checkpoint by hand; checkpoints follow execution.checkpointing.interval.');
-    jobMaster.triggerCheckpoint();
-    return ok('Checkpoint triggered.');
+    const result = this.job.jobMaster.triggerCheckpoint();
+    if (result.status === 'TRIGGERED') return ok(`Checkpoint ${result.checkpointId} triggered.`);
+    if (result.status === 'QUEUED') return ok('Checkpoint requested: it starts when a pending one finishes (execution.checkpointing.max-concurrent-checkpoints).');
+    return refused(`No checkpoint was triggered: ${result.reason}`);
   }
 
   triggerSavepoint(): CommandResult {
-    const { jobMaster } = this.job;
+    const jobMaster = this.job.jobMaster;
     if (jobMaster.status !== 'RUNNING') return refused(`The job is ${jobMaster.status}: savepoints are taken while it is RUNNING.`);
-    jobMaster.triggerSavepoint();
-    return ok('Savepoint triggered.');
+    const checkpointId = jobMaster.triggerSavepoint();
+    return checkpointId === null ? refused('No savepoint was triggered: not every subtask is RUNNING, or a stop with a savepoint is under way.') : ok(`Savepoint ${checkpointId} triggered.`);
   }
 
   cancel(): CommandResult {
