@@ -3,6 +3,8 @@
 // live, and the speed slider is logarithmic.
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../engine/events';
+import type { JobSession } from '../../runtime/job-session';
+import { SessionHub } from '../../runtime/session-hub';
 import { SimulationSession } from '../../runtime/sim/simulation-session';
 import type { EventFold } from '../model/event-fold';
 import { MAX_SPEED, MIN_SPEED, sliderToSpeed, speedToSlider, TimeController } from './time-controller';
@@ -69,5 +71,46 @@ describe('TimeController', () => {
     expect(sliderToSpeed(0.5)).toBe(1);
     expect(speedToSlider(1)).toBeCloseTo(0.5);
     expect(sliderToSpeed(speedToSlider(4))).toBe(4);
+  });
+
+  it('on a real-time runtime, pause freezes the picture while events keep coming, and going live catches up', () => {
+    const hub = new SessionHub();
+    let clock = 1000;
+    const unused = () => ({ ok: false, message: 'unused' }) as const;
+    const session: JobSession = {
+      runtime: 'worker',
+      time: null,
+      subscribeEvents: (listener) => hub.subscribeEvents(listener),
+      subscribeSamples: (listener) => hub.subscribeSamples(listener),
+      requestSamples: () => {},
+      now: () => clock,
+      kill: unused,
+      crash: unused,
+      failNextSnapshot: unused,
+      slow: unused,
+      slowdownOf: () => 1,
+      triggerCheckpoint: unused,
+      triggerSavepoint: unused,
+      cancel: unused,
+      close: () => hub.close(),
+    };
+    const controller = new TimeController(session, { count: () => new CountFold() });
+    const fault = (time: number): EngineEvent => ({ type: 'fault-injected', time, fault: String(time) });
+    hub.events([fault(1000), fault(1010)]);
+    clock = 1020;
+    expect(controller.paused).toBe(false);
+    controller.pause();
+    expect(controller.paused).toBe(true);
+    expect(controller.live).toBe(false);
+    hub.events([fault(1030)]);
+    clock = 1040;
+    expect(controller.views().count.count).toBe(2);
+    expect(controller.shownTime).toBe(1020);
+    controller.step();
+    expect(controller.views().count.count).toBe(3);
+    controller.goLive();
+    hub.events([fault(1050)]);
+    expect(controller.views().count.count).toBe(4);
+    expect(controller.range).toEqual({ start: 1000, end: 1050 });
   });
 });
