@@ -224,4 +224,18 @@ describe('OrderedEventStream', () => {
     stream.deliverDue();
     expect(delivered.map((event) => event.type)).toEqual(['records-consumed']);
   });
+
+  it('releases an effect at once when the Worker it waits for is reported lost', () => {
+    let now = 0;
+    const stream = new OrderedEventStream({ now: () => now, timers: false, windowMs: 100, maxHoldMs: 1000 });
+    const delivered: EngineEvent[] = [];
+    stream.subscribe((events) => delivered.push(...events));
+    stream.push([{ type: 'records-moved', time: 0, from: SENDERS[0], to: RECEIVER, channel: 0, count: 1, sizeBytes: 1, attempt: 1 }], SENDERS[0]);
+    stream.push([{ type: 'records-consumed', time: 1, taskId: RECEIVER, attempt: 1, channel: 0, count: 3 }], RECEIVER);
+    now = 200;
+    stream.deliverDue();
+    expect(delivered.map((event) => event.type)).toEqual(['records-moved']);
+    stream.sourceLost(SENDERS[0]);
+    expect(delivered.map((event) => event.type)).toEqual(['records-moved', 'records-consumed']);
+  });
 });

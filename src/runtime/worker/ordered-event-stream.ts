@@ -9,8 +9,8 @@
 // - an event of the job master waits for every event that arrived before it (a Worker flushes its
 //   events before it messages the job master, so the job master's reaction follows its cause), and
 //   while it waits, nothing that arrived after it and is not earlier in time overtakes it.
-// A cause that never comes (a killed Worker's last, unflushed events) holds its effect at most
-// MAX_HOLD_MS. Bounded: past MAX_BUFFERED_EVENTS events are delivered early rather than dropped.
+// A cause that never comes (a killed Worker's last, unflushed events) holds its effect until the loss is
+// reported (`sourceLost`), and at most MAX_HOLD_MS. Bounded: past MAX_BUFFERED_EVENTS events are delivered early rather than dropped.
 import type { EngineEvent } from '../../engine/events';
 import type { TaskId } from '../../engine/ids';
 
@@ -64,14 +64,22 @@ class Causality {
   readonly #senderOf = new Map<string, TaskId>();
   readonly #lastBarrierEmitted = new Map<TaskId, number>();
   readonly #channels = new Map<string, ChannelCount>();
+  /** Senders whose Worker was lost: what they had not posted yet never comes, so nothing waits for it. */
+  readonly #lost = new Set<TaskId>();
+
+  lost(taskId: TaskId): void {
+    this.#lost.add(taskId);
+  }
 
   /** Whether `event`'s cause is known and not delivered yet. */
   waitsForCause(event: EngineEvent): boolean {
     if (event.type === 'barrier-received') {
       const sender = this.#senderOf.get(`${event.taskId}/${event.channel}`);
-      return sender !== undefined && (this.#lastBarrierEmitted.get(sender) ?? -1) < event.checkpointId;
+      return sender !== undefined && !this.#lost.has(sender) && (this.#lastBarrierEmitted.get(sender) ?? -1) < event.checkpointId;
     }
     if (event.type === 'records-consumed') {
+      const sender = this.#senderOf.get(`${event.taskId}/${event.channel}`);
+      if (sender !== undefined && this.#lost.has(sender)) return false;
       const count = this.#channels.get(`${event.taskId}/${event.channel}`);
       const attempt = event.attempt ?? this.#attemptOf.get(event.taskId) ?? 0;
       if (count && attempt < count.attempt) return false; // an older attempt's: nothing of it to wait for
@@ -90,6 +98,9 @@ class Causality {
   delivered(event: EngineEvent): void {
     if ('taskId' in event && 'attempt' in event && typeof event.attempt === 'number') this.#attemptOf.set(event.taskId, event.attempt);
     switch (event.type) {
+      case 'job-deployed':
+        this.#lost.clear(); // a new attempt: new Workers
+        return;
       case 'records-moved':
         this.count(`${event.to}/${event.channel}`, event.attempt ?? this.#attemptOf.get(event.from) ?? 0, (count) => (count.moved += event.count));
         return;
@@ -165,6 +176,15 @@ export class OrderedEventStream {
     this.#buffered += events.length;
     if (this.#buffered > this.#maxBuffered) this.deliver({ early: true, downTo: Math.floor(this.#maxBuffered / 2) });
     this.schedule();
+  }
+
+  /**
+   * The Worker of `taskId` is gone (killed, crashed, silent): effects waiting for its unposted events are released
+   * now rather than after MAX_HOLD_MS, until the next attempt is deployed.
+   */
+  sourceLost(taskId: TaskId): void {
+    this.#causality.lost(taskId);
+    this.deliverDue();
   }
 
   /** Delivers what has waited long enough (the timers call this). */

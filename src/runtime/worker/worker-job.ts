@@ -72,7 +72,10 @@ export class WorkerJob {
         // A restored Worker cannot know a transaction was committed before: the external system here refuses it.
         if (target.commitTransaction(transactionId ?? '', records)) this.#acceptedCommits.add(transactionId ?? '');
       },
-      onTaskLost: (taskId, cause) => this.jobMaster.taskLost(taskId, cause),
+      onTaskLost: (taskId, cause) => {
+        this.events.sourceLost(taskId);
+        this.jobMaster.taskLost(taskId, cause);
+      },
       ...(options.onSample ? { onSample: options.onSample } : {}),
     });
     this.jobMaster = this.createJobMaster(options, emit);

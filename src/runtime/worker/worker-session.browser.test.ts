@@ -68,5 +68,7 @@ it('runs at least once when asked, and its commands say what they did', async ()
   expect(events.some((event) => event.type === 'sink-written')).toBe(true);
   expect(session.kill('sum#1')).toEqual({ ok: true, message: 'Terminated the Worker of sum#1.' });
   await until(() => events.some((event) => event.type === 'job-restarting'), 'the restart');
-  expect(session.triggerSavepoint().ok).toBe(session.job.jobMaster.status === 'RUNNING');
+  const allRunning = () => session.job.jobMaster.status === 'RUNNING' && [...session.job.jobMaster.taskStates().values()].every((state) => state === 'RUNNING');
+  await until(allRunning, 'every subtask running again');
+  expect(session.triggerSavepoint().message).toMatch(/^Savepoint \d+ triggered\.$/);
 });
