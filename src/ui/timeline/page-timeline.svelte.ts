@@ -25,10 +25,13 @@ export class PageTimeline<F extends FoldFactories> {
   start = $state(0);
   end = $state(0);
   marks = $state.raw<readonly Mark[]>([]);
+  /** Events recorded per second of real time (smoothed): above what a frame can show, the picture samples. */
+  eventsPerSecond = $state(0);
   readonly #frames: FrameScheduler | null;
   readonly #onRefresh: (() => void) | undefined;
   #frame: number | null = null;
   #closed = false;
+  #rate: { wallMs: number; head: number } | null = null;
 
   constructor(
     readonly session: JobSession,
@@ -104,6 +107,17 @@ export class PageTimeline<F extends FoldFactories> {
     this.#onRefresh?.();
   }
 
+  /** Recorded events per real second, smoothed over about a second of frames. */
+  private measureRate(wallMs: number): void {
+    const head = this.controller.timeline.head;
+    const last = this.#rate;
+    this.#rate = { wallMs, head };
+    if (!last || wallMs <= last.wallMs) return;
+    const rate = ((head - last.head) * 1000) / (wallMs - last.wallMs);
+    const weight = Math.min(1, (wallMs - last.wallMs) / 1000);
+    this.eventsPerSecond = Math.round(this.eventsPerSecond + (rate - this.eventsPerSecond) * weight);
+  }
+
   close(): void {
     this.#closed = true;
     if (this.#frame !== null) this.#frames?.cancel(this.#frame);
@@ -113,6 +127,7 @@ export class PageTimeline<F extends FoldFactories> {
   private onFrame(wallMs: number): void {
     if (this.#closed) return;
     this.controller.frame(wallMs);
+    this.measureRate(wallMs);
     this.refresh();
     this.#frame = this.#frames!.request((next) => this.onFrame(next));
   }
