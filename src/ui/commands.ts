@@ -15,10 +15,13 @@ export type CommandId =
   | 'step'
   | 'resume'
   | 'start-fresh'
-  | 'help';
+  | 'help'
+  | 'go-live'
+  | 'config'
+  | 'checkpoint';
 
-/** When a key works: while a job runs, only in the replay, on the resume offer, or always. */
-export type CommandContext = 'job' | 'replay' | 'resume-offer' | 'page';
+/** When a key works: while a job runs (either runtime), on the resume offer, or always. */
+export type CommandContext = 'job' | 'resume-offer' | 'page';
 
 export interface Command {
   readonly id: CommandId;
@@ -35,20 +38,23 @@ export const COMMANDS: readonly Command[] = [
   { id: 'crash', key: 'c', keyLabel: 'c', help: 'crash it (its operator throws)', context: 'job' },
   { id: 'fail-upload', key: 'u', keyLabel: 'u', help: 'fail its next snapshot upload', context: 'job' },
   { id: 'slow', key: 'w', keyLabel: 'w', help: 'slow it ×10 (again: normal speed)', context: 'job' },
+  { id: 'checkpoint', key: 't', keyLabel: 't', help: 'trigger a checkpoint now', context: 'job' },
   { id: 'savepoint', key: 's', keyLabel: 's', help: 'savepoint', context: 'job' },
   { id: 'savepoint-download', key: 'e', keyLabel: 'e', help: 'take a savepoint and download it as a .bscp file', context: 'job' },
   { id: 'stop-with-savepoint', key: 'x', keyLabel: 'x', help: 'stop with a savepoint (flink stop) and download it', context: 'job' },
   { id: 'open-snapshot', key: 'o', keyLabel: 'o', help: 'open a snapshot file to inspect or restore (or drop one on the page)', context: 'page' },
   { id: 'switch-runtime', key: 'd', keyLabel: 'd', help: 'deterministic replay on/off', context: 'job' },
-  { id: 'pause', key: ' ', keyLabel: 'Space', help: 'pause or resume', context: 'replay' },
-  { id: 'step', key: '.', keyLabel: '.', help: 'step', context: 'replay' },
+  { id: 'pause', key: ' ', keyLabel: 'Space', help: 'pause or play (Workers run on: the picture freezes and replays)', context: 'job' },
+  { id: 'step', key: '.', keyLabel: '.', help: 'step one event', context: 'job' },
+  { id: 'go-live', key: 'l', keyLabel: 'l', help: 'back to live from a replay', context: 'job' },
+  { id: 'config', key: 'g', keyLabel: 'g', help: 'configure the job (Flink options) and restart it', context: 'job' },
   { id: 'help', key: '?', keyLabel: '?', help: 'show every key and what each view means', context: 'page' },
   { id: 'resume', key: 'r', keyLabel: 'r', help: 'resume', context: 'resume-offer' },
   { id: 'start-fresh', key: 'f', keyLabel: 'f', help: 'start fresh', context: 'resume-offer' },
 ];
 
 /** How the page's key list names each context; the always-on ones need no heading. */
-export const CONTEXT_HEADINGS: Readonly<Record<CommandContext, string | null>> = { job: null, page: null, replay: 'in replay', 'resume-offer': 'on a resume offer' };
+export const CONTEXT_HEADINGS: Readonly<Record<CommandContext, string | null>> = { job: null, page: null, 'resume-offer': 'on a resume offer' };
 
 /** The commands grouped for the key list: while a job runs and always first, then each special context. */
 export function commandGroups(): Array<{ readonly heading: string | null; readonly commands: readonly Command[] }> {

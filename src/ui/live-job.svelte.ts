@@ -40,6 +40,14 @@ export const DEFAULT_JOB: LiveJobOptions = {
 
 export type SimulatedJobOptions = Omit<LiveRunOptions, 'onEvent' | 'mode'> & { readonly mode?: LiveRunOptions['mode'] };
 
+/**
+ * The page's deterministic run models a slow network (virtual ms, seeded jitter), so that each hop, and the
+ * alignment the jitter causes, lasts long enough to be seen; the CLI and the tests keep the 1 ms default.
+ */
+export const PAGE_NETWORK = { latencyMs: 100, jitterMs: 60 } as const;
+/** Virtual ms per real ms the page's deterministic run starts at: half speed, every hop visible. */
+export const PAGE_REPLAY_SPEED = 0.5;
+
 export class SimulatedRuntimeJob implements RuntimeJob, ReplayControls {
   readonly kind = 'deterministic' as const;
   readonly session: SimulationSession;
@@ -52,10 +60,15 @@ export class SimulatedRuntimeJob implements RuntimeJob, ReplayControls {
   readonly #savepoints: SavepointWaiter;
 
   /** `frames: null`: no animation frames; tests drive it with `advance`. */
-  constructor(options: SimulatedJobOptions = DEFAULT_JOB, page: { readonly frames?: FrameScheduler | null } = {}) {
+  constructor(options: SimulatedJobOptions = DEFAULT_JOB, page: { readonly frames?: FrameScheduler | null; readonly speed?: number } = {}) {
     const mode = options.mode ?? 'exactly-once';
     this.runtimeLabel = `deterministic replay (one thread, virtual time, seed ${options.seed}, ${mode})`;
-    this.session = new SimulationSession({ job: { ...options, mode }, ...(page.frames === undefined ? {} : { frames: page.frames }) });
+    const network = { networkLatencyMs: options.networkLatencyMs ?? PAGE_NETWORK.latencyMs, networkJitterMs: options.networkJitterMs ?? PAGE_NETWORK.jitterMs };
+    this.session = new SimulationSession({
+      job: { ...options, ...network, mode },
+      speed: page.speed ?? PAGE_REPLAY_SPEED,
+      ...(page.frames === undefined ? {} : { frames: page.frames }),
+    });
     const simulation = this.session.run.simulation;
     this.#savepoints = new SavepointWaiter(() => simulation.jobMaster);
     this.#page = attachPage(this.session, {
@@ -64,6 +77,7 @@ export class SimulatedRuntimeJob implements RuntimeJob, ReplayControls {
       initialOutput: [],
       refusalOf: (taskId) => faultRefusal(taskId, simulation.jobMaster.status, simulation.jobMaster.taskStates().get(taskId)),
       ...(page.frames === undefined ? {} : { frames: page.frames }),
+      travelMs: network.networkLatencyMs,
       onRefresh: () => this.#savepoints.check(),
     });
     ({ timeline: this.timeline, view: this.view, faults: this.faults } = this.#page);

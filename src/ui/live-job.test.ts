@@ -6,6 +6,8 @@ import { DEFAULT_JOB, SimulatedRuntimeJob } from './live-job.svelte';
 
 /** Virtual time the replay may run while waiting for one condition (it is deterministic: a bound, not a wait). */
 const MAX_VIRTUAL_MS = 60_000;
+/** The CLI's 1 ms network: the job master learns of a task's state as the task reports it, within the 10 ms steps. */
+const FAST_NETWORK_JOB = { ...DEFAULT_JOB, networkLatencyMs: 1, networkJitterMs: 1 };
 
 function stepUntil(job: SimulatedRuntimeJob, condition: () => boolean, what: string): void {
   for (let elapsed = 0; !condition(); elapsed += 10) {
@@ -15,7 +17,7 @@ function stepUntil(job: SimulatedRuntimeJob, condition: () => boolean, what: str
 }
 
 it('refuses faults while the job restarts, keeps the slowdown where the simulation keeps it, and explains each restart', () => {
-  const job = new SimulatedRuntimeJob(DEFAULT_JOB, { frames: null });
+  const job = new SimulatedRuntimeJob(FAST_NETWORK_JOB, { frames: null });
   const { view, faults } = job;
   stepUntil(job, () => view.status === 'RUNNING' && view.counts.completed > 0, 'completed checkpoint');
 
@@ -38,7 +40,7 @@ it('refuses faults while the job restarts, keeps the slowdown where the simulati
 });
 
 it('fails the next snapshot upload of a source, fails its checkpoint over, and clears the notice once it happened', () => {
-  const job = new SimulatedRuntimeJob(DEFAULT_JOB, { frames: null });
+  const job = new SimulatedRuntimeJob(FAST_NETWORK_JOB, { frames: null });
   const { view, faults } = job;
   stepUntil(job, () => view.status === 'RUNNING' && view.counts.completed > 0, 'completed checkpoint');
 

@@ -26,10 +26,12 @@ export interface PageSessionOptions {
   readonly refusalOf: (taskId: string) => string | null;
   readonly frames?: FrameScheduler | null;
   readonly onRefresh?: () => void;
+  /** The job graph's travel time for a hop (clock ms). */
+  readonly travelMs?: number;
 }
 
 export function attachPage(session: JobSession, options: PageSessionOptions): PageSessionParts {
-  const timeline = new PageTimeline(session, pageFolds(options.job, options.initialOutput), {
+  const timeline = new PageTimeline(session, pageFolds(options.job, options.initialOutput, options.travelMs === undefined ? {} : { travelMs: options.travelMs }), {
     ...(options.frames === undefined ? {} : { frames: options.frames }),
     ...(options.onRefresh ? { onRefresh: options.onRefresh } : {}),
   });

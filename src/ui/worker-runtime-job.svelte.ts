@@ -33,6 +33,9 @@ export interface WorkerRuntimeJobOptions {
   readonly frames?: FrameScheduler | null;
 }
 
+/** Real ms a record or barrier glides along a lane in the picture of the Worker runtime. */
+export const WORKER_PICTURE_TRAVEL_MS = 150;
+
 export class WorkerRuntimeJob implements RuntimeJob {
   readonly kind = 'worker' as const;
   readonly session: WorkerSession;
@@ -58,6 +61,9 @@ export class WorkerRuntimeJob implements RuntimeJob {
       job: job.job,
       originMs: realClock.now(),
       initialOutput: [...job.output()],
+      // Workers hand records on in well under a millisecond: the picture lets each hop glide for a while so it
+      // can be seen (a dot may still glide after the receiver took it; the lane's count is the engine's).
+      travelMs: WORKER_PICTURE_TRAVEL_MS,
       refusalOf: (taskId) => faultRefusal(taskId, job.jobMaster.status, job.jobMaster.taskStates().get(taskId)),
       ...(frames === undefined ? {} : { frames }),
       onRefresh: () => this.#savepoints.check(),

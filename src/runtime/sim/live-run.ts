@@ -11,6 +11,9 @@ export interface LiveRunOptions extends ScenarioJobOptions {
   readonly seed: number;
   readonly faults?: readonly Fault[];
   readonly onEvent?: EventSink;
+  /** One-way message latency and its seeded jitter in virtual ms (default 1 and 1); the page slows its network so hops can be seen. */
+  readonly networkLatencyMs?: number;
+  readonly networkJitterMs?: number;
 }
 
 export interface LiveRun {
@@ -35,6 +38,8 @@ export function runScenarioLive(options: LiveRunOptions): LiveRun {
     configuration,
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.networkLatencyMs === undefined ? {} : { networkLatencyMs: options.networkLatencyMs }),
+    ...(options.networkJitterMs === undefined ? {} : { networkJitterMs: options.networkJitterMs }),
   });
   simulation.start();
   return {

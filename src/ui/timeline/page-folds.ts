@@ -11,14 +11,19 @@ import { OutputLedgerFold } from '../views/output-ledger';
 import { SnapshotShelfFold } from '../views/snapshot-shelf';
 import { SourceLogsFold } from '../views/source-logs';
 
-export function pageFolds(job: ScenarioJob, initialOutput: readonly unknown[] = []) {
+export interface PageFoldOptions {
+  /** How long a record or barrier takes along a lane in the picture (clock ms; the runtime's network latency, or longer to be seen). */
+  readonly travelMs?: number;
+}
+
+export function pageFolds(job: ScenarioJob, initialOutput: readonly unknown[] = [], options: PageFoldOptions = {}) {
   const { checkpointing } = job.configuration;
   return {
     /** Status, subtasks, restarts, retained ids, recent events, committed output (JobControls, CommittedOutput…). */
     panels: () => new JobPanelsFold(job, initialOutput),
     /** Flink's `GET /jobs/:id/checkpoints`: the one statistics fold (CheckpointHistory). */
     statistics: () => new CheckpointStatsFold(),
-    graph: () => new JobGraphFold(),
+    graph: () => new JobGraphFold(options.travelMs === undefined ? {} : { travelMs: options.travelMs }),
     shelf: () => new SnapshotShelfFold(),
     narration: () => new NarrationFold(),
     sources: () => new SourceLogsFold(),
