@@ -3,7 +3,7 @@
 // memory visibly without IndexedDB, rejects bad URL parameters, and keeps the deterministic replay mode.
 // Playwright's context keeps IndexedDB across page.reload() within one test, and starts empty in each test.
 import { expect, test, type Page } from '@playwright/test';
-import { collectErrors, expectExactlyOnce } from './page-checks';
+import { collectErrors, expectExactlyOnce, jobStatus } from './page-checks';
 
 /** 4 partitions × 125 records over 2 source subtasks: 50 records/s each drains the input in about 5 s. */
 const FAST = '/?rate=50';
@@ -17,7 +17,7 @@ const uploadNotice = (taskId: string) =>
 test('the default job runs on Workers with IndexedDB and commits all 500 records exactly-once after a kill', async ({ page }) => {
   const errors = collectErrors(page);
   await page.goto(FAST);
-  await expect(page.getByText('Job RUNNING', { exact: true })).toBeVisible();
+  await expect(jobStatus(page)).toHaveText('Job RUNNING');
   await expect(page.getByTestId('runtime')).toHaveText(/Web Workers/);
   await expect(page.getByTestId('storage')).toHaveText("IndexedDB 'barrierscope', job id 'running-sum' (survives a reload)");
   await expect(page.getByRole('alert')).toHaveCount(0);
@@ -27,7 +27,7 @@ test('the default job runs on Workers with IndexedDB and commits all 500 records
   await page.getByRole('button', { name: 'Kill subtask' }).click();
   await expect(page.getByText('Terminated the Worker of sum#0.')).toBeVisible();
   await expect(page.getByText(/restarts: 1/)).toBeVisible();
-  await expect(page.getByText('Job RUNNING', { exact: true })).toBeVisible();
+  await expect(jobStatus(page)).toHaveText('Job RUNNING');
   await expect(counts(page)).toContainText('restored 1');
 
   await expectExactlyOnce(page);
@@ -82,12 +82,12 @@ test('a reload offers to resume from the latest checkpoint, and resuming restore
   const resume = page.getByRole('button', { name: /^Resume from checkpoint \d+ \(taken \d\d:\d\d:\d\d\)$/ });
   await expect(resume).toBeVisible();
   await expect(page.getByRole('button', { name: 'Start fresh' })).toBeVisible();
-  await expect(page.getByText('Job RUNNING', { exact: true })).toHaveCount(0);
+  await expect(jobStatus(page)).toHaveCount(0);
   await page.screenshot({ path: 'test-results/page-resume-offer.png' });
   const checkpointId = Number(/checkpoint (\d+)/.exec(await resume.innerText())?.[1]);
 
   await resume.click();
-  await expect(page.getByText('Job RUNNING', { exact: true })).toBeVisible();
+  await expect(jobStatus(page)).toHaveText('Job RUNNING');
   await expect(counts(page)).toContainText('restored 1');
   await expect(page.getByText(`Latest restore: checkpoint ${checkpointId}`)).toBeVisible();
   // Checkpoint ids continue after the restored one, as Flink's do.
@@ -104,7 +104,7 @@ test('starting fresh after a reload discards the old checkpoints and output', as
   await expect(page.getByText(/^[1-9]\d* records committed/)).toBeVisible();
   await page.reload();
   await page.getByRole('button', { name: 'Start fresh' }).click();
-  await expect(page.getByText('Job RUNNING', { exact: true })).toBeVisible();
+  await expect(jobStatus(page)).toHaveText('Job RUNNING');
   await expect(counts(page)).toContainText('restored 0');
   // Old commits kept beside new ones of the same transaction ids would show as loss or duplicates.
   await expectExactlyOnce(page);
@@ -131,7 +131,7 @@ test('bad URL parameters are reported and the page runs with the defaults', asyn
   await expect(page.getByText("URL parameter 'rate' must be a whole number of records per second from 1 to 10000, got 'fast'; using 25.")).toBeVisible();
   await expect(page.getByText("URL parameter 'runtime' must be one of worker, deterministic, got 'threads'; using 'worker'.")).toBeVisible();
   await expect(page.getByText("Unknown URL parameter 'rte' (did you mean 'rate'?)")).toBeVisible();
-  await expect(page.getByText('Job RUNNING', { exact: true })).toBeVisible();
+  await expect(jobStatus(page)).toHaveText('Job RUNNING');
   await expect(page.getByTestId('runtime')).toHaveText(/Web Workers/);
   await expect(page.getByText('25 records/s per source subtask')).toBeVisible();
   await page.screenshot({ path: 'test-results/page-bad-parameters.png' });
@@ -149,7 +149,7 @@ for (const [index, { search, notice }] of REPEATED_OR_NAMELESS.entries()) {
     const errors = collectErrors(page);
     await page.goto(`/${search}`);
     await expect(page.getByText(notice, { exact: true })).toHaveCount(1);
-    await expect(page.getByText('Job RUNNING', { exact: true })).toBeVisible();
+    await expect(jobStatus(page)).toHaveText('Job RUNNING');
     await expect(page.getByText('25 records/s per source subtask')).toBeVisible();
     await expect(page.getByTestId('runtime')).toHaveText(/Web Workers/);
     await expect(page.locator('tr.completed').first()).toBeVisible();

@@ -5,7 +5,7 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { collectErrors, expectExactlyOnce } from './page-checks';
+import { collectErrors, expectExactlyOnce, jobStatus } from './page-checks';
 import { encodeSnapshotFile } from '../../src/engine/format/encode-snapshot-file';
 import { realCheckpoints } from '../../src/engine/format/real-checkpoints.fixture';
 import { WAIT_LIMIT_MS } from '../support/limits';
@@ -111,7 +111,7 @@ test('bad files are refused with the reader’s one-line reason, by picker and b
   expect(message.length).toBeGreaterThan(10);
 
   // The job was never touched: still running, no restart, no restore, and it finishes exactly-once.
-  await expect(page.getByText('Job RUNNING', { exact: true })).toBeVisible();
+  await expect(jobStatus(page)).toHaveText('Job RUNNING');
   await expect(page.getByText('restarts: 0', { exact: true })).toBeVisible();
   await expect(page.locator('section[aria-label="Checkpoint history"] .counts')).toContainText('restored 0');
   await expectExactlyOnce(page);
@@ -165,7 +165,7 @@ test('a savepoint taken and downloaded with a key restores in place at paralleli
 test('a file of another job is opened but cannot restore, with Flink’s reason, and "o" opens the file picker', async ({ page }) => {
   const errors = collectErrors(page);
   await page.goto(MID_RUN);
-  await expect(page.getByText('Job RUNNING', { exact: true })).toBeVisible();
+  await expect(jobStatus(page)).toHaveText('Job RUNNING');
   // Listening first, and a round trip to the page before the key: the chooser must be intercepted by then.
   const choosing = page.waitForEvent('filechooser', { timeout: WAIT_LIMIT_MS });
   await page.locator('h1').click();
@@ -194,7 +194,7 @@ test('stopping with a savepoint (flink stop) finishes the job and downloads the 
   ]);
   const path = testInfo.outputPath(download.suggestedFilename());
   await download.saveAs(path);
-  await expect(page.getByText('Job FINISHED', { exact: true })).toBeVisible();
+  await expect(jobStatus(page)).toHaveText('Job FINISHED');
   await expect(page.getByTestId('snapshot-notice')).toContainText('The job stopped with it');
   const committed = Number(/^(\d+) records committed/.exec(await page.getByText(/^\d+ records committed/).innerText())?.[1]);
   expect(committed).toBeGreaterThan(0);
@@ -214,7 +214,7 @@ test('stopping with a savepoint (flink stop) finishes the job and downloads the 
 test('the CLI’s sample savepoint (virtual time) opens in the page and restores at parallelism 3, completing the stopped run exactly-once', async ({ page }) => {
   const errors = collectErrors(page);
   await page.goto(MID_RUN);
-  await expect(page.getByText('Job RUNNING', { exact: true })).toBeVisible();
+  await expect(jobStatus(page)).toHaveText('Job RUNNING');
   await page.getByRole('button', { name: '…or one the CLI made' }).click();
   await expect(inspector(page).getByRole('heading', { name: /^Savepoint \d+ in running-sum-savepoint\.bscp$/ })).toBeVisible();
   await expect(page.getByTestId('snapshot-summary')).toContainText('s into a deterministic run, in virtual time');

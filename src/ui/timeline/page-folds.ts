@@ -27,7 +27,7 @@ export function pageFolds(job: ScenarioJob, initialOutput: readonly unknown[] = 
     shelf: () => new SnapshotShelfFold(),
     narration: () => new NarrationFold(),
     sources: () => new SourceLogsFold(),
-    ledger: () => new OutputLedgerFold(job.scenario.ledger(job.parameters)),
+    ledger: () => new OutputLedgerFold(job.scenario.ledger(job.parameters), { initialOutput }),
     lifecycle: () => new JobLifecycleStatesFold(),
     coordinator: () => new CoordinatorStatesFold({ intervalMs: checkpointing.intervalMs, maxConcurrentCheckpoints: checkpointing.maxConcurrentCheckpoints }),
   };

@@ -54,6 +54,8 @@ export interface OutputLedgerOptions {
   readonly maxRows?: number;
   /** How long an aborted transaction stays visible (fading), in ms of clock time. */
   readonly abortedVisibleMs?: number;
+  /** What the external system already held when the run began (a resumed or restored run), judged with the rest. */
+  readonly initialOutput?: readonly unknown[];
 }
 
 interface KeyEntry {
@@ -85,6 +87,7 @@ export class OutputLedgerFold implements EventFold<OutputLedgerView> {
   ) {
     this.maxRows = options.maxRows ?? 40;
     this.abortedVisibleMs = options.abortedVisibleMs ?? 1500;
+    if (options.initialOutput && options.initialOutput.length > 0) this.record(options.initialOutput, 0);
   }
 
   apply(event: EngineEvent): void {
