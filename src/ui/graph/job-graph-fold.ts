@@ -9,7 +9,8 @@ import type { EventFold } from '../model/event-fold';
 import { laneId, type JobGraphView, type LaneView, type SubtaskView, type VertexView } from './job-graph-view';
 import { LaneQueue } from './lane-queue';
 import { SubtaskStatus, type MotionTimes } from './subtask-status';
-import { faultTakingDown, inferredTopology, taskOfFaultTarget, topologyOfDeployment, type Topology } from './topology';
+import { TopologyFold, type Topology } from '../model/topology';
+import { faultTakingDown, taskOfFaultTarget } from './fault-target';
 
 export interface JobGraphFoldOptions extends Partial<MotionTimes> {
   /** Clock ms a record or barrier takes along a lane in the picture (≤ the runtime's network latency). */
@@ -35,8 +36,7 @@ interface Lane {
 
 export class JobGraphFold implements EventFold<JobGraphView> {
   readonly #options: Required<JobGraphFoldOptions>;
-  #topology: Topology | null = null;
-  #deployed = false;
+  readonly #topology = new TopologyFold();
   #attempt = 0;
   #restoredCheckpointId: number | null = null;
   #lastCheckpoint = 0;
@@ -44,7 +44,6 @@ export class JobGraphFold implements EventFold<JobGraphView> {
   #consumptionReported = false;
   readonly #tasks = new Map<TaskId, SubtaskStatus>();
   readonly #lanes = new Map<string, Lane>();
-  #inferredDirty = false;
 
   constructor(options: JobGraphFoldOptions = {}) {
     this.#options = { ...DEFAULT_JOB_GRAPH_OPTIONS, ...options };
@@ -55,6 +54,7 @@ export class JobGraphFold implements EventFold<JobGraphView> {
       if (event.attempt < this.#attempt) return;
       if (event.attempt > this.#attempt) this.#newAttempt(event.attempt);
     }
+    if (event.type !== 'job-deployed' || event.attempt >= this.#attempt) this.#topology.apply(event);
     switch (event.type) {
       case 'job-deployed':
         return this.#deploy(event);
@@ -111,7 +111,7 @@ export class JobGraphFold implements EventFold<JobGraphView> {
   }
 
   view(now: number): JobGraphView {
-    const topology = this.#currentTopology();
+    const topology = this.#topology.topology();
     const { travelMs, maxDrawnItemsPerLane } = this.#options;
     const epochs = new Set<number>();
     let sampled = false;
@@ -150,35 +150,30 @@ export class JobGraphFold implements EventFold<JobGraphView> {
       sampled,
       maxDrawnItemsPerLane,
       epochs: [...epochs].sort((a, b) => a - b),
-      deployed: this.#deployed,
+      deployed: this.#topology.deployed,
     };
   }
 
   #columns(topology: Topology, now: number): VertexView[][] {
-    const inputs = new Map<TaskId, number>();
-    for (const channel of topology.channels) inputs.set(channel.to, (inputs.get(channel.to) ?? 0) + 1);
     const columns: VertexView[][] = [];
     for (const vertex of topology.vertices) {
       const depth = topology.depthOf.get(vertex.vertexId) ?? 0;
-      const subtasks = topology.subtasks
-        .filter((subtask) => subtask.vertexId === vertex.vertexId)
-        .sort((a, b) => a.subtaskIndex - b.subtaskIndex)
-        .map((subtask): SubtaskView => {
-          const status = this.#tasks.get(subtask.taskId) ?? new SubtaskStatus();
-          const inputChannels = inputs.get(subtask.taskId) ?? 0;
-          return {
-            ...subtask,
-            state: status.state,
-            down: status.down,
-            downCause: status.downCause,
-            epoch: status.lastBarrier + 1,
-            alignment: status.alignmentView(now, inputChannels),
-            snapshot: status.snapshotView(now, this.#options),
-            slowdown: status.slowdown,
-            inputChannels,
-          };
-        });
-      const isSource = vertex.operators[0]?.role === 'source' || !topology.channels.some((channel) => subtasks.some((s) => s.taskId === channel.to));
+      const subtasks = (topology.subtasksOf.get(vertex.vertexId) ?? []).map((subtask): SubtaskView => {
+        const status = this.#tasks.get(subtask.taskId) ?? new SubtaskStatus();
+        const inputChannels = topology.inputChannelsOf.get(subtask.taskId) ?? 0;
+        return {
+          ...subtask,
+          state: status.state,
+          down: status.down,
+          downCause: status.downCause,
+          epoch: status.lastBarrier + 1,
+          alignment: status.alignmentView(now, inputChannels),
+          snapshot: status.snapshotView(now, this.#options),
+          slowdown: status.slowdown,
+          inputChannels,
+        };
+      });
+      const isSource = vertex.operators[0]?.role === 'source' || subtasks.every((subtask) => subtask.inputChannels === 0);
       (columns[depth] ??= []).push({ ...vertex, isSource, depth, subtasks });
     }
     return columns.filter((column) => column !== undefined);
@@ -186,15 +181,14 @@ export class JobGraphFold implements EventFold<JobGraphView> {
 
   #deploy(event: EventOf<'job-deployed'>): void {
     if (event.attempt < this.#attempt) return;
-    this.#deployed = true;
-    this.#topology = topologyOfDeployment(event);
     this.#restoredCheckpointId = event.restoredCheckpointId;
     if (event.restoredCheckpointId !== null) this.#lastCheckpoint = Math.max(this.#lastCheckpoint, event.restoredCheckpointId);
     this.#attempt = event.attempt;
     this.#lanes.clear();
     for (const channel of event.channels) this.#lanes.set(inputKey(channel.to, channel.channel), this.#newLane(channel));
     for (const subtask of event.subtasks) this.#task(subtask.taskId).redeploy(this.#lastCheckpoint);
-    for (const taskId of [...this.#tasks.keys()]) if (!event.subtasks.some((subtask) => subtask.taskId === taskId)) this.#tasks.delete(taskId);
+    const deployed = new Set(event.subtasks.map((subtask) => subtask.taskId));
+    for (const taskId of [...this.#tasks.keys()]) if (!deployed.has(taskId)) this.#tasks.delete(taskId);
   }
 
   /** A task event of a newer attempt without its `job-deployed` (older streams): same topology, empty lanes. */
@@ -242,7 +236,7 @@ export class JobGraphFold implements EventFold<JobGraphView> {
   #faultInjected(fault: string): void {
     const taken = faultTakingDown(fault);
     if (!taken) return;
-    const taskId = taskOfFaultTarget(this.#currentTopology(), taken.target);
+    const taskId = taskOfFaultTarget(this.#topology.topology(), taken.target);
     const task = taskId ? this.#tasks.get(taskId) : undefined;
     // A kill during a restart finds no running task and has no effect.
     if (!taskId || !task || !['DEPLOYING', 'INITIALIZING', 'RUNNING'].includes(task.state)) return;
@@ -279,7 +273,6 @@ export class JobGraphFold implements EventFold<JobGraphView> {
       task = new SubtaskStatus();
       task.lastBarrier = this.#lastCheckpoint;
       this.#tasks.set(taskId, task);
-      this.#inferredDirty = true;
     }
     return task;
   }
@@ -291,21 +284,11 @@ export class JobGraphFold implements EventFold<JobGraphView> {
   #inferLane(event: EventOf<'records-moved'>): Lane {
     const lane = this.#newLane({ from: event.from, to: event.to, channel: event.channel, partitioner: 'rebalance' });
     this.#lanes.set(inputKey(event.to, event.channel), lane);
-    this.#inferredDirty = true;
     return lane;
   }
 
   #newLane(channel: DeployedChannel): Lane {
     return { channel, queue: new LaneQueue(this.#options.travelMs), blockedBy: null, sampledQueue: null };
-  }
-
-  #currentTopology(): Topology | null {
-    if (this.#deployed) return this.#topology;
-    if (this.#inferredDirty || !this.#topology) {
-      this.#inferredDirty = false;
-      this.#topology = this.#tasks.size === 0 ? null : inferredTopology(this.#tasks.keys(), [...this.#lanes.values()].map((lane) => lane.channel));
-    }
-    return this.#topology;
   }
 }
 

@@ -6,7 +6,7 @@ import type { EngineEvent, EventOf } from '../../engine/events';
 import type { CheckpointId, TaskId } from '../../engine/ids';
 import type { EventFold } from '../model/event-fold';
 import { formatCount, formatMs, formatSize, listOf } from './human';
-import { Topology } from './topology';
+import { TopologyFold } from '../model/topology';
 
 export const NARRATION_KINDS = ['job', 'checkpoints', 'alignment', 'snapshots', 'failures', 'recovery', 'sinks'] as const;
 export type NarrationKind = (typeof NARRATION_KINDS)[number];
@@ -60,7 +60,7 @@ const REASONS: Record<string, string> = {
 };
 
 export class NarrationFold implements EventFold<NarrationView> {
-  private readonly topology = new Topology();
+  private readonly topology = new TopologyFold();
   private readonly lines: Draft[] = [];
   private readonly barriersSeen = new Map<string, Set<number>>();
   private lastCompleted: { checkpointId: CheckpointId; time: number } | null = null;

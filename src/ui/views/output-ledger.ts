@@ -7,7 +7,7 @@ import type { EngineEvent } from '../../engine/events';
 import type { CheckpointId, TaskId } from '../../engine/ids';
 import type { EventFold } from '../model/event-fold';
 import { judgeKey, type KeyVerdict, type LedgerExpectation } from './ledger-model';
-import { Topology } from './topology';
+import { TopologyFold } from '../model/topology';
 
 export interface LedgerRow {
   readonly key: string;
@@ -68,7 +68,7 @@ const EMPTY_VERDICT: KeyVerdict = { complete: false, lost: [], duplicated: 0, un
 
 export class OutputLedgerFold implements EventFold<OutputLedgerView> {
   private readonly keys = new Map<string, KeyEntry>();
-  private readonly topology = new Topology();
+  private readonly topology = new TopologyFold();
   private readonly transactions = new Map<string, PendingTransaction>();
   private readonly completedCheckpoints = new Set<CheckpointId>();
   private readonly maxRows: number;

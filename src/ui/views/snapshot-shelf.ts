@@ -5,7 +5,7 @@
 import type { EngineEvent } from '../../engine/events';
 import type { CheckpointId, TaskId } from '../../engine/ids';
 import type { EventFold } from '../model/event-fold';
-import { Topology } from './topology';
+import { TopologyFold } from '../model/topology';
 
 export type CheckpointStatus = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
 /** What the completed-checkpoint store did with it: kept, dropped for a newer one (subsumed), or deleted otherwise. */
@@ -65,7 +65,7 @@ type MutableFrame = { -readonly [K in keyof CheckpointFrame]: CheckpointFrame[K]
 const KEPT_FRAMES = 200;
 
 export class SnapshotShelfFold implements EventFold<SnapshotShelfView> {
-  private readonly topology = new Topology();
+  private readonly topology = new TopologyFold();
   private readonly frames = new Map<CheckpointId, MutableFrame>();
   private lastCompleted: { checkpointId: CheckpointId; time: number } | null = null;
   private restoredCheckpointId: CheckpointId | null = null;
