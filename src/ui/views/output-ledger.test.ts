@@ -73,6 +73,23 @@ describe('the output ledger', () => {
     expect(fold.view(300).pending).toMatchObject([{ id: 'sink#0@attempt-0-after-2', checkpointId: null, records: 17, status: 'aborted' }]);
   });
 
+  it('counts a transaction once: a restore committing the restored checkpoint’s transaction again adds nothing', () => {
+    const first = commit(10, 1, [record('a', 1), record('a', 3)]);
+    const again: EngineEvent = { ...first, time: 30 };
+    const view = foldAll(() => new OutputLedgerFold(runningSumExpectation), [first, commit(20, 2, [record('a', 6)]), again]).view(30);
+    expect(view).toMatchObject({ committed: 3, duplicated: 0, lost: 0 });
+    expect(view.rows[0]!.values).toEqual(['1', '3', '6']);
+  });
+
+  it('stays bounded on a job that runs forever: past maxKeys the least recently committed keys retire, their counts kept', () => {
+    const fold = new OutputLedgerFold(runningSumExpectation, { maxKeys: 3, maxRows: 10, rememberedTransactions: 2 });
+    const keys = ['k0', 'k1', 'k2', 'k3', 'k4'];
+    keys.forEach((key, i) => fold.apply(commit(i, i + 1, [record(key, 1), record(key, 1)])));
+    const view = fold.view(10);
+    expect(view).toMatchObject({ keys: 5, committed: 10, duplicated: 5 });
+    expect(view.rows.map((row) => row.key)).toEqual(['k4', 'k3', 'k2']);
+  });
+
   it('keeps every count but draws at most maxRows keys, problems first', () => {
     const many = Array.from({ length: 50 }, (_, i) => record(`k${i}`, 1));
     const view = foldAll(() => new OutputLedgerFold(runningSumExpectation, { maxRows: 5 }), [commit(1, 1, [...many, record('k7', 1)])]).view(1);

@@ -3,6 +3,10 @@
 // Exactly-once: values come from `sink-committed.committed`; at-least-once: from `sink-written.written`.
 // Pre-committed transactions (Flink's TwoPhaseCommitSinkFunction#preCommit at the sink's snapshot) are
 // known by id from the sink task's `snapshot-sync-done`; their records are only known once committed.
+// A transaction is counted once: a restore commits the restored checkpoint's transaction again
+// (recoverAndCommit), and the external system makes its records visible only the first time.
+// Bounded for a job that runs forever: at most `maxKeys` keys are kept (the least recently committed
+// retire, their counts kept), and the last `rememberedTransactions` committed transaction ids.
 import type { EngineEvent } from '../../engine/events';
 import type { CheckpointId, TaskId } from '../../engine/ids';
 import type { EventFold } from '../model/event-fold';
@@ -56,6 +60,10 @@ export interface OutputLedgerOptions {
   readonly abortedVisibleMs?: number;
   /** What the external system already held when the run began (a resumed or restored run), judged with the rest. */
   readonly initialOutput?: readonly unknown[];
+  /** Keys judged at most; beyond, the least recently committed key retires (its counts stay in the totals). */
+  readonly maxKeys?: number;
+  /** Committed transaction ids remembered, so a repeated commit (a restore's) is not counted twice. */
+  readonly rememberedTransactions?: number;
 }
 
 interface KeyEntry {
@@ -80,6 +88,12 @@ export class OutputLedgerFold implements EventFold<OutputLedgerView> {
   private readonly problemKeys = new Set<string>();
   /** The most recently committed keys, oldest first (a Set keeps insertion order; re-adding moves a key last). */
   private readonly recentKeys = new Set<string>();
+  /** Committed transaction ids, oldest first. */
+  private readonly committedTransactions = new Set<string>();
+  private readonly maxKeys: number;
+  private readonly rememberedTransactions: number;
+  /** Keys retired past `maxKeys`: still counted in `keys` and the totals. */
+  private retiredKeys = 0;
 
   constructor(
     private readonly expectation: LedgerExpectation,
@@ -87,6 +101,8 @@ export class OutputLedgerFold implements EventFold<OutputLedgerView> {
   ) {
     this.maxRows = options.maxRows ?? 40;
     this.abortedVisibleMs = options.abortedVisibleMs ?? 1500;
+    this.maxKeys = Math.max(1, options.maxKeys ?? 10_000);
+    this.rememberedTransactions = Math.max(1, options.rememberedTransactions ?? 1024);
     if (options.initialOutput && options.initialOutput.length > 0) this.record(options.initialOutput, 0);
   }
 
@@ -97,6 +113,7 @@ export class OutputLedgerFold implements EventFold<OutputLedgerView> {
         this.mode = 'transactional';
         const checkpointId = event.checkpointId ?? checkpointOfTransaction(event.transactionId);
         if (checkpointId !== null) this.transactions.delete(`${event.taskId}@${checkpointId}`);
+        if (!this.firstCommitOf(event.transactionId)) return;
         if (event.committed) this.record(event.committed, event.time);
         else {
           this.totals.committed += event.records;
@@ -141,7 +158,7 @@ export class OutputLedgerFold implements EventFold<OutputLedgerView> {
     this.rowsCache ??= this.sortedRows();
     const pending = [...this.transactions.values()].filter((t) => t.status === 'pre-committed' || (t.endedAt !== null && now - t.endedAt <= this.abortedVisibleMs));
     pending.sort((a, b) => (a.checkpointId ?? Infinity) - (b.checkpointId ?? Infinity) || a.taskId.localeCompare(b.taskId));
-    return { ...this.totals, keys: this.keys.size, valuesKnown: this.keys.size > 0, mode: this.mode, rows: this.rowsCache, pending };
+    return { ...this.totals, keys: this.keys.size + this.retiredKeys, valuesKnown: this.keys.size + this.retiredKeys > 0, mode: this.mode, rows: this.rowsCache, pending };
   }
 
   /** Problem keys first (newest first), then the most recent: O(maxRows) per change, whatever the number of keys. */
@@ -162,7 +179,9 @@ export class OutputLedgerFold implements EventFold<OutputLedgerView> {
     for (const record of records) {
       const key = this.expectation.keyOf(record);
       let entry = this.keys.get(key);
-      if (!entry) this.keys.set(key, (entry = { values: [], verdict: EMPTY_VERDICT, lastTime: time }));
+      if (entry) this.keys.delete(key); // re-set below: the map stays in order of the latest commit
+      else entry = { values: [], verdict: EMPTY_VERDICT, lastTime: time };
+      this.keys.set(key, entry);
       entry.values.push(this.expectation.valueOf(record));
       entry.lastTime = time;
       touched.add(key);
@@ -176,6 +195,26 @@ export class OutputLedgerFold implements EventFold<OutputLedgerView> {
       this.recentKeys.delete(key);
     }
     for (const key of touched) this.rejudge(this.keys.get(key)!, key);
+    this.retireOldKeys();
+  }
+
+  /** Past `maxKeys`, the least recently committed keys leave the map; what they counted stays in the totals. */
+  private retireOldKeys(): void {
+    for (const key of this.keys.keys()) {
+      if (this.keys.size <= this.maxKeys) return;
+      this.keys.delete(key);
+      this.problemKeys.delete(key);
+      this.recentKeys.delete(key);
+      this.retiredKeys++;
+    }
+  }
+
+  /** True the first time `transactionId` is committed; remembers the newest `rememberedTransactions` ids. */
+  private firstCommitOf(transactionId: string): boolean {
+    if (this.committedTransactions.has(transactionId)) return false;
+    this.committedTransactions.add(transactionId);
+    if (this.committedTransactions.size > this.rememberedTransactions) this.committedTransactions.delete(this.committedTransactions.values().next().value!);
+    return true;
   }
 
   private rejudge(entry: KeyEntry, key: string): void {
