@@ -19,7 +19,8 @@ export default defineConfig({
     viewport: { width: 1280, height: 900 },
   },
   webServer: {
-    command: `npx vite build && npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
+    // A build directory per port, so two runs side by side never serve each other's half-written build.
+    command: `npx vite build --outDir .e2e-dist/${port} && npx vite preview --outDir .e2e-dist/${port} --host 127.0.0.1 --port ${port} --strictPort`,
     url: `http://127.0.0.1:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: E2E_TEST_LIMIT_MS,

@@ -8,13 +8,16 @@ import { collectErrors, expectExactlyOnce, jobStatus } from './page-checks';
 /** 4 partitions × 125 records over 2 source subtasks: 50 records/s each drains the input in about 5 s. */
 const FAST = '/?rate=50';
 
+/** The job controls' subtask picker (the shelf's "Checkpoints by subtask" is a label too). */
+const subtaskPicker = (page: Page) => page.getByRole('combobox', { name: 'Subtask', exact: true });
+
 const counts = (page: Page) => page.locator('section[aria-label="Checkpoint history"] .counts');
 
 /** "will fail" until the snapshot is taken, then "failed, as injected": a fast machine may show only the second. */
 const uploadNotice = (taskId: string) =>
   new RegExp(`^(The next snapshot upload of ${taskId} will fail\\.|The snapshot upload of ${taskId} for checkpoint \\d+ failed, as injected: ${taskId} declined the checkpoint\\.)$`);
 
-test('the default job runs on Workers with IndexedDB and commits all 500 records exactly-once after a kill', async ({ page }) => {
+test('the default job runs on Workers with IndexedDB and commits exactly-once after a kill', async ({ page }) => {
   const errors = collectErrors(page);
   await page.goto(FAST);
   await expect(jobStatus(page)).toHaveText('Job RUNNING');
@@ -23,7 +26,7 @@ test('the default job runs on Workers with IndexedDB and commits all 500 records
   await expect(page.getByRole('alert')).toHaveCount(0);
   await expect(page.locator('tr.completed').first()).toBeVisible();
 
-  await page.getByLabel('Subtask').selectOption('sum#0');
+  await subtaskPicker(page).selectOption('sum#0');
   await page.getByRole('button', { name: 'Kill subtask' }).click();
   await expect(page.getByText('Terminated the Worker of sum#0.')).toBeVisible();
   await expect(page.getByText(/restarts: 1/)).toBeVisible();
@@ -63,7 +66,7 @@ test('keyboard shortcuts crash a subtask and trigger a savepoint, and output sta
   await page.keyboard.press('s');
   await expect(page.locator('tr.completed', { hasText: 'SAVEPOINT' })).toBeVisible();
 
-  await page.getByLabel('Subtask').selectOption('sum#1');
+  await subtaskPicker(page).selectOption('sum#1');
   await page.locator('h1').click();
   await page.keyboard.press('c');
   await expect(page.getByText('Crashed sum#1: its operator threw inside its Worker.')).toBeVisible();
@@ -158,30 +161,39 @@ for (const [index, { search, notice }] of REPEATED_OR_NAMELESS.entries()) {
   });
 }
 
-test('the deterministic replay pauses, steps and resumes; switching back to Workers offers to resume', async ({ page }) => {
+test('pause, step and play on both runtimes; switching back to Workers offers to resume', async ({ page }) => {
   const errors = collectErrors(page);
   await page.goto(FAST);
   await expect(page.locator('tr.completed').first()).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Pause' })).toHaveCount(0);
-
+  // Workers cannot stop: pausing freezes the picture (a replay of that moment) while the job runs on.
   await page.locator('h1').click();
+  await page.keyboard.press(' ');
+  await expect(page.locator('[data-mode="replay"]')).toBeVisible();
+  await expect(jobStatus(page)).toHaveText('Paused');
+  await page.keyboard.press('l');
+  await expect(page.locator('[data-mode="live"]')).toBeVisible();
+  await expect(jobStatus(page)).toHaveText('Job RUNNING');
+
   await page.keyboard.press('d');
   await expect(page.getByTestId('runtime')).toHaveText(/deterministic replay/);
-  await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+  await expect(jobStatus(page)).toHaveText('Job RUNNING');
   await page.keyboard.press(' ');
-  await expect(page.getByRole('button', { name: 'Resume' })).toBeVisible();
-  const time = await page.getByText(/^t = /).innerText();
+  await expect(jobStatus(page)).toHaveText('Paused');
+  const clock = page.getByLabel('Time into the run');
+  const time = await clock.innerText();
   // Paused means the page keeps drawing and the clock stands still: let it draw 30 frames, however long they take.
   await page.evaluate(() => new Promise<void>((resolve) => {
     let frames = 30;
     const tick = () => (--frames === 0 ? resolve() : requestAnimationFrame(tick));
     requestAnimationFrame(tick);
   }));
-  expect(await page.getByText(/^t = /).innerText()).toBe(time);
-  await page.keyboard.press('.');
-  await expect(page.getByText(/^t = /)).not.toHaveText(time);
+  expect(await clock.innerText()).toBe(time);
+  // A step is one event; the clock (10 ms resolution) moves once a step reaches a later moment.
+  for (let steps = 0; steps < 500 && (await clock.innerText()) === time; steps++) await page.keyboard.press('.');
+  expect(await clock.innerText()).not.toBe(time);
+  await expect(jobStatus(page)).toHaveText('Paused');
   await page.keyboard.press(' ');
-  await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+  await expect(jobStatus(page)).toHaveText('Job RUNNING');
 
   await page.getByLabel('Deterministic replay').click();
   await expect(page.getByRole('button', { name: /^Resume from checkpoint \d+/ })).toBeVisible();
@@ -195,7 +207,7 @@ test('a failed snapshot upload fails the checkpoint and, with no tolerable failu
   const errors = collectErrors(page);
   await page.goto(FAST);
   await expect(page.locator('tr.completed').first()).toBeVisible();
-  await page.getByLabel('Subtask').selectOption('sum#1');
+  await subtaskPicker(page).selectOption('sum#1');
 
   await page.keyboard.press('w');
   await expect(page.getByText('sum#1 now runs 10× slower: watch backpressure and alignment grow.')).toBeVisible();
@@ -217,7 +229,7 @@ test("failing a source's next upload fails its checkpoint, says so once it happe
   const errors = collectErrors(page);
   await page.goto(FAST);
   await expect(page.locator('tr.completed').first()).toBeVisible();
-  await page.getByLabel('Subtask').selectOption('numbers#0');
+  await subtaskPicker(page).selectOption('numbers#0');
   await page.getByRole('button', { name: 'Fail next upload' }).click();
   await expect(page.getByText(uploadNotice('numbers#0'))).toBeVisible();
   await expect(page.locator('tr.failed').first()).toContainText(/Injected failure: upload of checkpoint \d+ by numbers#0 failed/);

@@ -75,7 +75,7 @@ test('a checkpoint downloaded through the page opens in the file picker, shows i
   await expect(inspector(page)).toHaveCount(0);
   await expect(page.getByTestId('restored-notice')).toContainText(`Restored from checkpoint ${checkpointId} from the file checkpoint-${checkpointId}.bscp at parallelism 3.`);
   await expect(page.getByText('at parallelism 3 over 100 keys')).toBeVisible();
-  await expect(page.getByLabel('Subtask').locator('option')).toHaveText(['numbers#0', 'numbers#1', 'numbers#2', 'sum#0', 'sum#1', 'sum#2']);
+  await expect(page.getByRole('combobox', { name: 'Subtask', exact: true }).locator('option')).toHaveText(['numbers#0', 'numbers#1', 'numbers#2', 'sum#0', 'sum#1', 'sum#2']);
   await expect(page.getByText(`Latest restore: checkpoint ${checkpointId}`)).toBeVisible();
   await expectExactlyOnce(page);
   // Checkpoint ids continue after every id storage has seen.
@@ -144,7 +144,7 @@ test('a savepoint taken and downloaded with a key restores in place at paralleli
   await inspector(page).getByLabel('Parallelism').fill('1');
   await inspector(page).getByRole('button', { name: 'Restore at parallelism 1' }).click();
   await expect(page.getByTestId('restored-notice')).toContainText(`Restored from savepoint ${savepointId} in storage at parallelism 1.`);
-  await expect(page.getByLabel('Subtask').locator('option')).toHaveText(['numbers#0', 'sum#0']);
+  await expect(page.getByRole('combobox', { name: 'Subtask', exact: true }).locator('option')).toHaveText(['numbers#0', 'sum#0']);
   await expectExactlyOnce(page);
   // NO_CLAIM: the savepoint the job started from is still in storage, and still downloadable.
   await expect(page.getByRole('button', { name: `Download savepoint ${savepointId}` })).toHaveCount(0);
