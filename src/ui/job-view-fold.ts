@@ -1,6 +1,6 @@
 // What the page's job panels show, as one pure fold of the event stream and samples (issue 7): the job's
 // status and restarts, each subtask's execution state (latest attempt) and slowdown (from samples), the
-// retained checkpoints (completed and not discarded), why it restarted, the recent events, and the
+// retained checkpoints (completed and not discarded), why it restarted, and the
 // committed output per key with the exactly-once verdict — output from `sink-committed` records and
 // at-least-once `sink-written` writes, after what the sink's external system already held when the run
 // began (a resumed or restored run). No engine objects: a replay folds the same way.
@@ -12,7 +12,6 @@ import { totalLength } from '../scenarios/scenario';
 import type { EventFold } from './model/event-fold';
 import { RestartExplainer, type RestartExplanation } from './restart-explanations';
 
-export const RECENT_EVENTS = 12;
 /** Keys listed in the committed output panel: the newest ones (the count says how many there are). */
 export const MAX_OUTPUT_ROWS = 200;
 
@@ -33,8 +32,6 @@ export interface JobPanelsView {
   /** Completed checkpoints and savepoints not discarded: the ones that can be downloaded. */
   readonly retainedIds: readonly number[];
   readonly restarts: readonly RestartExplanation[];
-  /** Newest first, without data events. */
-  readonly recentEvents: readonly EngineEvent[];
   readonly outputByKey: readonly OutputRow[];
   readonly committedRecords: number;
   /** Records committed once a bounded input is drained (Infinity for a job that never runs dry). */
@@ -52,7 +49,6 @@ export class JobPanelsFold implements EventFold<JobPanelsView> {
   readonly #slowdowns = new Map<string, number>();
   readonly #retained = new Set<number>();
   readonly #explainer: RestartExplainer;
-  #recent: EngineEvent[] = [];
   readonly #output: unknown[];
   readonly #committedTransactions = new Set<string>();
   /** Values per key, in commit order (a Map keeps first-commit order). */
@@ -75,8 +71,6 @@ export class JobPanelsFold implements EventFold<JobPanelsView> {
   apply(event: EngineEvent): void {
     if (DATA_EVENTS.has(event.type)) return;
     this.#explainer.record(event);
-    this.#recent.push(event);
-    if (this.#recent.length > 4 * RECENT_EVENTS) this.#recent = this.#recent.slice(-RECENT_EVENTS);
     switch (event.type) {
       case 'job-status-changed':
         this.#status = event.status;
@@ -126,7 +120,6 @@ export class JobPanelsFold implements EventFold<JobPanelsView> {
       slowdowns: Object.fromEntries(taskIds.map((taskId) => [taskId, this.#slowdowns.get(taskId) ?? 1])),
       retainedIds: [...this.#retained].sort((a, b) => a - b),
       restarts: this.#explainer.explanations,
-      recentEvents: this.#recent.slice(-RECENT_EVENTS).reverse(),
       outputByKey: rows,
       committedRecords: this.#output.length,
       expectedRecords: this.#expectedRecords,

@@ -1,10 +1,9 @@
 // What the page's panels show of the running job, whichever runtime runs it: the folds at the timeline's
 // cursor (src/ui/timeline/page-folds.ts) — status, checkpoint history in Flink's REST shape (the one
-// statistics fold), committed output per key and the exactly-once verdict, recent events, why it
+// statistics fold), committed output per key and the exactly-once verdict, why it
 // restarted, each subtask's state and slowdown — plus the notice of the last user action. No engine
 // objects: in a replay the panels show the past like every other view.
 import type { CheckpointStatistics, CheckpointingStatistics } from '../engine/checkpoint/checkpoint-stats';
-import type { EngineEvent } from '../engine/events';
 import type { ExecutionState } from '../engine/task/messages';
 import type { ScenarioJob } from '../runtime/sim/scenario-job';
 import type { JobPanelsView } from './job-view-fold';
@@ -59,9 +58,6 @@ export class JobView {
   }
   get restarts(): readonly RestartExplanation[] {
     return this.panels.restarts;
-  }
-  get recentEvents(): readonly EngineEvent[] {
-    return this.panels.recentEvents;
   }
   get outputByKey(): JobPanelsView['outputByKey'] {
     return this.panels.outputByKey;
