@@ -2,7 +2,7 @@
 // in the inspector, take a savepoint and download it, restore the job from the snapshot in the inspector.
 // Each says on the page what it did, or why not; none of them disturbs the running job until a restore.
 import type { CheckpointMetadata } from '../../engine/checkpoint/checkpoint-metadata';
-import { formatBytes } from '../format';
+import { formatSize } from '../format';
 import type { PageController, PageJob, RestoreSource } from '../page-controller.svelte';
 import { downloadBytes } from './download';
 import type { OpenedSnapshot, SnapshotFiles } from './opened-snapshot.svelte';
@@ -27,7 +27,7 @@ export class SnapshotActions {
     if (!metadata) return;
     await this.exported(job, metadata, (bytes, name) => {
       downloadBytes(bytes, name);
-      this.notice = `Downloaded ${name} (${formatBytes(bytes.length)}).`;
+      this.notice = `Downloaded ${name} (${formatSize(bytes.length)}).`;
     });
   }
 
@@ -64,7 +64,7 @@ export class SnapshotActions {
       const metadata = await take();
       await this.exported(job, metadata, (bytes, name) => {
         downloadBytes(bytes, name);
-        this.notice = `Savepoint ${metadata.checkpointId} completed; downloaded ${name} (${formatBytes(bytes.length)}).${after}`;
+        this.notice = `Savepoint ${metadata.checkpointId} completed; downloaded ${name} (${formatSize(bytes.length)}).${after}`;
       });
     } catch (error) {
       this.notice = `No savepoint to download: ${message(error)}.`;

@@ -5,7 +5,7 @@
 import type { EngineEvent, EventOf } from '../../engine/events';
 import type { CheckpointId, TaskId } from '../../engine/ids';
 import type { EventFold } from '../model/event-fold';
-import { formatCount, formatMs, formatSize, listOf } from './human';
+import { formatCount, formatMs, formatSize, listOf } from '../format';
 import { TopologyFold } from '../model/topology';
 
 export const NARRATION_KINDS = ['job', 'checkpoints', 'alignment', 'snapshots', 'failures', 'recovery', 'sinks'] as const;

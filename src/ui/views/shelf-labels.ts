@@ -1,7 +1,7 @@
 // Words and colours the shelf and the coordinator's cards share: a cell's state and a frame's retention in
 // Flink's terms, and the fill that goes with each (palette.ts: Web UI statuses, phase colours).
 import { PHASE_COLORS, STATUS_COLORS } from '../palette';
-import { formatMs, formatSize } from './human';
+import { formatMs, formatSize } from '../format';
 import type { CellState, CheckpointFrame, Retention, ShelfCell } from './snapshot-shelf';
 
 export const CELL_STATE_LABELS: Record<CellState, string> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMs, formatSize, formatSizePair, listOf } from './human';
+import { formatMs, formatSize, formatSizePair, listOf } from './format';
 
 describe('numbers for people', () => {
   it('rounds durations: one decimal below 10 ms, whole ms with separators, seconds from 10 s', () => {
