@@ -9,8 +9,6 @@ export { JobLifecycleStatesFold, CoordinatorStatesFold, type StatechartView, typ
 export { default as SnapshotShelf } from './SnapshotShelf.svelte';
 export { default as PendingCheckpoints } from './PendingCheckpoints.svelte';
 export { default as Statechart } from './Statechart.svelte';
-export { default as SourceLogs } from './SourceLogs.svelte';
-export { default as SourceLog } from './SourceLog.svelte';
 export { default as SourceLogSlot } from './SourceLogSlot.svelte';
 export { default as OutputLedger } from './OutputLedger.svelte';
 export { default as Narration } from './Narration.svelte';

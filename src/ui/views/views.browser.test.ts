@@ -15,7 +15,7 @@ import Narration from './Narration.svelte';
 import OutputLedger from './OutputLedger.svelte';
 import PendingCheckpoints from './PendingCheckpoints.svelte';
 import SnapshotShelf from './SnapshotShelf.svelte';
-import SourceLogs from './SourceLogs.svelte';
+import SourceLogSlot from './SourceLogSlot.svelte';
 import Statechart from './Statechart.svelte';
 
 // The test contract of ../shared/UI.md, on components fed by folds of a real run (running-sum, sum#0 killed).
@@ -29,9 +29,9 @@ afterEach(() => {
   document.body.replaceChildren();
 });
 
-async function render<Props extends Record<string, unknown>>(component: Component<Props>, props: Props): Promise<HTMLElement> {
+async function render<Props extends Record<string, unknown>>(component: Component<Props>, props: Props, svg = false): Promise<Element> {
   await page.viewport(1280, 800);
-  const target = document.createElement('div');
+  const target = svg ? document.createElementNS('http://www.w3.org/2000/svg', 'svg') : document.createElement('div');
   document.body.append(target);
   mounted.push(mount(component, { target, props }));
   flushSync();
@@ -68,12 +68,12 @@ describe('the views keep the test contract', () => {
     expect(card.querySelector('[data-machine="pendingCheckpoint"] [data-active="true"][data-state-node="pendingCheckpoint.pending"]')).not.toBeNull();
   });
 
-  it('the source logs: a partition each, its read offset and checkpointed offset; the head is back after the restore', async () => {
+  it('the source logs beside a source subtask: a partition each, its read offset and checkpointed offset; the head is back after the restore', async () => {
     const view = foldAll(() => new SourceLogsFold(), eventsUntil(run.events, rewound.time)).view(rewound.time);
-    const root = await render(SourceLogs, { view });
-    const logs = [...root.querySelectorAll<HTMLElement>('[data-view="source-log"]')];
-    expect(logs.map((l) => l.dataset.partition).sort()).toEqual(['0', '1', '2', '3']);
     if (rewound.type !== 'source-rewound') throw new Error('no rewind');
+    const root = await render(SourceLogSlot, { view, slot: { taskId: rewound.taskId, x: 0, y: 0, width: 120, height: 80 } }, true);
+    const logs = [...root.querySelectorAll<SVGElement>('[data-view="source-log"]')];
+    expect(logs.map((l) => l.dataset.partition).sort()).toEqual(Object.keys(rewound.offsets).sort());
     for (const [partition, offset] of Object.entries(rewound.offsets)) {
       const log = logs.find((l) => l.dataset.partition === partition)!;
       expect(log.dataset.offset).toBe(String(offset));
