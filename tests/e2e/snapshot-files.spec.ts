@@ -17,16 +17,30 @@ const SAMPLE = join(import.meta.dirname, '..', '..', 'public', 'samples', 'brows
 
 const inspector = (page: Page) => page.locator('[data-view="snapshot-inspector"]');
 
-/** Downloads the newest completed checkpoint still retained; returns its id and where the file was saved. */
+/**
+ * Downloads the newest completed checkpoint still retained; returns its id and where the file was saved. The table
+ * follows the event stream a moment behind the job, so the newest row may have been subsumed just now: the page
+ * then says so instead of downloading, and the next newest is tried (a bounded number of times).
+ */
 async function downloadNewestCheckpoint(page: Page, testInfo: { outputPath(name: string): string }): Promise<{ checkpointId: number; path: string }> {
-  const button = page.getByRole('button', { name: /^Download checkpoint \d+$/ }).first();
-  await expect(button).toBeVisible();
-  const checkpointId = Number(/(\d+)$/.exec((await button.getAttribute('aria-label')) ?? '')?.[1]);
-  const [download] = await Promise.all([page.waitForEvent('download', { timeout: WAIT_LIMIT_MS }), button.click()]);
-  expect(download.suggestedFilename()).toBe(`checkpoint-${checkpointId}.bscp`);
-  const path = testInfo.outputPath(download.suggestedFilename());
-  await download.saveAs(path);
-  return { checkpointId, path };
+  for (let attempt = 1; ; attempt++) {
+    const button = page.getByRole('button', { name: /^Download checkpoint \d+$/ }).first();
+    await expect(button).toBeVisible();
+    const checkpointId = Number(/(\d+)$/.exec((await button.getAttribute('aria-label')) ?? '')?.[1]);
+    const subsumed = page.getByText(`Checkpoint ${checkpointId} is no longer retained`);
+    const downloaded = page.waitForEvent('download', { timeout: WAIT_LIMIT_MS });
+    await button.click();
+    const outcome = await Promise.race([downloaded, subsumed.waitFor({ timeout: WAIT_LIMIT_MS }).then(() => 'subsumed' as const)]);
+    if (outcome === 'subsumed') {
+      downloaded.catch(() => undefined);
+      expect(attempt, 'checkpoints subsumed before each download').toBeLessThan(5);
+      continue;
+    }
+    expect(outcome.suggestedFilename()).toBe(`checkpoint-${checkpointId}.bscp`);
+    const path = testInfo.outputPath(outcome.suggestedFilename());
+    await outcome.saveAs(path);
+    return { checkpointId, path };
+  }
 }
 
 async function openWithPicker(page: Page, path: string | { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
