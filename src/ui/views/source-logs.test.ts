@@ -55,6 +55,18 @@ describe('a source partition read, checkpointed, rewound and read again', () => 
     expect(log.cells.filter((c) => c.read).map((c) => c.offset)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
+  it('moves nothing on a read of an older attempt (a killed task’s last events) after the rewind', () => {
+    const stale: EngineEvent = { type: 'source-read', time: 45, ...base, fromOffset: 14, toOffset: 18 };
+    const log = foldAll(() => new SourceLogsFold(), [...events.slice(0, 4), stale]).view(Infinity).partitions[0]!;
+    expect(log).toMatchObject({ offset: 6, highWatermark: 14 });
+  });
+
+  it('rewinds the head when a newer attempt reads from below it without a source-rewound (a restart with no checkpoint)', () => {
+    const restart: EngineEvent = { type: 'source-read', time: 45, ...base, attempt: 1, fromOffset: 0, toOffset: 3 };
+    const log = foldAll(() => new SourceLogsFold(), [events[0]!, restart]).view(Infinity).partitions[0]!;
+    expect(log).toMatchObject({ offset: 3, lastRewind: { time: 45, from: 10, to: 0 }, replayedRecords: 3 });
+  });
+
   it('draws a window around the head of an unbounded partition', () => {
     const far: EngineEvent[] = [{ type: 'source-read', time: 1, ...base, fromOffset: 0, toOffset: 10_000 }];
     const log = foldAll(() => new SourceLogsFold({ windowSize: 32 }), far).view(Infinity).partitions[0]!;

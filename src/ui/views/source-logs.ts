@@ -1,6 +1,9 @@
 // Sources as logs (Kafka-like partitions): each partition's read head, the offset stored in the latest
 // completed checkpoint, and — after a restore — the head jumping back to the restored offset, with the
 // records read a second time marked. Unbounded partitions: the view is a window of offsets around the head.
+// A read of an older attempt than the partition's latest (a killed task's last events) moves nothing; a newer
+// attempt that starts reading below the head without a `source-rewound` (a restart with no checkpoint to
+// restore) rewinds it all the same.
 import type { EngineEvent } from '../../engine/events';
 import type { OperatorUid, TaskId } from '../../engine/ids';
 import type { EventFold } from '../model/event-fold';
@@ -50,6 +53,8 @@ interface MutablePartition {
   source: OperatorUid;
   partition: number;
   taskId: TaskId | null;
+  /** The attempt whose reads move the head: the latest seen. */
+  attempt: number;
   offset: number;
   checkpointedOffset: number | null;
   checkpointId: number | null;
@@ -71,6 +76,9 @@ export class SourceLogsFold implements EventFold<SourceLogsView> {
     switch (event.type) {
       case 'source-read': {
         const log = this.partition(event.source, event.partition);
+        if (event.attempt < log.attempt) return;
+        if (event.attempt > log.attempt && event.fromOffset < log.offset) rewind(log, event.fromOffset, event.time);
+        log.attempt = event.attempt;
         log.taskId = event.taskId;
         log.offset = Math.max(log.offset, event.toOffset);
         log.highWatermark = Math.max(log.highWatermark, event.toOffset);
@@ -80,10 +88,10 @@ export class SourceLogsFold implements EventFold<SourceLogsView> {
         const source = event.source ?? vertexOf(event.taskId);
         for (const [partitionText, to] of Object.entries(event.offsets)) {
           const log = this.partition(source, Number(partitionText));
+          if (event.attempt < log.attempt) continue;
+          log.attempt = event.attempt;
           log.taskId = event.taskId;
-          if (log.highWatermark > to) addRange(log.replayRanges, [to, log.highWatermark]);
-          log.lastRewind = { time: event.time, from: log.offset, to };
-          log.offset = to;
+          rewind(log, to, event.time);
           // A restore reads from the checkpoint it restored: that is now the offset a restore would use.
           log.checkpointedOffset ??= to;
         }
@@ -142,11 +150,18 @@ export class SourceLogsFold implements EventFold<SourceLogsView> {
     const id = `${source}/${partition}`;
     let log = this.partitions.get(id);
     if (!log) {
-      log = { source, partition, taskId: null, offset: 0, checkpointedOffset: null, checkpointId: null, highWatermark: 0, lastRewind: null, replayRanges: [] };
+      log = { source, partition, taskId: null, attempt: 0, offset: 0, checkpointedOffset: null, checkpointId: null, highWatermark: 0, lastRewind: null, replayRanges: [] };
       this.partitions.set(id, log);
     }
     return log;
   }
+}
+
+/** The read head goes back to `to`: what was read from there up to the high watermark is read again. */
+function rewind(log: MutablePartition, to: number, time: number): void {
+  if (log.highWatermark > to) addRange(log.replayRanges, [to, log.highWatermark]);
+  log.lastRewind = { time, from: log.offset, to };
+  log.offset = to;
 }
 
 /** Adds a half-open range, merging overlaps; keeps the newest few (a long run rewinds many times). */
