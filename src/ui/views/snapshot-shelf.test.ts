@@ -86,3 +86,15 @@ describe('a run started from a savepoint it did not take', () => {
     ]);
   });
 });
+
+describe('the snapshot shelf of a job that runs forever', () => {
+  it('keeps at most keptFrames frames, even when none is ever discarded (savepoints stay retained)', () => {
+    const fold = new SnapshotShelfFold({ keptFrames: 5 });
+    for (let id = 1; id <= 20; id++) {
+      fold.apply({ type: 'checkpoint-triggered', time: id * 10, checkpointId: id, isSavepoint: true, checkpointType: 'SAVEPOINT' });
+      fold.apply({ type: 'checkpoint-completed', time: id * 10 + 5, checkpointId: id, isSavepoint: true, endToEndDurationMs: 5, stateSizeBytes: 1, checkpointedSizeBytes: 1, externalPath: `memory://x/savepoint-${id}`, sourceOffsets: {} });
+    }
+    const view = fold.view(1000);
+    expect(view.frames.map((f) => f.checkpointId)).toEqual([16, 17, 18, 19, 20]);
+  });
+});

@@ -62,7 +62,6 @@ export interface SnapshotShelfView {
 type MutableCell = { -readonly [K in keyof ShelfCell]: ShelfCell[K] };
 type MutableFrame = { -readonly [K in keyof CheckpointFrame]: CheckpointFrame[K] } & { cellMap: Map<TaskId, MutableCell> };
 
-const KEPT_FRAMES = 200;
 
 export class SnapshotShelfFold implements EventFold<SnapshotShelfView> {
   private readonly topology = new TopologyFold();
@@ -72,10 +71,13 @@ export class SnapshotShelfFold implements EventFold<SnapshotShelfView> {
   private counts = { completed: 0, failed: 0 };
   private readonly maxFrames: number;
   private readonly recentMs: number;
+  private readonly keptFrames: number;
 
-  constructor(options: { maxFrames?: number; recentMs?: number } = {}) {
+  /** `keptFrames`: frames kept at most (a job runs forever), the restored one always among them. */
+  constructor(options: { maxFrames?: number; recentMs?: number; keptFrames?: number } = {}) {
     this.maxFrames = options.maxFrames ?? 10;
     this.recentMs = options.recentMs ?? 400;
+    this.keptFrames = Math.max(1, options.keptFrames ?? 200);
   }
 
   apply(event: EngineEvent): void {
@@ -181,9 +183,21 @@ export class SnapshotShelfFold implements EventFold<SnapshotShelfView> {
       restored: false,
       cellMap,
     });
-    if (this.frames.size > KEPT_FRAMES) {
-      const oldest = [...this.frames.values()].find((f) => f.retention !== 'retained' && f.status !== 'IN_PROGRESS');
-      if (oldest) this.frames.delete(oldest.checkpointId);
+    this.forgetOldFrames();
+  }
+
+  /**
+   * Past `keptFrames`, the oldest ended frame that is no longer retained goes; failing one (savepoints stay
+   * retained, a checkpoint's end may never come on a lost Worker), the oldest frame but the restored one.
+   */
+  private forgetOldFrames(): void {
+    while (this.frames.size > this.keptFrames) {
+      const all = [...this.frames.values()];
+      const oldest =
+        all.find((f) => f.retention !== 'retained' && f.status !== 'IN_PROGRESS' && f.checkpointId !== this.restoredCheckpointId) ??
+        all.find((f) => f.checkpointId !== this.restoredCheckpointId);
+      if (!oldest) return;
+      this.frames.delete(oldest.checkpointId);
     }
   }
 
