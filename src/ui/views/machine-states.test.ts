@@ -51,4 +51,13 @@ describe('the checkpoint coordinator statechart, lit from events of a killed run
     expect(fold.view(150).active).toEqual(['checkpointCoordinator.running.scheduled']);
     expect(fold.view(200).active).toEqual(['checkpointCoordinator.running.waitingForSlot']);
   });
+
+  it('has nothing pending once the job ran again, even when a pending checkpoint’s abort never came', () => {
+    const fold = new CoordinatorStatesFold({ intervalMs: 100, maxConcurrentCheckpoints: 1 });
+    fold.apply({ type: 'job-status-changed', time: 0, status: 'RUNNING', previous: 'CREATED' });
+    fold.apply({ type: 'checkpoint-triggered', time: 100, checkpointId: 1, isSavepoint: false, checkpointType: 'CHECKPOINT' });
+    fold.apply({ type: 'job-status-changed', time: 150, status: 'RESTARTING', previous: 'RUNNING' });
+    fold.apply({ type: 'job-status-changed', time: 160, status: 'RUNNING', previous: 'RESTARTING' });
+    expect(fold.view(300).active).toEqual(['checkpointCoordinator.running.scheduled']);
+  });
 });

@@ -91,7 +91,12 @@ export class CoordinatorStatesFold implements EventFold<StatechartView> {
         const running = event.status === 'RUNNING';
         if (running !== this.running) this.lastChange = { time: event.time, text: running ? 'START: the job is RUNNING, the scheduler starts' : `STOP: the job is ${event.status}, pending checkpoints are aborted` };
         this.running = running;
-        if (!running) this.stopping = null;
+        // Leaving RUNNING aborts every pending checkpoint (CheckpointCoordinator.stopCheckpointScheduler), whether or
+        // not each abort reaches the stream (a lost Worker's may not): none is pending when it runs again.
+        if (!running) {
+          this.stopping = null;
+          this.pending.clear();
+        }
         if (running) this.lastTriggerAt = event.time;
         return;
       }
