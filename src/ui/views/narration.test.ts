@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../../engine/events';
 import { foldAll } from '../model/event-fold';
 import { faultSentence, filterLines, NarrationFold } from './narration';
 import { killedRun } from './views.fixture';
@@ -75,5 +76,18 @@ describe('fault sentences', () => {
   it('reads a page kill and a failed upload in words', () => {
     expect(faultSentence('kill:sum#1@1200 (from the page)')).toBe('Fault from the page: the worker running sum#1 was killed; the job master will notice the lost task (kill:sum#1@1200 (from the page)).');
     expect(faultSentence('fail-snapshot:sum#0@5')).toBe("Fault: sum#0's next snapshot upload is made to fail (fail-snapshot:sum#0@5).");
+  });
+});
+
+describe('the narration view between frames', () => {
+  it('is the same view while nothing is said, and a new one when a tally grows or a sentence is extended', () => {
+    const fold = new NarrationFold();
+    const write = (time: number): EngineEvent => ({ type: 'sink-written', time, taskId: 'sum#0', attempt: 0, written: [{ key: 'a', value: 1 }] });
+    fold.apply(write(1));
+    const first = fold.view(1);
+    fold.apply({ type: 'records-moved', time: 2, from: 'numbers#0', to: 'sum#0', channel: 0, count: 3, attempt: 0 } as EngineEvent);
+    expect(fold.view(2)).toBe(first);
+    fold.apply(write(3));
+    expect(fold.view(3).lines.at(-1)!.text).toMatch(/wrote 2 records/);
   });
 });

@@ -68,6 +68,8 @@ export class NarrationFold implements EventFold<NarrationView> {
   private seq = 0;
   private dropped = 0;
   private readonly maxLines: number;
+  /** The view until the next event: a frame costs nothing when nothing was said. */
+  private shown: NarrationView | null = null;
 
   constructor(options: { maxLines?: number } = {}) {
     this.maxLines = options.maxLines ?? 500;
@@ -81,7 +83,8 @@ export class NarrationFold implements EventFold<NarrationView> {
   }
 
   view(_now?: number): NarrationView {
-    return { lines: this.lines.map(({ tag: _tag, ...line }) => line), dropped: this.dropped };
+    this.shown ??= { lines: this.lines.map(({ tag: _tag, ...line }) => line), dropped: this.dropped };
+    return this.shown;
   }
 
   private narrate(event: EngineEvent): void {
@@ -225,6 +228,7 @@ export class NarrationFold implements EventFold<NarrationView> {
     if (open && this.lines.includes(open.line)) {
       open.line.text = text;
       open.count = count;
+      this.shown = null;
       return;
     }
     this.say(event, 'sinks', text, { taskId: event.taskId });
@@ -247,6 +251,7 @@ export class NarrationFold implements EventFold<NarrationView> {
     if (!last || last.tag !== tag) return false;
     last.text = `${last.text.replace(/\.$/, '')}${tail}.`;
     last.tag = null;
+    this.shown = null;
     return true;
   }
 
@@ -256,6 +261,7 @@ export class NarrationFold implements EventFold<NarrationView> {
     text: string,
     about: { taskId?: TaskId; checkpointId?: CheckpointId | null; tag?: string; open?: boolean } = {},
   ): void {
+    this.shown = null;
     this.lines.push({
       seq: this.seq++,
       time: event.time,
