@@ -28,12 +28,15 @@ export interface PageSessionOptions {
   readonly onRefresh?: () => void;
   /** The job graph's travel time for a hop (clock ms). */
   readonly travelMs?: number;
+  /** How far behind the session's now the live picture is drawn (clock ms). */
+  readonly liveDelayMs?: number;
 }
 
 export function attachPage(session: JobSession, options: PageSessionOptions): PageSessionParts {
   const timeline = new PageTimeline(session, pageFolds(options.job, options.initialOutput, options.travelMs === undefined ? {} : { travelMs: options.travelMs }), {
     ...(options.frames === undefined ? {} : { frames: options.frames }),
     ...(options.onRefresh ? { onRefresh: options.onRefresh } : {}),
+    ...(options.liveDelayMs === undefined ? {} : { liveDelayMs: options.liveDelayMs }),
   });
   const view = new JobView(options.job, options.originMs, timeline);
   const faults = new PageFaults(session, (notice) => (view.notice = notice), options.refusalOf);

@@ -35,6 +35,8 @@ export interface WorkerRuntimeJobOptions {
 
 /** Real ms a record or barrier glides along a lane in the picture of the Worker runtime. */
 export const WORKER_PICTURE_TRAVEL_MS = 150;
+/** The live picture of Workers is drawn this far behind real time: events arrive after the Workers' 50 ms batches and the 100 ms ordering window. */
+export const WORKER_PICTURE_DELAY_MS = 300;
 
 export class WorkerRuntimeJob implements RuntimeJob {
   readonly kind = 'worker' as const;
@@ -64,6 +66,7 @@ export class WorkerRuntimeJob implements RuntimeJob {
       // Workers hand records on in well under a millisecond: the picture lets each hop glide for a while so it
       // can be seen (a dot may still glide after the receiver took it; the lane's count is the engine's).
       travelMs: WORKER_PICTURE_TRAVEL_MS,
+      liveDelayMs: WORKER_PICTURE_DELAY_MS,
       refusalOf: (taskId) => faultRefusal(taskId, job.jobMaster.status, job.jobMaster.taskStates().get(taskId)),
       ...(frames === undefined ? {} : { frames }),
       onRefresh: () => this.#savepoints.check(),

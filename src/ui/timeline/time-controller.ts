@@ -31,6 +31,7 @@ export function sliderToSpeed(position: number): number {
 export class TimeController<F extends FoldFactories> {
   readonly timeline: Timeline<F>;
   #replaying = false;
+  readonly #liveDelayMs: number;
   #replaySpeed = 1;
   #lastWallMs: number | null = null;
   readonly #unsubscribe: Unsubscribe[];
@@ -41,6 +42,7 @@ export class TimeController<F extends FoldFactories> {
     options: TimelineOptions = {},
   ) {
     this.timeline = new Timeline(factories, options);
+    this.#liveDelayMs = Math.max(0, options.liveDelayMs ?? 0);
     this.#unsubscribe = [session.subscribeEvents((events) => this.timeline.record(events)), session.subscribeSamples((samples) => this.timeline.recordSamples(samples))];
   }
 
@@ -69,10 +71,10 @@ export class TimeController<F extends FoldFactories> {
     if (this.session.time) this.session.time.speed = clamped;
   }
 
-  /** The clock time shown: the session's now live, the cursor's time in a replay. */
+  /** The clock time shown: the session's now (less the live delay) live, the cursor's time in a replay. */
   get shownTime(): number {
     const cursor = this.timeline.cursor;
-    return cursor.live ? this.session.now() : cursor.time;
+    return cursor.live ? this.session.now() - this.#liveDelayMs : cursor.time;
   }
 
   /** The scrubber's range: the first recorded event to the head. */

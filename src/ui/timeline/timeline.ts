@@ -41,6 +41,12 @@ export interface TimelineOptions {
   readonly maxEvents?: number;
   readonly maxSamplesPerTask?: number;
   readonly maxMarks?: number;
+  /**
+   * Live, the picture is drawn this many clock ms behind the session's now (0 by default). The Worker runtime's
+   * events reach the page after its batching and ordering windows; drawing a little behind lets each arrive
+   * before the moment it happened is drawn, so records are seen moving rather than appearing where they landed.
+   */
+  readonly liveDelayMs?: number;
 }
 
 export class Timeline<F extends FoldFactories> {
