@@ -73,6 +73,13 @@ describe('the output ledger', () => {
     expect(fold.view(300).pending).toMatchObject([{ id: 'sink#0@attempt-0-after-2', checkpointId: null, records: 17, status: 'aborted' }]);
   });
 
+  it('draws the newest problem keys when there are more than maxRows, whatever their number', () => {
+    const commits = Array.from({ length: 8 }, (_, i) => commit(i, i + 1, [record(`k${i}`, 1), record(`k${i}`, 1)]));
+    const view = foldAll(() => new OutputLedgerFold(runningSumExpectation, { maxRows: 3 }), commits).view(10);
+    expect(view.duplicated).toBe(8);
+    expect(view.rows.map((row) => row.key)).toEqual(['k7', 'k6', 'k5']);
+  });
+
   it('counts a transaction once: a restore committing the restored checkpoint’s transaction again adds nothing', () => {
     const first = commit(10, 1, [record('a', 1), record('a', 3)]);
     const again: EngineEvent = { ...first, time: 30 };

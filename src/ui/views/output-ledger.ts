@@ -84,7 +84,7 @@ export class OutputLedgerFold implements EventFold<OutputLedgerView> {
   private totals = { committed: 0, lost: 0, duplicated: 0, unexpected: 0, completedKeys: 0, unjudged: 0 };
   private mode: OutputLedgerView['mode'] = 'unknown';
   private rowsCache: LedgerRow[] | null = null;
-  /** Keys with a loss, a duplicate or an unexpected value. */
+  /** Keys with a loss, a duplicate or an unexpected value, in order of their latest commit (re-adding moves a key last). */
   private readonly problemKeys = new Set<string>();
   /** The most recently committed keys, oldest first (a Set keeps insertion order; re-adding moves a key last). */
   private readonly recentKeys = new Set<string>();
@@ -168,7 +168,7 @@ export class OutputLedgerFold implements EventFold<OutputLedgerView> {
       return { key, values: entry.values, expected: this.expectation.expected(key), verdict: entry.verdict, lastTime: entry.lastTime };
     };
     const byRecency = (a: LedgerRow, b: LedgerRow) => b.lastTime - a.lastTime || a.key.localeCompare(b.key, 'en', { numeric: true });
-    const problems = [...this.problemKeys].map(rowOf).sort(byRecency).slice(0, this.maxRows);
+    const problems = [...this.problemKeys].slice(-this.maxRows).map(rowOf).sort(byRecency);
     const shown = new Set(problems.map((row) => row.key));
     const recent = [...this.recentKeys].reverse().filter((key) => !shown.has(key)).map(rowOf).sort(byRecency);
     return [...problems, ...recent].slice(0, this.maxRows);
@@ -225,8 +225,8 @@ export class OutputLedgerFold implements EventFold<OutputLedgerView> {
     this.totals.unexpected += after.unexpected - before.unexpected;
     this.totals.completedKeys += Number(after.complete) - Number(before.complete);
     entry.verdict = after;
+    this.problemKeys.delete(key);
     if (after.lost.length + after.duplicated + after.unexpected > 0) this.problemKeys.add(key);
-    else this.problemKeys.delete(key);
   }
 
   private preCommit(taskId: TaskId, checkpointId: CheckpointId, time: number): void {
