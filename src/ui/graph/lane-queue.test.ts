@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { LaneQueue } from './lane-queue';
+import { LaneQueue, MAX_LANE_ITEMS } from './lane-queue';
 
 describe('LaneQueue', () => {
+  it('stays bounded when its receiver never takes a barrier: the oldest items go', () => {
+    const queue = new LaneQueue();
+    for (let checkpoint = 1; checkpoint <= 2 * MAX_LANE_ITEMS; checkpoint++) {
+      queue.pushRecords(1, checkpoint, checkpoint);
+      queue.pushBarrier(checkpoint, checkpoint);
+    }
+    expect(queue.size).toBe(2 * MAX_LANE_ITEMS);
+    expect(queue.view(0, 0, 4, false).at(-1)).toMatchObject({ kind: 'barrier', checkpointId: 2 * MAX_LANE_ITEMS });
+  });
+
   it('keeps records and barriers in the order they were sent', () => {
     const queue = new LaneQueue();
     queue.pushRecords(2, 1, 0);

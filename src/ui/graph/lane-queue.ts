@@ -2,7 +2,8 @@
 // receiver. Records leave at the head when the receiver consumes them, a barrier when it is received;
 // what leaves before the picture's travel time is over is still drawn, as delivered, until it reaches
 // the receiver (so dots glide even when the network is faster than the picture). Bounded
-// (MAX_LANE_ITEMS): beyond it, new batches merge into the tail batch of the same epoch.
+// (MAX_LANE_ITEMS): beyond it, new batches merge into the tail batch of the same epoch; a receiver that
+// never takes its barriers (stuck behind a backlog for hours) costs at most twice that, the oldest dropped.
 import type { CheckpointId } from '../../engine/ids';
 import type { LaneItemView, RecordItemView } from './job-graph-view';
 
@@ -71,6 +72,8 @@ export class LaneQueue {
 
   pushBarrier(checkpointId: CheckpointId, sentAt: number): void {
     this.#items.push({ kind: 'barrier', id: this.#nextId++, checkpointId, sentAt });
+    // Records merge past MAX_LANE_ITEMS; barriers (one per checkpoint) and the batches between them do not.
+    if (this.#items.length > 2 * MAX_LANE_ITEMS) this.#items.splice(0, this.#items.length - 2 * MAX_LANE_ITEMS);
   }
 
   /**
