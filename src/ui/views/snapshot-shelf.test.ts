@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../../engine/events';
 import { foldAll } from '../model/event-fold';
 import { SnapshotShelfFold } from './snapshot-shelf';
 import { eventsUntil, killedRun } from './views.fixture';
@@ -96,5 +97,19 @@ describe('the snapshot shelf of a job that runs forever', () => {
     }
     const view = fold.view(1000);
     expect(view.frames.map((f) => f.checkpointId)).toEqual([16, 17, 18, 19, 20]);
+  });
+});
+
+describe('the snapshot shelf between frames', () => {
+  it('is the same view while no checkpoint event comes, and a new one when a card’s time is up', () => {
+    const fold = new SnapshotShelfFold({ recentMs: 100 });
+    fold.apply({ type: 'checkpoint-triggered', time: 10, checkpointId: 1, isSavepoint: false, checkpointType: 'CHECKPOINT' });
+    fold.apply({ type: 'checkpoint-completed', time: 20, checkpointId: 1, isSavepoint: false, endToEndDurationMs: 10, stateSizeBytes: 1, checkpointedSizeBytes: 1, externalPath: 'memory://x/chk-1', sourceOffsets: {} });
+    const first = fold.view(30);
+    fold.apply({ type: 'records-moved', time: 40, from: 'numbers#0', to: 'sum#0', channel: 0, count: 1, attempt: 0 } as EngineEvent);
+    expect(fold.view(50)).toBe(first);
+    const later = fold.view(200);
+    expect(later.cards).toEqual([]);
+    expect(later.frames[0]).toBe(first.frames[0]);
   });
 });

@@ -72,6 +72,9 @@ export class SnapshotShelfFold implements EventFold<SnapshotShelfView> {
   private readonly maxFrames: number;
   private readonly recentMs: number;
   private readonly keptFrames: number;
+  /** Frames as drawn since the last change: a frame with no checkpoint event copies nothing. */
+  private readonly frozen = new Map<MutableFrame, CheckpointFrame>();
+  private shown: SnapshotShelfView | null = null;
 
   /** `keptFrames`: frames kept at most (a job runs forever), the restored one always among them. */
   constructor(options: { maxFrames?: number; recentMs?: number; keptFrames?: number } = {}) {
@@ -82,6 +85,10 @@ export class SnapshotShelfFold implements EventFold<SnapshotShelfView> {
 
   apply(event: EngineEvent): void {
     this.topology.apply(event);
+    if (!DATA_EVENTS.has(event.type)) {
+      this.frozen.clear();
+      this.shown = null;
+    }
     switch (event.type) {
       case 'checkpoint-triggered':
         return this.trigger(event.checkpointId, event.isSavepoint, event.time);
@@ -148,19 +155,29 @@ export class SnapshotShelfFold implements EventFold<SnapshotShelfView> {
     }
   }
 
+  /** The same view object until a checkpoint event or the cards' time window changes it. */
   view(now = Infinity): SnapshotShelfView {
     const all = [...this.frames.values()];
+    const cards = all.filter((f) => f.status === 'IN_PROGRESS' || (f.endedAt !== null && now - f.endedAt <= this.recentMs)).slice(-6).map((f) => this.frozenOf(f));
+    if (this.shown && sameItems(this.shown.cards, cards)) return this.shown;
     const newest = new Set(all.slice(-this.maxFrames));
     const shown = all.filter((f) => newest.has(f) || f.retention === 'retained' || f.checkpointId === this.restoredCheckpointId);
-    const frames = shown.map((f) => this.freeze(f));
+    const frames = shown.map((f) => this.frozenOf(f));
     const inProgress = all.filter((f) => f.status === 'IN_PROGRESS');
-    return {
+    this.shown = {
       frames,
       pending: frames.filter((f) => f.status === 'IN_PROGRESS'),
-      cards: all.filter((f) => f.status === 'IN_PROGRESS' || (f.endedAt !== null && now - f.endedAt <= this.recentMs)).slice(-6).map((f) => this.freeze(f)),
+      cards,
       counts: { ...this.counts, inProgress: inProgress.length, hidden: Math.max(0, all.length - frames.length) },
       restoredCheckpointId: this.restoredCheckpointId,
     };
+    return this.shown;
+  }
+
+  private frozenOf(frame: MutableFrame): CheckpointFrame {
+    let frozen = this.frozen.get(frame);
+    if (!frozen) this.frozen.set(frame, (frozen = this.freeze(frame)));
+    return frozen;
   }
 
   private trigger(checkpointId: CheckpointId, isSavepoint: boolean, time: number): void {
@@ -270,6 +287,13 @@ export class SnapshotShelfFold implements EventFold<SnapshotShelfView> {
     const { cellMap, ...rest } = frame;
     return { ...rest, cells: [...cellMap.values()].map((c) => ({ ...c })), restored: frame.checkpointId === this.restoredCheckpointId };
   }
+}
+
+/** Events that never touch a checkpoint's frame (the topology learns tasks from them only before a deployment is known). */
+const DATA_EVENTS = new Set<EngineEvent['type']>(['records-moved', 'records-consumed', 'source-read', 'sink-written']);
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
 }
 
 function emptyCell(taskId: TaskId): MutableCell {
