@@ -5,37 +5,15 @@ import { deployedRun } from './deployed-run.fixture';
 import { JobGraphFold, type JobGraphFoldOptions } from './job-graph-fold';
 import type { JobGraphView, LaneView, SubtaskView } from './job-graph-view';
 
-// running-sum at parallelism 2: numbers#0/1 → (rebalance) → sum#0/1 with the sink chained. Every message
-// into sum#1 takes 30 ms more, so its alignments last long enough to see records held behind a gate.
-const SLOW_INTO_SUM1 = deployedRun({
-  scenario: 'running-sum',
-  parallelism: 2,
-  checkpointIntervalMs: 500,
-  mode: 'exactly-once',
-  seed: 3,
-  untilMs: 1600,
-  faults: [parseFault('delay-channel:sum#1@0+30')],
-});
+/** running-sum at parallelism 2 (numbers#0/1 → rebalance → sum#0/1 with the sink chained) until `untilMs`, with one fault. */
+const runningSum = (untilMs: number, fault: string) =>
+  deployedRun({ scenario: 'running-sum', parallelism: 2, checkpointIntervalMs: 500, mode: 'exactly-once', seed: 3, untilMs, faults: [parseFault(fault)] });
+// Every message into sum#1 takes 30 ms more, so its alignments last long enough to see records held behind a gate.
+const SLOW_INTO_SUM1 = runningSum(1600, 'delay-channel:sum#1@0+30');
 // Every message into numbers#1 (its checkpoint triggers too) takes 40 ms more: its barriers come late,
 // so the sum subtasks block their channel from numbers#0 and hold its records while they wait.
-const LATE_SOURCE = deployedRun({
-  scenario: 'running-sum',
-  parallelism: 2,
-  checkpointIntervalMs: 500,
-  mode: 'exactly-once',
-  seed: 3,
-  untilMs: 1600,
-  faults: [parseFault('delay-channel:numbers#1@0+40')],
-});
-const KILLED = deployedRun({
-  scenario: 'running-sum',
-  parallelism: 2,
-  checkpointIntervalMs: 500,
-  mode: 'exactly-once',
-  seed: 3,
-  untilMs: 2800,
-  faults: [parseFault('kill:sum#0@1565')],
-});
+const LATE_SOURCE = runningSum(1600, 'delay-channel:numbers#1@0+40');
+const KILLED = runningSum(2800, 'kill:sum#0@1565');
 /** The picture's travel time matches the slowed channel, so "arrived" means arrived. */
 const OPTIONS: JobGraphFoldOptions = { travelMs: 31 };
 

@@ -1,7 +1,7 @@
 // What the job graph draws at one moment: operators as columns, subtasks as boxes, one lane per channel
 // holding a FIFO of record batches and barriers. Plain data, produced by JobGraphFold.view(now); no pixels.
-import type { DeployedOperator, DeployedChannel } from '../../engine/events';
-import type { CheckpointId, TaskId, VertexId } from '../../engine/ids';
+import type { DeployedChannel, DeployedSubtask, DeployedVertex } from '../../engine/events';
+import type { CheckpointId, TaskId } from '../../engine/ids';
 import type { ExecutionState } from '../../engine/task/messages';
 
 export interface JobGraphView {
@@ -22,22 +22,15 @@ export interface JobGraphView {
   readonly deployed: boolean;
 }
 
-export interface VertexView {
-  readonly vertexId: VertexId;
-  readonly name: string;
-  readonly parallelism: number;
-  readonly maxParallelism: number;
-  readonly operators: readonly DeployedOperator[];
+/** A deployed vertex (job-deployed's) with where it is drawn and its subtasks' views. */
+export interface VertexView extends DeployedVertex {
   readonly isSource: boolean;
   readonly depth: number;
   readonly subtasks: readonly SubtaskView[];
 }
 
-export interface SubtaskView {
-  readonly taskId: TaskId;
-  readonly vertexId: VertexId;
-  readonly subtaskIndex: number;
-  readonly keyGroups: { readonly start: number; readonly end: number } | null;
+/** A deployed subtask (job-deployed's) with what it is doing now. */
+export interface SubtaskView extends DeployedSubtask {
   /** Flink's ExecutionState as last reported (a killed task reports nothing: see `down`). */
   readonly state: ExecutionState;
   /** Why the subtask is out: its worker was killed, or its code threw; null while it lives. */
