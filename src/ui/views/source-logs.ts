@@ -85,9 +85,8 @@ export class SourceLogsFold implements EventFold<SourceLogsView> {
         return;
       }
       case 'source-rewound': {
-        const source = event.source ?? vertexOf(event.taskId);
         for (const [partitionText, to] of Object.entries(event.offsets)) {
-          const log = this.partition(source, Number(partitionText));
+          const log = this.partition(event.source, Number(partitionText));
           if (event.attempt < log.attempt) continue;
           log.attempt = event.attempt;
           log.taskId = event.taskId;
@@ -177,9 +176,4 @@ function addRange(ranges: Array<[number, number]>, range: [number, number]): voi
     }
   }
   while (ranges.length > 8) ranges.shift();
-}
-
-function vertexOf(taskId: TaskId): string {
-  const hash = taskId.lastIndexOf('#');
-  return hash < 0 ? taskId : taskId.slice(0, hash);
 }
