@@ -91,3 +91,14 @@ describe('the narration view between frames', () => {
     expect(fold.view(3).lines.at(-1)!.text).toMatch(/wrote 2 records/);
   });
 });
+
+describe('narration of a restore that commits a transaction again', () => {
+  it('says the repeated commit changes nothing downstream', () => {
+    const commit: EngineEvent = { type: 'sink-committed', time: 10, taskId: 'sum#0', attempt: 0, transactionId: 'sink#0@3', records: 2, checkpointId: 3, committed: [] };
+    const lines = foldAll(() => new NarrationFold(), [commit, { ...commit, time: 90 }]).view(90).lines;
+    expect(lines.map((line) => line.text)).toEqual([
+      "sum#0's sink committed transaction sink#0@3: 2 records are now visible downstream.",
+      "sum#0's sink committed transaction sink#0@3 again on restore (recoverAndCommit): its records were already visible, so nothing changes downstream.",
+    ]);
+  });
+});

@@ -65,6 +65,8 @@ export class NarrationFold implements EventFold<NarrationView> {
   private readonly barriersSeen = new Map<string, Set<number>>();
   private lastCompleted: { checkpointId: CheckpointId; time: number } | null = null;
   private readonly openWrites = new Map<TaskId, { line: Draft; count: number }>();
+  /** Committed transaction ids, the newest 1,024: a restore's repeated commit changes nothing downstream. */
+  private readonly committed = new Set<string>();
   private seq = 0;
   private dropped = 0;
   private readonly maxLines: number;
@@ -166,6 +168,11 @@ export class NarrationFold implements EventFold<NarrationView> {
       }
       case 'sink-committed': {
         const checkpoint = event.checkpointId ?? null;
+        if (this.committed.has(event.transactionId)) {
+          return this.say(event, 'sinks', `${event.taskId}'s sink committed transaction ${event.transactionId} again on restore (recoverAndCommit): its records were already visible, so nothing changes downstream.`, { taskId: event.taskId, checkpointId: checkpoint });
+        }
+        this.committed.add(event.transactionId);
+        if (this.committed.size > 1024) this.committed.delete(this.committed.values().next().value!);
         return this.say(event, 'sinks', `${event.taskId}'s sink committed transaction ${event.transactionId}: ${formatCount(event.records)} records are now visible downstream.`, { taskId: event.taskId, checkpointId: checkpoint });
       }
       case 'sink-aborted':
