@@ -132,8 +132,8 @@ test('a checkpoint completes and lands on the snapshot shelf', async ({ page }) 
   const id = await waitForCompletedAfter(page, 0);
   await expect(shelf(page).locator(`[data-checkpoint-id="${id}"]`).first()).toHaveAttribute('data-status', 'COMPLETED');
   await expect(page.locator('[data-view="statechart"][data-machine]').first()).toBeVisible();
-  await shelf(page).screenshot({ path: 'test-results/picture-shelf.png' });
   await page.screenshot({ path: 'test-results/picture-checkpoint-completed.png' });
+  await shelf(page).screenshot({ path: 'test-results/picture-shelf.png' });
   expect(errors).toEqual([]);
 });
 
