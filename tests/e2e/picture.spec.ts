@@ -241,8 +241,7 @@ test('pause, step and scrub: Paused stands still, a step moves on, the scrubber 
   expect(await clockSeconds(page)).toBeLessThan(liveSeconds);
   await page.screenshot({ path: 'test-results/picture-replay.png' });
 
-  // The scrubber has the focus now; the page's keys act once the focus is elsewhere (see the fixme test below).
-  await page.locator('h1').click();
+  // The scrubber keeps the focus; the page's keys still act on it.
   await page.keyboard.press('l');
   await expect(page.locator('[data-mode="live"]')).toBeVisible();
   await expect(page.locator('[data-mode="replay"]')).toHaveCount(0);
@@ -282,10 +281,8 @@ test('a shared link reopens the same run: two pages of one link tell the same st
   expect(errors.flat()).toEqual([]);
 });
 
-test.fixme('the keys act right after scrubbing, while the scrubber has the focus', async ({ page }) => {
-  // BUG (src/ui/App.svelte onKey): every focused <input> other than a checkbox counts as typing, the range
-  // input of the scrubber included, so after a click on the scrubber l (go live), Space and . do nothing
-  // until the user clicks elsewhere. Reproduce: ?runtime=deterministic, click the scrubber, press l: REPLAY stays.
+test('the keys act right after scrubbing, while the scrubber has the focus', async ({ page }) => {
+  // Once a bug: the scrubber (a range input) counted as typing, so after a click on it l, Space and . did nothing.
   const errors = collectErrors(page);
   await page.goto(DETERMINISTIC);
   await expect.poll(() => clockSeconds(page), { timeout: WAIT_LIMIT_MS }).toBeGreaterThan(2);
@@ -298,11 +295,8 @@ test.fixme('the keys act right after scrubbing, while the scrubber has the focus
   expect(errors).toEqual([]);
 });
 
-test.fixme('on Workers the narration tells times into the run, as the clock does', async ({ page }) => {
-  // BUG (src/ui/App.svelte passes no origin to src/ui/views/Narration.svelte, which formats line.time as is):
-  // on the Workers runtime event times are wall-clock milliseconds, so the first line reads
-  // "1,796,176,569.4 s The job is RUNNING (was CREATED)." where the deterministic run reads "0 ms".
-  // Reproduce: open / and look at the narration's first lines.
+test('on Workers the narration tells times into the run, as the clock does', async ({ page }) => {
+  // Once a bug: Workers' event times are epoch milliseconds, and the narration printed them as they are.
   const errors = collectErrors(page);
   await page.goto('/');
   const first = narration(page).locator('li[data-time]', { hasText: 'The job is RUNNING (was CREATED).' }).locator('.time');
