@@ -168,6 +168,9 @@ export class SubtaskCheckpointCoordinator {
         alignmentBufferedBytes: alignment.alignmentBufferedBytes,
         unalignedCheckpoint: false,
       };
+      // The event first: a runtime that forwards a task's events before its messages to the job master (the
+      // Worker runtime flushes them then) delivers the acknowledgement before the completion it causes.
+      env.emit({ type: 'checkpoint-acknowledged', time: now, taskId, attempt, checkpointId, ...acknowledgementMetricsOf(metrics) });
       env.transport.sendToJobMaster({
         type: 'acknowledge-checkpoint',
         taskId,
@@ -176,7 +179,6 @@ export class SubtaskCheckpointCoordinator {
         subtaskState: { subtaskIndex: descriptor.subtaskIndex, operators },
         metrics,
       });
-      env.emit({ type: 'checkpoint-acknowledged', time: now, taskId, attempt, checkpointId, ...acknowledgementMetricsOf(metrics) });
     };
 
     for (const snapshot of captured) {

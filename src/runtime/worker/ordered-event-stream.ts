@@ -10,7 +10,8 @@
 //   events before it messages the job master, so the job master's reaction follows its cause), and
 //   while it waits, nothing that arrived after it and is not earlier in time overtakes it.
 // A cause that never comes (a killed Worker's last, unflushed events) holds its effect until the loss is
-// reported (`sourceLost`), and at most MAX_HOLD_MS. Bounded: past MAX_BUFFERED_EVENTS events are delivered early rather than dropped.
+// reported (`sourceLost`), and at most MAX_HOLD_MS; a job master event waits for the events that arrived
+// before it however long those are held. Bounded: past MAX_BUFFERED_EVENTS events are delivered early rather than dropped.
 import type { EngineEvent } from '../../engine/events';
 import type { TaskId } from '../../engine/ids';
 
@@ -237,7 +238,9 @@ export class OrderedEventStream {
     }
     const jobMaster = this.#queues.get(JOB_MASTER_SOURCE)?.peek();
     // Held for what arrived before it; what arrived after it and is not earlier in time waits for it in turn.
-    const heldJobMaster = jobMaster !== undefined && oldestWorkerHead < jobMaster.sequence && now - jobMaster.arrivedAt < this.#maxHoldMs ? jobMaster : null;
+    // No time limit of its own: what it waits for has arrived, and each of those is held at most MAX_HOLD_MS
+    // (a limit here let a completion overtake its acknowledgements on a slow machine).
+    const heldJobMaster = jobMaster !== undefined && oldestWorkerHead < jobMaster.sequence ? jobMaster : null;
     let best: { queue: SourceQueue; item: Queued } | null = null;
     let held: { queue: SourceQueue; item: Queued } | null = null;
     for (const queue of this.#queues.values()) {
