@@ -266,7 +266,7 @@ export class PageController {
     // Constructing the job validates the snapshot; only then is the old run's storage tidied up.
     const job = new WorkerRuntimeJob({
       jobId: this.jobId,
-          seed: this.runOptions.seed,
+      seed: this.runOptions.seed,
       scenario: this.scenario,
       storage: setup.storage,
       databaseName: setup.databaseName,

@@ -9,7 +9,7 @@ import type { EntryReference, KeyedStateHandleDocument, OperatorStateDocument, S
 class Checker {
   readonly #entries = new Set<string>();
 
-  constructor(readonly document: SnapshotMetadataDocument) {}
+  constructor(readonly metadataDocument: SnapshotMetadataDocument) {}
 
   fail(path: string, detail: string): never {
     return fail('invalid-metadata', `${METADATA_ENTRY}: ${path}`, detail);
@@ -90,7 +90,7 @@ function checkKeyedHandle(checker: Checker, handle: KeyedStateHandleDocument, ra
     return;
   }
   if (isSavepoint) checker.fail(`${path}.type`, 'a savepoint is canonical and self-contained: its keyed state is never incremental');
-  if (handle.checkpointId > checker.document.checkpointId) checker.fail(`${path}.checkpointId`, `${handle.checkpointId} is after the checkpoint itself`);
+  if (handle.checkpointId > checker.metadataDocument.checkpointId) checker.fail(`${path}.checkpointId`, `${handle.checkpointId} is after the checkpoint itself`);
   checker.entry(handle.metaState, `${path}.metaState`);
   const keyGroups = new Set<number>();
   handle.sharedState.forEach((piece, index) => {
