@@ -20,3 +20,16 @@ export function parseTaskId(taskId: TaskId): { vertexId: VertexId; subtaskIndex:
   if (hash < 0) throw new Error(`Not a task id: '${taskId}' (expected <vertex>#<subtask>)`);
   return { vertexId: taskId.slice(0, hash), subtaskIndex: Number(taskId.slice(hash + 1)) };
 }
+
+/** A channel: one sender subtask → one receiver subtask, `${from}->${to}` (e.g. `numbers#0->sum#1`). */
+export type ChannelId = string;
+
+export function channelIdOf(from: TaskId, to: TaskId): ChannelId {
+  return `${from}->${to}`;
+}
+
+/** `numbers#0->sum#1` → its two task ids, or null when it is not a channel id. */
+export function parseChannelId(channelId: string): { readonly from: TaskId; readonly to: TaskId } | null {
+  const match = /^([^\s>#]+#\d+)->([^\s>#]+#\d+)$/.exec(channelId);
+  return match ? { from: match[1]!, to: match[2]! } : null;
+}

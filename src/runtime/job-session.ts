@@ -3,7 +3,7 @@
 // fold of what arrives here (src/ui/model/). Implemented by the deterministic runtime (src/runtime/sim)
 // and the Worker runtime (src/runtime/worker).
 import type { EngineEvent } from '../engine/events';
-import type { TaskId } from '../engine/ids';
+import type { ChannelId, TaskId } from '../engine/ids';
 import type { TaskSample } from '../engine/samples';
 
 export type Unsubscribe = () => void;
@@ -39,6 +39,14 @@ export interface JobSession {
   slow(taskId: TaskId, factor: number): CommandResult;
   /** The slowdown in effect for the subtask (1 = normal speed), as the runtime holds it (it outlives restarts). */
   slowdownOf(taskId: TaskId): number;
+  /**
+   * Adds `latencyMs` of network latency to one channel (`numbers#0->sum#1`, sender to receiver); 0 removes
+   * it. A slow link between two TaskManagers: records and barriers on it arrive later, in order (nothing
+   * overtakes on a channel). It outlives restarts, as a slow link would.
+   */
+  delayChannel(channel: ChannelId, latencyMs: number): CommandResult;
+  /** The latency added to the channel (0 = none), as the runtime holds it. */
+  channelDelayOf(channel: ChannelId): number;
   triggerCheckpoint(): CommandResult;
   triggerSavepoint(): CommandResult;
   cancel(): CommandResult;

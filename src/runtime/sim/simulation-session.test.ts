@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../engine/events';
 import type { TaskSample } from '../../engine/samples';
+import { receiveSideProblems } from '../../engine/event-invariants';
+import { JobGraphFold } from '../../ui/graph/job-graph-fold';
 import { SAMPLE_PERIOD_MS, SimulationSession, type FrameScheduler } from './simulation-session';
 
 const JOB = { scenario: 'running-sum', parallelism: 2, checkpointIntervalMs: 500, mode: 'exactly-once', keys: 10, recordsPerSecond: 50, seed: 3 } as const;
@@ -108,5 +110,49 @@ describe('SimulationSession', () => {
     session.advance(600);
     expect(session.triggerSavepoint().message).toMatch(/^Savepoint \d+ triggered\.$/);
     expect(events.filter((event) => event.type === 'checkpoint-triggered' && event.isSavepoint)).toHaveLength(1);
+  });
+
+  it('delays one channel on request: its barriers arrive that much later, in order, and the delay outlives a restart', () => {
+    const session = new SimulationSession({ job: JOB, frames: null });
+    const { events } = recorded(session);
+    session.advance(500);
+    expect(session.delayChannel('numbers#0->numbers#1', 300).message).toBe('There is no channel numbers#0->numbers#1 in this job.');
+    expect(session.delayChannel('sum#1', 300).message).toMatch(/is not a channel/);
+    expect(session.delayChannel('numbers#0->sum#1', -1).ok).toBe(false);
+    expect(session.delayChannel('numbers#0->sum#1', 2.5).ok).toBe(false);
+    expect(session.delayChannel('numbers#0->sum#1', 300)).toEqual({ ok: true, message: 'numbers#0->sum#1 now takes 300 ms longer.' });
+    expect(session.channelDelayOf('numbers#0->sum#1')).toBe(300);
+    expect(session.channelDelayOf('numbers#1->sum#1')).toBe(0);
+    const delayedAt = events.at(-1)!;
+    expect(delayedAt).toMatchObject({ type: 'fault-injected', fault: `delay-channel:numbers#0->sum#1@${delayedAt.time}+300` });
+    session.advance(3000);
+
+    const deployed = events.find((event) => event.type === 'job-deployed')!;
+    const channelAt = (from: string, to: string) => deployed.type === 'job-deployed' && deployed.channels.find((c) => c.from === from && c.to === to)!.channel;
+    const barrierTrip = (from: string, to: string) =>
+      events
+        .filter((event) => event.type === 'barrier-received' && event.taskId === to && event.channel === channelAt(from, to) && event.time > delayedAt.time + 400)
+        .map((received) => {
+          const checkpointId = received.type === 'barrier-received' ? received.checkpointId : -1;
+          const emitted = events.find((event) => event.type === 'barrier-emitted' && event.taskId === from && event.checkpointId === checkpointId)!;
+          return received.time - emitted.time;
+        });
+    expect(barrierTrip('numbers#0', 'sum#1').length).toBeGreaterThan(2);
+    expect(Math.min(...barrierTrip('numbers#0', 'sum#1'))).toBeGreaterThanOrEqual(300);
+    expect(Math.max(...barrierTrip('numbers#0', 'sum#0'))).toBeLessThan(300);
+    expect(receiveSideProblems(events)).toEqual([]);
+
+    session.kill('sum#0');
+    session.advance(5000);
+    expect(events.filter((event) => event.type === 'job-deployed').length).toBeGreaterThan(1);
+    const fold = new JobGraphFold({ travelMs: 10 });
+    for (const event of events) fold.apply(event);
+    const lanes = fold.view(session.now()).lanes;
+    expect(lanes.find((lane) => lane.id === 'numbers#0->sum#1')?.delayMs).toBe(300);
+    expect(lanes.filter((lane) => lane.delayMs > 0).map((lane) => lane.id)).toEqual(['numbers#0->sum#1']);
+
+    expect(session.delayChannel('numbers#0->sum#1', 0).message).toBe('numbers#0->sum#1 has its normal latency again.');
+    expect(session.channelDelayOf('numbers#0->sum#1')).toBe(0);
+    session.close();
   });
 });

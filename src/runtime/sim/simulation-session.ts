@@ -3,10 +3,10 @@
 // Samples of every task are taken every SAMPLE_PERIOD_MS of virtual time and after every step, so a
 // replay of the same seed, options and commands gives the same events and samples.
 import type { EngineEvent } from '../../engine/events';
-import type { TaskId } from '../../engine/ids';
+import { parseChannelId, type ChannelId, type TaskId } from '../../engine/ids';
 import type { TaskSample } from '../../engine/samples';
 import type { Task } from '../../engine/task/task';
-import { faultRefusal } from '../fault-refusal';
+import { channelDelayRefusal, faultRefusal } from '../fault-refusal';
 import type { CommandResult, JobSession, SessionTimeControls, Unsubscribe } from '../job-session';
 import { ok, refused, SessionHub } from '../session-hub';
 import { runScenarioLive, type LiveRun, type LiveRunOptions } from './live-run';
@@ -157,6 +157,20 @@ export class SimulationSession implements JobSession, SessionTimeControls {
 
   slowdownOf(taskId: TaskId): number {
     return this.run.simulation.slowdownOf(taskId);
+  }
+
+  delayChannel(channel: ChannelId, latencyMs: number): CommandResult {
+    const refusal = channelDelayRefusal(channel, latencyMs, this.#hub.channels);
+    if (refusal !== null) return refused(refusal);
+    const { from, to } = parseChannelId(channel)!;
+    this.run.simulation.delayChannel(from, to, latencyMs);
+    this.deliver();
+    return ok(latencyMs === 0 ? `${channel} has its normal latency again.` : `${channel} now takes ${latencyMs} ms longer.`);
+  }
+
+  channelDelayOf(channel: ChannelId): number {
+    const ends = parseChannelId(channel);
+    return ends ? this.run.simulation.channelDelayOf(ends.from, ends.to) : 0;
   }
 
   /** Flink's `POST /jobs/:id/checkpoints`: now, or queued behind max-concurrent-checkpoints. */

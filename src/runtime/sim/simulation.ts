@@ -4,8 +4,7 @@
 import type { JobGraph } from '../../engine/graph/job-graph';
 import type { JobConfiguration } from '../../engine/config';
 import type { EngineEvent, EventSink } from '../../engine/events';
-import type { TaskId } from '../../engine/ids';
-import { parseTaskId } from '../../engine/ids';
+import { channelIdOf, parseChannelId, parseTaskId, type ChannelId, type TaskId } from '../../engine/ids';
 import { seededRandom, type Random } from '../../engine/ports/random';
 import { Task } from '../../engine/task/task';
 import type { JobMasterMessage, TaskMessage } from '../../engine/task/messages';
@@ -67,6 +66,8 @@ export class Simulation {
   readonly #lastDelivery = new Map<string, number>();
   readonly #processedRecords = new Map<TaskId, number>();
   readonly #extraLatency = new Map<TaskId, number>();
+  /** Latency added to one channel (`from->to`) from outside: a slow link. */
+  readonly #channelLatency = new Map<ChannelId, number>();
   readonly #slowFactor = new Map<TaskId, number>();
   /** Virtual time (fractional ms) until which a slowed task is busy with work it has done; per task attempt. */
   readonly #busyUntil = new WeakMap<Task, number>();
@@ -185,12 +186,13 @@ export class Simulation {
   private latency(from: string, to: string): number {
     const base = this.options.networkLatencyMs ?? 1;
     const jitter = this.options.networkJitterMs ?? 1;
-    return base + Math.floor(this.random.next() * (jitter + 1)) + (this.#extraLatency.get(to) ?? 0) + (from === to ? 0 : 0);
+    const added = (this.#extraLatency.get(to) ?? 0) + (this.#channelLatency.get(channelIdOf(from, to)) ?? 0);
+    return base + Math.floor(this.random.next() * (jitter + 1)) + added;
   }
 
   /** FIFO per (from, to): a message never overtakes an earlier one on the same connection. */
   private deliveryTime(from: string, to: string): number {
-    const connection = `${from}->${to}`;
+    const connection = channelIdOf(from, to);
     const time = Math.max(this.clock.now() + this.latency(from, to), this.#lastDelivery.get(connection) ?? 0);
     this.#lastDelivery.set(connection, time);
     return time;
@@ -244,6 +246,22 @@ export class Simulation {
           this.#emit({ type: 'fault-injected', time: this.clock.now(), fault: description });
         });
     }
+  }
+
+  /**
+   * From now on messages from `from` to `to` take `latencyMs` longer (0: back to normal), in order: a later
+   * message never overtakes an earlier one (deliveryTime). It outlives restarts, as a slow link would.
+   */
+  delayChannel(from: TaskId, to: TaskId, latencyMs: number): void {
+    const channel = channelIdOf(from, to);
+    if (latencyMs === 0) this.#channelLatency.delete(channel);
+    else this.#channelLatency.set(channel, latencyMs);
+    this.#emit({ type: 'fault-injected', time: this.clock.now(), fault: `delay-channel:${channel}@${this.clock.now()}+${latencyMs}` });
+  }
+
+  /** The latency added to the channel from outside (0 = none). */
+  channelDelayOf(from: TaskId, to: TaskId): number {
+    return this.#channelLatency.get(channelIdOf(from, to)) ?? 0;
   }
 
   /** The slowdown in effect for the subtask (1 = normal speed); it outlives restarts, as a slow machine would. */

@@ -34,6 +34,8 @@ export type ToWorker =
       readonly heartbeatIntervalMs: number;
       /** A slowdown set on this subtask before (it outlives restarts, as a slow machine would); 1 = normal. */
       readonly slowdownFactor: number;
+      /** Latency added to this subtask's output channels before (they outlive restarts), by receiver; absent: none. */
+      readonly channelDelays?: ReadonlyArray<readonly [TaskId, number]>;
     }
   | { readonly version: typeof MESSAGE_VERSION; readonly type: 'task-message'; readonly message: TaskMessage }
   | { readonly version: typeof MESSAGE_VERSION; readonly type: 'storage-result'; readonly requestId: number; readonly result: unknown }
@@ -43,6 +45,8 @@ export type ToWorker =
   | { readonly version: typeof MESSAGE_VERSION; readonly type: 'fail-next-upload' }
   /** Fault injection: process `factor` times slower (1 = normal): backpressure on the channels into it. */
   | { readonly version: typeof MESSAGE_VERSION; readonly type: 'slow'; readonly factor: number }
+  /** Fault injection: what this task sends to `receiver` takes `latencyMs` longer from now on (0 = normal), in order. */
+  | { readonly version: typeof MESSAGE_VERSION; readonly type: 'delay-channel'; readonly receiver: TaskId; readonly latencyMs: number }
   /** Asks for the task's sample (docs/events.md, "Samples"): answered with a 'sample' message. */
   | { readonly version: typeof MESSAGE_VERSION; readonly type: 'sample' };
 

@@ -14,6 +14,7 @@ import { realClock } from './real-clock';
 import { EventBatcher } from './event-batcher';
 import { ForwardingExternalSystems, type ExternalWrite } from './worker-external-systems';
 import { decodeFromWire, encodeForWire, type WireMessage } from './channel-codec';
+import { DelayedLink } from './delayed-link';
 
 /** Records per step; a slice runs steps for at most SLICE_MS before yielding to the message loop. */
 export const STEP_BUDGET = 1024;
@@ -36,6 +37,8 @@ export class TaskHost {
   readonly task: Task;
   readonly #batcher: EventBatcher;
   readonly #wake = new MessageChannel();
+  /** What this task sends to each peer goes through a link that can be slowed from outside. */
+  readonly #links = new Map<TaskId, DelayedLink>();
   #scheduled = false;
   /** Fault injection: after a slice that took d ms, pause (factor − 1)·d ms before the next. */
   slowdownFactor = 1;
@@ -63,8 +66,9 @@ export class TaskHost {
       },
       requestStep: () => this.requestStep(),
     });
-    for (const port of options.peers.values()) {
+    for (const [peer, port] of options.peers) {
       port.onmessage = (event: MessageEvent<WireMessage>) => this.task.receive(decodeFromWire(event.data));
+      this.#links.set(peer, new DelayedLink(port, realClock));
     }
   }
 
@@ -85,10 +89,17 @@ export class TaskHost {
     this.#batcher.flush();
   }
 
+  /** Fault injection: what this task sends to `receiver` takes `latencyMs` longer (0 = normal), in order. */
+  delayChannel(receiver: TaskId, latencyMs: number): void {
+    const link = this.#links.get(receiver);
+    if (!link) throw new Error(`${this.options.descriptor.taskId} has no channel to ${receiver}`);
+    link.delayMs = latencyMs;
+  }
+
   private sendToPeer(target: TaskId, message: TaskMessage): void {
-    const port = this.options.peers.get(target);
-    if (!port) throw new Error(`${this.options.descriptor.taskId} has no channel to ${target}`);
-    port.postMessage(encodeForWire(message));
+    const link = this.#links.get(target);
+    if (!link) throw new Error(`${this.options.descriptor.taskId} has no channel to ${target}`);
+    link.send(encodeForWire(message));
   }
 
   /** A macrotask through a MessageChannel: sooner than setTimeout(0), and lets port messages in between. */

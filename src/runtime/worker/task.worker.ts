@@ -39,6 +39,9 @@ scope.onmessage = (event) => {
       case 'slow':
         if (host) host.slowdownFactor = message.factor;
         return;
+      case 'delay-channel':
+        host?.delayChannel(message.receiver, message.latencyMs);
+        return;
       case 'sample':
         if (host) post({ version: MESSAGE_VERSION, type: 'sample', sample: host.sample() });
         return;
@@ -71,6 +74,7 @@ async function deploy(message: Extract<ToWorker, { type: 'deploy' }>, ports: rea
       writeExternal: (output, operation, transactionId, records) =>
         post({ version: MESSAGE_VERSION, type: 'external', output, operation, transactionId, records }),
     });
+    for (const [receiver, latencyMs] of message.channelDelays ?? []) host.delayChannel(receiver, latencyMs);
     host.start();
     if (message.slowdownFactor > 1) host.slowdownFactor = message.slowdownFactor;
     // From here on the main thread checks heartbeats (heartbeat.timeout): a slow start is never taken for a loss.

@@ -9,7 +9,7 @@ import type { CheckpointStorage } from '../../engine/ports/checkpoint-storage';
 import type { Clock, TimerHandle } from '../../engine/ports/clock';
 import type { EngineEvent } from '../../engine/events';
 import type { TaskSample } from '../../engine/samples';
-import type { TaskId } from '../../engine/ids';
+import { channelIdOf, type ChannelId, type TaskId } from '../../engine/ids';
 import type { JobMasterMessage, TaskMessage } from '../../engine/task/messages';
 import type { TaskDeploymentDescriptor } from '../../engine/task/task-deployment';
 import type { TaskDeployer } from '../job-master/task-deployer';
@@ -55,6 +55,8 @@ export class WorkerCluster implements TaskDeployer {
   readonly #workers = new Map<TaskId, DeployedWorker>();
   /** Slowdowns set from outside, by subtask: they outlive a restart, as a slow machine would. */
   readonly #slowdowns = new Map<TaskId, number>();
+  /** Latency added to channels from outside, by `from->to`: it outlives a restart, as a slow link would. */
+  readonly #channelDelays = new Map<ChannelId, number>();
   readonly #clock: Clock;
   readonly #checkEveryMs: number;
   #monitor: TimerHandle | null = null;
@@ -101,6 +103,7 @@ export class WorkerCluster implements TaskDeployer {
         eventFlushIntervalMs: this.options.eventFlushIntervalMs ?? 50,
         heartbeatIntervalMs: this.options.heartbeat.intervalMs,
         slowdownFactor: this.slowdownOf(descriptor.taskId),
+        channelDelays: [...peers.keys()].map((receiver) => [receiver, this.channelDelayOf(descriptor.taskId, receiver)] as const).filter(([, ms]) => ms > 0),
       };
       worker.postMessage(message, [...peers.values()]);
     }
@@ -149,6 +152,22 @@ export class WorkerCluster implements TaskDeployer {
     if (factor === 1) this.#slowdowns.delete(taskId);
     else this.#slowdowns.set(taskId, factor);
     return this.post(taskId, { version: MESSAGE_VERSION, type: 'slow', factor });
+  }
+
+  /**
+   * Fault injection: what `from` sends to `to` takes `latencyMs` longer (0 = normal), now and in every later
+   * attempt until changed; the sender's Worker holds it back, in order. True when a Worker got it now.
+   */
+  delayChannel(from: TaskId, to: TaskId, latencyMs: number): boolean {
+    if (!(latencyMs >= 0)) throw new RangeError(`A channel's added latency must be at least 0 ms, got ${latencyMs}`);
+    const channel = channelIdOf(from, to);
+    if (latencyMs === 0) this.#channelDelays.delete(channel);
+    else this.#channelDelays.set(channel, latencyMs);
+    return this.post(from, { version: MESSAGE_VERSION, type: 'delay-channel', receiver: to, latencyMs });
+  }
+
+  channelDelayOf(from: TaskId, to: TaskId): number {
+    return this.#channelDelays.get(channelIdOf(from, to)) ?? 0;
   }
 
   /** The slowdown set on the subtask (1 = normal speed): what its Worker runs at, and the next one will. */

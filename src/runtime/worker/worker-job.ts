@@ -5,7 +5,7 @@ import type { CheckpointStorage } from '../../engine/ports/checkpoint-storage';
 import type { CheckpointMetadata } from '../../engine/checkpoint/checkpoint-metadata';
 import type { EngineEvent } from '../../engine/events';
 import type { TaskSample } from '../../engine/samples';
-import type { TaskId } from '../../engine/ids';
+import { channelIdOf, type TaskId } from '../../engine/ids';
 import { seededRandom } from '../../engine/ports/random';
 import { InMemoryExternalSystems } from '../../engine/connectors/external-systems';
 import type { NetworkLimits } from '../../engine/task/network-limits';
@@ -156,6 +156,16 @@ export class WorkerJob {
 
   slowdownOf(taskId: TaskId): number {
     return this.cluster.slowdownOf(taskId);
+  }
+
+  /** The added latency stays with the channel across restarts (see WorkerCluster.delayChannel). */
+  delayChannel(from: TaskId, to: TaskId, latencyMs: number): boolean {
+    this.faultInjected(`delay-channel:${channelIdOf(from, to)}@${this.elapsedMs()}+${latencyMs}`);
+    return this.cluster.delayChannel(from, to, latencyMs);
+  }
+
+  channelDelayOf(from: TaskId, to: TaskId): number {
+    return this.cluster.channelDelayOf(from, to);
   }
 
   /** Every Worker answers with its task's sample (WorkerJobOptions.onSample). */

@@ -3,9 +3,9 @@
 // WORKER_SAMPLE_PERIOD_MS and on demand. Real time cannot pause, so there are no time controls: the page's
 // timeline replays what was recorded while the job runs on.
 import type { EngineEvent } from '../../engine/events';
-import type { TaskId } from '../../engine/ids';
+import { parseChannelId, type ChannelId, type TaskId } from '../../engine/ids';
 import type { TaskSample } from '../../engine/samples';
-import { faultRefusal } from '../fault-refusal';
+import { channelDelayRefusal, faultRefusal } from '../fault-refusal';
 import type { CommandResult, JobSession, Unsubscribe } from '../job-session';
 import { ok, refused, SessionHub } from '../session-hub';
 import { realClock } from './real-clock';
@@ -76,6 +76,20 @@ export class WorkerSession implements JobSession {
 
   slowdownOf(taskId: TaskId): number {
     return this.job.slowdownOf(taskId);
+  }
+
+  /** Set even while the sender is not running: its next Worker starts with it. */
+  delayChannel(channel: ChannelId, latencyMs: number): CommandResult {
+    const refusal = channelDelayRefusal(channel, latencyMs, this.#hub.channels);
+    if (refusal !== null) return refused(refusal);
+    const { from, to } = parseChannelId(channel)!;
+    this.job.delayChannel(from, to, latencyMs);
+    return ok(latencyMs === 0 ? `${channel} has its normal latency again.` : `${channel} now takes ${latencyMs} ms longer.`);
+  }
+
+  channelDelayOf(channel: ChannelId): number {
+    const ends = parseChannelId(channel);
+    return ends ? this.job.channelDelayOf(ends.from, ends.to) : 0;
   }
 
   /** Flink's `POST /jobs/:id/checkpoints`: now, or queued behind max-concurrent-checkpoints. */

@@ -24,3 +24,15 @@ export function faultTakingDown(fault: string): { readonly kind: 'killed' | 'fai
   if (!match) return null;
   return { kind: match[1] === 'crash' ? 'failed' : 'killed', target: match[2]! };
 }
+
+const DELAY_FAULT = /^delay-channel:([^@\s]+)@\S*?\+(\d+)/;
+
+/**
+ * `fault-injected` text → the latency it adds: to one channel (`delay-channel:numbers#0->sum#1@…+500`, the
+ * page's), or to every channel into a subtask (`delay-channel:sum#1@…+50`, a fault plan's). 0 removes it.
+ */
+export function channelDelayOf(fault: string): { readonly target: string; readonly channel: boolean; readonly latencyMs: number } | null {
+  const match = DELAY_FAULT.exec(fault);
+  if (!match) return null;
+  return { target: match[1]!, channel: match[1]!.includes('->'), latencyMs: Number(match[2]) };
+}

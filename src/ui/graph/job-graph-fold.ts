@@ -4,13 +4,13 @@
 // `job-deployed` rebuilds the topology and empties the lanes; events of older attempts are ignored.
 import type { DeployedChannel, EngineEvent, EventOf } from '../../engine/events';
 import type { TaskSample } from '../../engine/samples';
-import type { TaskId } from '../../engine/ids';
+import { channelIdOf, type TaskId } from '../../engine/ids';
 import type { EventFold } from '../model/event-fold';
-import { laneId, type JobGraphView, type LaneView, type SubtaskView, type VertexView } from './job-graph-view';
+import { type JobGraphView, type LaneView, type SubtaskView, type VertexView } from './job-graph-view';
 import { LaneQueue } from './lane-queue';
 import { SubtaskStatus, type MotionTimes } from './subtask-status';
 import { TopologyFold, type Topology } from '../model/topology';
-import { faultTakingDown, taskOfFaultTarget } from './fault-target';
+import { channelDelayOf, faultTakingDown, taskOfFaultTarget } from './fault-target';
 
 export interface JobGraphFoldOptions extends Partial<MotionTimes> {
   /** Clock ms a record or barrier takes along a lane in the picture (≤ the runtime's network latency). */
@@ -44,6 +44,8 @@ export class JobGraphFold implements EventFold<JobGraphView> {
   #consumptionReported = false;
   readonly #tasks = new Map<TaskId, SubtaskStatus>();
   readonly #lanes = new Map<string, Lane>();
+  /** Latency added from outside, by channel id or by receiver task (all its inputs); it outlives restarts. */
+  readonly #addedLatency = new Map<string, number>();
 
   constructor(options: JobGraphFoldOptions = {}) {
     this.#options = { ...DEFAULT_JOB_GRAPH_OPTIONS, ...options };
@@ -112,23 +114,23 @@ export class JobGraphFold implements EventFold<JobGraphView> {
 
   view(now: number): JobGraphView {
     const topology = this.#topology.topology();
-    const { travelMs, maxDrawnItemsPerLane } = this.#options;
+    const { maxDrawnItemsPerLane } = this.#options;
     const epochs = new Set<number>();
     let sampled = false;
     const lanes: LaneView[] = [];
     for (const lane of this.#lanes.values()) {
       const hideArrived = !this.#consumptionReported && lane.blockedBy === null;
-      const items = lane.queue.view(now, travelMs, maxDrawnItemsPerLane, hideArrived);
+      const items = lane.queue.view(now, maxDrawnItemsPerLane, hideArrived);
       for (const item of items) {
         if (item.kind === 'records') {
           epochs.add(item.epoch);
           if (item.batches > 1) sampled = true;
         }
       }
-      const arrived = lane.queue.arrived(now, travelMs);
+      const arrived = lane.queue.arrived(now);
       const { from, to, channel, partitioner } = lane.channel;
       lanes.push({
-        id: laneId(from, to),
+        id: channelIdOf(from, to),
         from,
         to,
         channel,
@@ -138,6 +140,7 @@ export class JobGraphFold implements EventFold<JobGraphView> {
         queued: lane.queue.queued - (hideArrived ? arrived : 0),
         arrived: hideArrived ? 0 : arrived,
         sampledQueue: lane.sampledQueue,
+        delayMs: lane.queue.delayMs,
         items,
       });
     }
@@ -234,6 +237,8 @@ export class JobGraphFold implements EventFold<JobGraphView> {
   }
 
   #faultInjected(fault: string): void {
+    const delay = channelDelayOf(fault);
+    if (delay) return this.#delayed(delay.channel ? delay.target : taskOfFaultTarget(this.#topology.topology(), delay.target), delay.latencyMs);
     const taken = faultTakingDown(fault);
     if (!taken) return;
     const taskId = taskOfFaultTarget(this.#topology.topology(), taken.target);
@@ -241,6 +246,18 @@ export class JobGraphFold implements EventFold<JobGraphView> {
     // A kill during a restart finds no running task and has no effect.
     if (!taskId || !task || !['DEPLOYING', 'INITIALIZING', 'RUNNING'].includes(task.state)) return;
     this.#takeDown(taskId, taken.kind, fault);
+  }
+
+  /** `target`: a channel id, or a receiver task (every channel into it). */
+  #delayed(target: string | null, latencyMs: number): void {
+    if (target === null) return;
+    if (latencyMs === 0) this.#addedLatency.delete(target);
+    else this.#addedLatency.set(target, latencyMs);
+    for (const lane of this.#lanes.values()) lane.queue.delayMs = this.#latencyAdded(lane.channel);
+  }
+
+  #latencyAdded(channel: DeployedChannel): number {
+    return (this.#addedLatency.get(channelIdOf(channel.from, channel.to)) ?? 0) + (this.#addedLatency.get(channel.to) ?? 0);
   }
 
   #jobStatusChanged(event: EventOf<'job-status-changed'>): void {
@@ -288,7 +305,9 @@ export class JobGraphFold implements EventFold<JobGraphView> {
   }
 
   #newLane(channel: DeployedChannel): Lane {
-    return { channel, queue: new LaneQueue(this.#options.travelMs), blockedBy: null, sampledQueue: null };
+    const queue = new LaneQueue(this.#options.travelMs);
+    queue.delayMs = this.#latencyAdded(channel);
+    return { channel, queue, blockedBy: null, sampledQueue: null };
   }
 }
 

@@ -87,6 +87,8 @@ export interface LaneView {
   readonly arrived: number;
   /** The receiver's own count from its latest sample, or null without samples. */
   readonly sampledQueue: number | null;
+  /** Network latency added to this channel from outside (a slow link), ms; 0 when none. */
+  readonly delayMs: number;
   /** Items to draw, head (nearest the receiver) first: delivered ones, then at most maxDrawnItemsPerLane on the lane. */
   readonly items: readonly LaneItemView[];
 }
@@ -120,7 +122,3 @@ export interface BarrierItemView extends LaneItemBase {
 }
 
 export type LaneItemView = RecordItemView | BarrierItemView;
-
-export function laneId(from: TaskId, to: TaskId): string {
-  return `${from}->${to}`;
-}

@@ -9,15 +9,15 @@ describe('LaneQueue', () => {
       queue.pushBarrier(checkpoint, checkpoint);
     }
     expect(queue.size).toBe(2 * MAX_LANE_ITEMS);
-    expect(queue.view(0, 0, 4, false).at(-1)).toMatchObject({ kind: 'barrier', checkpointId: 2 * MAX_LANE_ITEMS });
+    expect(queue.view(0, 4, false).at(-1)).toMatchObject({ kind: 'barrier', checkpointId: 2 * MAX_LANE_ITEMS });
   });
 
   it('keeps records and barriers in the order they were sent', () => {
-    const queue = new LaneQueue();
+    const queue = new LaneQueue(10);
     queue.pushRecords(2, 1, 0);
     queue.pushBarrier(1, 1);
     queue.pushRecords(3, 2, 2);
-    expect(queue.view(2, 10, 10, false).map((item) => (item.kind === 'barrier' ? `|${item.checkpointId}` : `${item.count}@${item.epoch}`))).toEqual(['2@1', '|1', '3@2']);
+    expect(queue.view(2, 10, false).map((item) => (item.kind === 'barrier' ? `|${item.checkpointId}` : `${item.count}@${item.epoch}`))).toEqual(['2@1', '|1', '3@2']);
     expect(queue.queued).toBe(5);
   });
 
@@ -28,7 +28,7 @@ describe('LaneQueue', () => {
     queue.pushRecords(3, 2, 2);
     queue.consume(3, 3);
     expect(queue.queued).toBe(2);
-    expect(queue.view(2, 10, 10, false).map((item) => item.kind)).toEqual(['barrier', 'records']);
+    expect(queue.view(2, 10, false).map((item) => item.kind)).toEqual(['barrier', 'records']);
   });
 
   it('drops everything ahead of a received barrier, and the barrier', () => {
@@ -37,7 +37,7 @@ describe('LaneQueue', () => {
     queue.pushBarrier(1, 1);
     queue.pushRecords(3, 2, 2);
     queue.receiveBarrier(1, 3);
-    expect(queue.view(5, 10, 10, false)).toMatchObject([{ kind: 'records', count: 3, epoch: 2, slot: 0 }]);
+    expect(queue.view(5, 10, false)).toMatchObject([{ kind: 'records', count: 3, epoch: 2, slot: 0 }]);
   });
 
   it('still draws what the receiver took before the picture’s travel time was over, as delivered, ahead of the rest', () => {
@@ -48,51 +48,62 @@ describe('LaneQueue', () => {
     queue.consume(2, 1);
     queue.receiveBarrier(1, 2);
     expect(queue.queued).toBe(1);
-    expect(queue.view(5, 10, 10, false).map((item) => [item.kind, item.delivered, item.progress])).toEqual([
+    expect(queue.view(5, 10, false).map((item) => [item.kind, item.delivered, item.progress])).toEqual([
       ['records', true, 0.5],
       ['barrier', true, 0.4],
       ['records', false, 0.3],
     ]);
-    expect(queue.view(10.5, 10, 10, false).map((item) => [item.kind, item.delivered])).toEqual([
+    expect(queue.view(10.5, 10, false).map((item) => [item.kind, item.delivered])).toEqual([
       ['barrier', true],
       ['records', false],
     ]);
   });
 
   it('puts records that the stream says were ahead of a barrier on the wire before it, and never draws an item past the one ahead', () => {
-    const queue = new LaneQueue();
+    const queue = new LaneQueue(10);
     queue.pushRecords(1, 1, 0, true);
     queue.pushBarrier(1, 1);
     queue.pushRecords(2, 1, 3, true); // the sender's backlog, sent after the barrier was broadcast
     queue.pushRecords(1, 2, 4, true);
-    const drawn = queue.view(5, 10, 10, false);
+    const drawn = queue.view(5, 10, false);
     expect(drawn.map((item) => (item.kind === 'barrier' ? `|${item.checkpointId}` : `${item.count}@${item.epoch}`))).toEqual(['1@1', '2@1', '|1', '1@2']);
     expect(drawn.map((item) => item.progress)).toEqual([0.5, 0.2, 0.2, 0.1]);
   });
 
   it('moves items from sender (0) to receiver (1) in the travel time, then they wait in the input queue', () => {
-    const queue = new LaneQueue();
+    const queue = new LaneQueue(10);
     queue.pushRecords(1, 1, 0);
     queue.pushRecords(1, 1, 5);
-    expect(queue.view(5, 10, 10, false).map((item) => item.progress)).toEqual([0.5, 0]);
-    expect(queue.view(20, 10, 10, false).map((item) => [item.progress, item.slot, item.arrived])).toEqual([
+    expect(queue.view(5, 10, false).map((item) => item.progress)).toEqual([0.5, 0]);
+    expect(queue.view(20, 10, false).map((item) => [item.progress, item.slot, item.arrived])).toEqual([
       [1, 0, true],
       [1, 1, true],
     ]);
-    expect(queue.arrived(12, 10)).toBe(1);
+    expect(queue.arrived(12)).toBe(1);
   });
 
   it('merges batches into fewer dots to stay within the drawn limit, never across a barrier or an epoch', () => {
-    const queue = new LaneQueue();
+    const queue = new LaneQueue(100);
     for (let i = 0; i < 10; i++) queue.pushRecords(1, 1, i);
     queue.pushBarrier(1, 10);
     for (let i = 0; i < 10; i++) queue.pushRecords(1, 2, 11 + i);
-    const drawn = queue.view(30, 100, 5, false);
+    const drawn = queue.view(30, 5, false);
     expect(drawn.length).toBeLessThanOrEqual(5);
     expect(drawn.filter((item) => item.kind === 'barrier')).toHaveLength(1);
     expect(drawn.reduce((sum, item) => sum + (item.kind === 'records' ? item.count : 0), 0)).toBe(20);
     const barrier = drawn.findIndex((item) => item.kind === 'barrier');
     expect(drawn.slice(0, barrier).every((item) => item.kind === 'records' && item.epoch === 1)).toBe(true);
     expect(drawn.slice(barrier + 1).every((item) => item.kind === 'records' && item.epoch === 2)).toBe(true);
+  });
+
+  it('takes longer along a delayed channel for items sent after the delay was set, and keeps FIFO on screen', () => {
+    const queue = new LaneQueue(10);
+    queue.pushRecords(1, 1, 0);
+    queue.delayMs = 30;
+    queue.pushRecords(1, 1, 1);
+    queue.pushBarrier(1, 2);
+    expect(queue.view(5, 10, false).map((item) => item.progress)).toEqual([0.5, 0.1, 0.075]);
+    expect(queue.arrived(10)).toBe(1);
+    expect(queue.arrived(41)).toBe(2);
   });
 });

@@ -15,6 +15,8 @@ interface RecordItem {
   readonly id: number;
   readonly epoch: CheckpointId;
   readonly sentAt: number;
+  /** How long its drawn trip takes: the lane's travel time when it was sent (a delayed channel's is longer). */
+  readonly travelMs: number;
   count: number;
   batches: number;
 }
@@ -24,6 +26,7 @@ interface BarrierItem {
   readonly id: number;
   readonly checkpointId: CheckpointId;
   readonly sentAt: number;
+  readonly travelMs: number;
 }
 
 type LaneItem = RecordItem | BarrierItem;
@@ -34,8 +37,18 @@ export class LaneQueue {
   readonly #delivered: LaneItem[] = [];
   #nextId = 0;
 
+  /**
+   * Latency added to the channel (a delayed channel), ms: items sent from now on take this much longer
+   * along the lane, as they do in the runtime.
+   */
+  delayMs = 0;
+
   /** `travelMs`: how long the picture takes an item along the lane (0: nothing is drawn after it left). */
   constructor(private readonly travelMs = 0) {}
+
+  get #tripMs(): number {
+    return this.travelMs + this.delayMs;
+  }
 
   /** Records on the lane (sent − consumed). */
   get queued(): number {
@@ -57,7 +70,7 @@ export class LaneQueue {
     if (onWire) {
       const behind = this.#items.findIndex((item) => item.kind === 'barrier' && item.checkpointId >= epoch);
       if (behind >= 0) {
-        this.#items.splice(behind, 0, { kind: 'records', id: this.#nextId++, epoch, sentAt, count, batches: 1 });
+        this.#items.splice(behind, 0, { kind: 'records', id: this.#nextId++, epoch, sentAt, travelMs: this.#tripMs, count, batches: 1 });
         return;
       }
     }
@@ -67,11 +80,11 @@ export class LaneQueue {
       tail.batches += 1;
       return;
     }
-    this.#items.push({ kind: 'records', id: this.#nextId++, epoch, sentAt, count, batches: 1 });
+    this.#items.push({ kind: 'records', id: this.#nextId++, epoch, sentAt, travelMs: this.#tripMs, count, batches: 1 });
   }
 
   pushBarrier(checkpointId: CheckpointId, sentAt: number): void {
-    this.#items.push({ kind: 'barrier', id: this.#nextId++, checkpointId, sentAt });
+    this.#items.push({ kind: 'barrier', id: this.#nextId++, checkpointId, sentAt, travelMs: this.#tripMs });
     // Records merge past MAX_LANE_ITEMS; barriers (one per checkpoint) and the batches between them do not.
     if (this.#items.length > 2 * MAX_LANE_ITEMS) this.#items.splice(0, this.#items.length - 2 * MAX_LANE_ITEMS);
   }
@@ -108,8 +121,8 @@ export class LaneQueue {
   }
 
   #deliver(item: LaneItem, time: number): void {
-    while (this.#delivered.length > 0 && this.#delivered[0]!.sentAt + this.travelMs <= time) this.#delivered.shift();
-    if (item.sentAt + this.travelMs <= time) return;
+    while (this.#delivered.length > 0 && this.#delivered[0]!.sentAt + this.#delivered[0]!.travelMs <= time) this.#delivered.shift();
+    if (item.sentAt + item.travelMs <= time) return;
     if (this.#delivered.length >= MAX_LANE_ITEMS) this.#delivered.shift();
     // A fresh id: part of a batch may stay on the lane under the old one.
     this.#delivered.push({ ...item, id: this.#nextId++ });
@@ -132,18 +145,18 @@ export class LaneQueue {
    * of one epoch merge into one dot when the lane holds more, never across a barrier. Without
    * `records-consumed` in the stream, `hideArrived` drops records that reached the receiver.
    */
-  view(now: number, travelMs: number, maxDrawn: number, hideArrived: boolean): LaneItemView[] {
-    const visible = hideArrived ? this.#items.filter((item) => item.kind === 'barrier' || progressOf(item.sentAt, now, travelMs) < 1) : this.#items;
-    const delivered = this.#delivered.filter((item) => progressOf(item.sentAt, now, travelMs) < 1);
-    const onLane = fitted(visible, maxDrawn, now, travelMs);
-    const gliding = fitted(delivered, Math.max(1, maxDrawn - onLane.length), now, travelMs).map((item) => ({ ...item, slot: 0, delivered: true }));
+  view(now: number, maxDrawn: number, hideArrived: boolean): LaneItemView[] {
+    const visible = hideArrived ? this.#items.filter((item) => item.kind === 'barrier' || progressOf(item, now) < 1) : this.#items;
+    const delivered = this.#delivered.filter((item) => progressOf(item, now) < 1);
+    const onLane = fitted(visible, maxDrawn, now);
+    const gliding = fitted(delivered, Math.max(1, maxDrawn - onLane.length), now).map((item) => ({ ...item, slot: 0, delivered: true }));
     return [...gliding, ...onLane];
   }
 
   /** Records that reached the receiver by `now` and wait in its input queue. */
-  arrived(now: number, travelMs: number): number {
+  arrived(now: number): number {
     let count = 0;
-    for (const item of this.#items) if (item.kind === 'records' && progressOf(item.sentAt, now, travelMs) >= 1) count += item.count;
+    for (const item of this.#items) if (item.kind === 'records' && progressOf(item, now) >= 1) count += item.count;
     return count;
   }
 
@@ -152,16 +165,16 @@ export class LaneQueue {
   }
 }
 
-function progressOf(sentAt: number, now: number, travelMs: number): number {
+function progressOf({ sentAt, travelMs }: { readonly sentAt: number; readonly travelMs: number }, now: number): number {
   if (travelMs <= 0) return 1;
   return Math.min(1, Math.max(0, (now - sentAt) / travelMs));
 }
 
 /** Items drawn for `items`, merging consecutive batches (doubling the group) until at most `maxDrawn` marks. */
-function fitted(items: readonly LaneItem[], maxDrawn: number, now: number, travelMs: number): LaneItemView[] {
+function fitted(items: readonly LaneItem[], maxDrawn: number, now: number): LaneItemView[] {
   let groupSize = 1;
   for (;;) {
-    const drawn = drawnItems(items, groupSize, now, travelMs);
+    const drawn = drawnItems(items, groupSize, now);
     if (drawn.length <= maxDrawn || groupSize >= items.length) return inOrder(drawn);
     groupSize *= 2;
   }
@@ -177,17 +190,17 @@ function inOrder(drawn: LaneItemView[]): LaneItemView[] {
   return drawn;
 }
 
-function drawnItems(visible: readonly LaneItem[], groupSize: number, now: number, travelMs: number): LaneItemView[] {
+function drawnItems(visible: readonly LaneItem[], groupSize: number, now: number): LaneItemView[] {
   const drawn: LaneItemView[] = [];
   let group: RecordItem[] = [];
   const flush = () => {
-    if (group.length > 0) drawn.push(recordView(group, now, travelMs, drawn.length));
+    if (group.length > 0) drawn.push(recordView(group, now, drawn.length));
     group = [];
   };
   for (const item of visible) {
     if (item.kind === 'barrier') {
       flush();
-      drawn.push(itemView(item, now, travelMs, drawn.length));
+      drawn.push(itemView(item, now, drawn.length));
       continue;
     }
     if (group.length > 0 && (group[0]!.epoch !== item.epoch || group.length >= groupSize)) flush();
@@ -197,15 +210,15 @@ function drawnItems(visible: readonly LaneItem[], groupSize: number, now: number
   return drawn;
 }
 
-function itemView(item: LaneItem, now: number, travelMs: number, slot: number): LaneItemView {
-  if (item.kind === 'records') return recordView([item], now, travelMs, slot);
-  const progress = progressOf(item.sentAt, now, travelMs);
+function itemView(item: LaneItem, now: number, slot: number): LaneItemView {
+  if (item.kind === 'records') return recordView([item], now, slot);
+  const progress = progressOf(item, now);
   return { kind: 'barrier', key: `b${item.id}`, checkpointId: item.checkpointId, progress, slot, arrived: progress >= 1, delivered: false };
 }
 
-function recordView(group: readonly RecordItem[], now: number, travelMs: number, slot: number): RecordItemView {
+function recordView(group: readonly RecordItem[], now: number, slot: number): RecordItemView {
   const head = group[0]!;
-  const progress = progressOf(head.sentAt, now, travelMs);
+  const progress = progressOf(head, now);
   return {
     kind: 'records',
     key: `r${head.id}`,

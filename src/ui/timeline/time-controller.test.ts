@@ -89,6 +89,8 @@ describe('TimeController', () => {
       failNextSnapshot: unused,
       slow: unused,
       slowdownOf: () => 1,
+      delayChannel: unused,
+      channelDelayOf: () => 0,
       triggerCheckpoint: unused,
       triggerSavepoint: unused,
       cancel: unused,
