@@ -23,3 +23,8 @@ export const PHASES = ['startDelay', 'alignment', 'sync', 'async'] as const;
 export type Phase = (typeof PHASES)[number];
 export const PHASE_LABELS: Record<Phase, string> = { startDelay: 'start delay', alignment: 'alignment', sync: 'sync', async: 'async' };
 export const PHASE_COLORS: Record<Phase, string> = { startDelay: '#bfbfbf', alignment: '#faad14', sync: '#722ed1', async: '#13c2c2' };
+/**
+ * The rest of a subtask's end to end duration that no phase covers (its acknowledgement travelling to the
+ * job master, queueing there): not one of Flink's phases, so light and outlined, never mistaken for one.
+ */
+export const REMAINDER_COLOR = '#f5f5f5';
