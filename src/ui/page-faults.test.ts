@@ -7,6 +7,7 @@ import { faultRefusal, PageFaults, SLOWDOWN, type FaultCommands } from './page-f
 function runtime(kind: 'worker' | 'deterministic' = 'worker') {
   const state = { status: 'RUNNING', tasks: new Map<string, ExecutionState>([['sum#0', 'RUNNING'], ['sum#1', 'RUNNING'], ['numbers#0', 'RUNNING']]), injects: true };
   const slowdowns = new Map<string, number>();
+  const delays = new Map<string, number>();
   const applied: string[] = [];
   const refusal = (taskId: string) => faultRefusal(taskId, state.status, state.tasks.get(taskId));
   const command = (taskId: string, what: string, done: string) => {
@@ -26,6 +27,13 @@ function runtime(kind: 'worker' | 'deterministic' = 'worker') {
       return result;
     },
     slowdownOf: (taskId) => slowdowns.get(taskId) ?? 1,
+    delayChannel: (channel, latencyMs) => {
+      if (!channel.includes('->')) return { ok: false, message: `'${channel}' is not a channel.` } as const;
+      applied.push(`delay ${channel} +${latencyMs}`);
+      delays.set(channel, latencyMs);
+      return { ok: true, message: 'delayed' } as const;
+    },
+    channelDelayOf: (channel) => delays.get(channel) ?? 0,
     requestSamples: () => {},
   };
   const notices: string[] = [];
@@ -84,6 +92,21 @@ describe('PageFaults', () => {
       'sum#1 now runs 10× slower: watch backpressure and alignment grow.',
       'The job is RESTARTING, so sum#1 is not running; faults can be injected once it is RUNNING again.',
       'sum#1 runs at normal speed again.',
+    ]);
+  });
+
+  it('toggles a channel delay by what the runtime says is in effect, and passes a refusal on', () => {
+    const { applied, notices, faults, fake } = runtime();
+    faults.toggleChannelDelay('numbers#0->sum#1', 500);
+    expect(fake.channelDelayOf('numbers#0->sum#1')).toBe(500);
+    faults.toggleChannelDelay('numbers#0->sum#1', 500);
+    expect(fake.channelDelayOf('numbers#0->sum#1')).toBe(0);
+    faults.toggleChannelDelay('sum#1', 500);
+    expect(applied).toEqual(['delay numbers#0->sum#1 +500', 'delay numbers#0->sum#1 +0']);
+    expect(notices).toEqual([
+      "numbers#0->sum#1 now takes 500 ms longer: watch its barrier come late and the receiver's other channels stay blocked.",
+      'numbers#0->sum#1 has its normal latency again.',
+      "'sum#1' is not a channel.",
     ]);
   });
 

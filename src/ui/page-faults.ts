@@ -11,7 +11,7 @@ export { faultRefusal } from '../runtime/fault-refusal';
 export const SLOWDOWN = 10;
 
 /** The session's fault commands the page uses. */
-export type FaultCommands = Pick<JobSession, 'kill' | 'crash' | 'failNextSnapshot' | 'slow' | 'slowdownOf' | 'requestSamples'>;
+export type FaultCommands = Pick<JobSession, 'kill' | 'crash' | 'failNextSnapshot' | 'slow' | 'slowdownOf' | 'delayChannel' | 'channelDelayOf' | 'requestSamples'>;
 
 const INJECTED_UPLOAD_FAILURE = /^fail-snapshot:(\S+#\d+)@(\d+)/;
 
@@ -50,6 +50,14 @@ export class PageFaults {
     if (!result.ok) return this.say(result.message);
     this.commands.requestSamples(); // the samples carry the slowdown the views show
     this.say(slowed ? `${taskId} runs at normal speed again.` : `${taskId} now runs ${SLOWDOWN}× slower: watch backpressure and alignment grow.`);
+  }
+
+  /** Adds `latencyMs` to the channel, or takes its added latency away when the runtime says it has some. */
+  toggleChannelDelay(channel: string, latencyMs: number): void {
+    const delayed = this.commands.channelDelayOf(channel) > 0;
+    const result = this.commands.delayChannel(channel, delayed ? 0 : latencyMs);
+    if (!result.ok) return this.say(result.message);
+    this.say(delayed ? `${channel} has its normal latency again.` : `${channel} now takes ${latencyMs} ms longer: watch its barrier come late and the receiver's other channels stay blocked.`);
   }
 
   /** Events of the job, in order: an asked-for upload failure is announced once it happens, or once it cannot. */

@@ -4,7 +4,7 @@
 import type { JobGraph } from '../../engine/graph/job-graph';
 import type { JobConfiguration } from '../../engine/config';
 import type { EngineEvent, EventSink } from '../../engine/events';
-import { channelIdOf, parseChannelId, parseTaskId, type ChannelId, type TaskId } from '../../engine/ids';
+import { channelIdOf, parseTaskId, type ChannelId, type TaskId } from '../../engine/ids';
 import { seededRandom, type Random } from '../../engine/ports/random';
 import { Task } from '../../engine/task/task';
 import type { JobMasterMessage, TaskMessage } from '../../engine/task/messages';

@@ -5,7 +5,7 @@ import type { EngineEvent } from '../../engine/events';
 import { parseFault } from '../../runtime/sim/fault-plan';
 import { deployedRun } from './deployed-run.fixture';
 import { JobGraphFold } from './job-graph-fold';
-import type { SubtaskFault } from './faults';
+import type { ChannelFault, SubtaskFault } from './faults';
 import JobGraph from './JobGraph.svelte';
 
 // running-sum at parallelism 2 whose source numbers#1 gets its triggers 40 ms late: sum#0 blocks its
@@ -34,14 +34,20 @@ function viewBefore(predicate: (event: EngineEvent) => boolean) {
   return fold.view(EVENTS[last]!.time - 0.5);
 }
 
-async function render(faults: Array<[string, SubtaskFault]>): Promise<HTMLElement> {
+async function render(faults: Array<[string, SubtaskFault | ChannelFault]>): Promise<HTMLElement> {
   await page.viewport(1280, 800);
   const target = document.createElement('main');
   target.style.width = '832px';
   document.body.append(target);
   const blockedAt = EVENTS.findIndex((e) => e.type === 'channel-blocked' && e.taskId === 'sum#0' && e.checkpointId === 2);
   const view = viewBefore((e) => EVENTS.indexOf(e) > blockedAt && e.type === 'barrier-received' && e.taskId === 'sum#0');
-  graph = mount(JobGraph, { target, props: { view, reducedMotion: true, onfault: (taskId: string, fault: SubtaskFault) => faults.push([taskId, fault]) } });
+  graph = mount(JobGraph, { target, props: {
+      view,
+      reducedMotion: true,
+      onfault: (taskId: string, fault: SubtaskFault) => faults.push([taskId, fault]),
+      onchannelfault: (channel: string, fault: ChannelFault) => faults.push([channel, fault]),
+    },
+  });
   flushSync();
   return target;
 }
@@ -65,7 +71,7 @@ it('draws an alignment through the test contract: aligning subtask, blocked lane
 });
 
 it('opens a fault menu on a subtask, moves with the keyboard, closes on Escape and reports the chosen fault', async () => {
-  const faults: Array<[string, SubtaskFault]> = [];
+  const faults: Array<[string, SubtaskFault | ChannelFault]> = [];
   const root = await render(faults);
   await userEvent.click(page.getByRole('button', { name: /^sum#1,/ }));
   const menu = page.getByRole('menu', { name: 'Faults for sum#1' });
@@ -82,4 +88,24 @@ it('opens a fault menu on a subtask, moves with the keyboard, closes on Escape a
   await userEvent.click(page.getByRole('menuitem', { name: /Fail its next snapshot/ }));
   expect(faults).toEqual([['sum#1', 'fail-snapshot']]);
   await expect.element(page.getByRole('menu')).not.toBeInTheDocument();
+});
+
+it('opens a channel\'s menu from its lane, by click or keyboard, and reports the delay chosen', async () => {
+  const faults: Array<[string, SubtaskFault | ChannelFault]> = [];
+  const root = await render(faults);
+  const lane = page.getByRole('button', { name: /^Channel 0 of sum#1 from numbers#0/ });
+  // Lanes cross one another, so the middle of a lane's bounding box may be another lane: click its track.
+  const track = root.querySelector('[data-channel="numbers#0->sum#1"] path.hit')!;
+  track.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+  const menu = page.getByRole('menu', { name: 'Faults for numbers#0->sum#1' });
+  await expect.element(menu).toBeVisible();
+  expect([...root.querySelectorAll('[data-fault]')].map((item) => item.getAttribute('data-fault'))).toEqual(['delay-channel']);
+  expect(root.querySelector('[data-fault="delay-channel"]')!.getAttribute('title')).toMatch(/slow link between two TaskManagers/);
+  await page.screenshot({ path: '../../../test-results/job-graph-channel-menu.png', element: root });
+  await userEvent.keyboard('{Escape}');
+  await expect.element(menu).not.toBeInTheDocument();
+  await expect.element(lane).toHaveFocus();
+  await userEvent.keyboard('{Enter}');
+  await userEvent.click(page.getByRole('menuitem', { name: /Delay it by 500 ms/ }));
+  expect(faults).toEqual([['numbers#0->sum#1', 'delay-channel']]);
 });

@@ -1,5 +1,16 @@
-// The faults a subtask's menu offers, each with its label and a one-line explanation in Flink's terms.
-import type { TaskId } from '../../engine/ids';
+// The faults a subtask's and a channel's menu offer, each with its label and a one-line explanation in
+// Flink's terms.
+import type { ChannelId, TaskId } from '../../engine/ids';
+
+/** One item of a fault menu: `fault` is its `data-fault` (UI.md's test contract). */
+export interface FaultMenuItem<F extends string = string> {
+  readonly fault: F;
+  readonly label: string;
+  /** One short line under the label. */
+  readonly hint: string;
+  /** The full explanation (its title). */
+  readonly explanation: string;
+}
 
 export type SubtaskFault = 'kill' | 'crash' | 'fail-snapshot' | 'slow';
 
@@ -43,4 +54,37 @@ export function faultExplanation(fault: SubtaskFault, taskId: TaskId): string {
     case 'slow':
       return `Make ${taskId} process records several times slower: backpressure builds upstream, barriers queue behind the records and alignment takes longer.`;
   }
+}
+
+export function subtaskFaultItems(taskId: TaskId): FaultMenuItem<SubtaskFault>[] {
+  return SUBTASK_FAULTS.map((fault) => ({ fault, label: faultLabel(fault), hint: faultHint(fault), explanation: faultExplanation(fault, taskId) }));
+}
+
+/** A channel's faults: add latency to it (a slow link), or take the added latency away. */
+export type ChannelFault = 'delay-channel' | 'undelay-channel';
+
+/** How much latency "Delay it" adds to a channel, ms: several hops of the page's network, so it shows. */
+export const CHANNEL_DELAY_MS = 500;
+
+export function channelFaultItems(channel: ChannelId, delayMs: number): FaultMenuItem<ChannelFault>[] {
+  if (delayMs > 0) {
+    return [
+      {
+        fault: 'undelay-channel',
+        label: 'Remove its delay',
+        hint: `back to normal latency (now +${delayMs} ms)`,
+        explanation: `Take the ${delayMs} ms of added latency off ${channel}: what is already on the way still arrives in order, later messages travel at the normal speed.`,
+      },
+    ];
+  }
+  return [
+    {
+      fault: 'delay-channel',
+      label: `Delay it by ${CHANNEL_DELAY_MS} ms`,
+      hint: 'a slow link: its barrier comes late, the receiver keeps its other channels blocked longer',
+      explanation:
+        `Add ${CHANNEL_DELAY_MS} ms of network latency to ${channel}, like a slow link between two TaskManagers: records and barriers on it arrive later, in order. ` +
+        'In aligned mode the receiver blocks every channel whose barrier came first until this one arrives, so alignment and checkpoint duration grow.',
+    },
+  ];
 }

@@ -302,8 +302,13 @@ export function faultSentence(fault: string): string {
       return `Fault: ${target}'s next snapshot upload is made to fail (${fault}).`;
     case 'slow-task':
       return `Fault: ${target} now processes records more slowly, so backpressure builds upstream (${fault}).`;
-    case 'delay-channel':
-      return `Fault: messages into ${target} are delayed from now on (${fault}).`;
+    case 'delay-channel': {
+      const added = /\+(\d+)/.exec(fault.slice(fault.indexOf('@')))?.[1];
+      if (!target!.includes('->')) return `Fault: messages into ${target} are delayed from now on (${fault}).`;
+      return added === '0'
+        ? `The channel ${target} has its normal latency again (${fault}).`
+        : `Fault: the channel ${target} is slowed: each record and barrier on it takes ${added} ms longer, in order (${fault}).`;
+    }
     default:
       return `Fault injected: ${fault}.`;
   }
