@@ -6,7 +6,7 @@
 // Every wait is for a condition (bounded by tests/support/limits.ts); stepping is bounded by a count of steps.
 import { expect, test, type Page } from '@playwright/test';
 import { WAIT_LIMIT_MS } from '../support/limits';
-import { collectErrors, jobStatus } from './page-checks';
+import { collectErrors, expectExactlyOnce, jobStatus } from './page-checks';
 
 const graph = (page: Page) => page.locator('[data-view="job-graph"]');
 const shelf = (page: Page) => page.locator('[data-view="snapshot-shelf"]');
@@ -185,6 +185,29 @@ test('killing sum#0 from its menu restarts the job, rewinds the source logs, and
   await expect(ledger(page)).toHaveAttribute('data-duplicated', '0');
   expect(Number(await ledger(page).getAttribute('data-committed'))).toBeGreaterThan(0);
   await page.screenshot({ path: 'test-results/picture-after-kill.png' });
+  expect(errors).toEqual([]);
+});
+
+test('a channel slowed from its lane carries its latency on Workers: the lane shows it, the narration says it, checkpoints still complete', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/');
+  await expect(jobStatus(page)).toHaveAttribute('data-status', 'RUNNING');
+  const lane = graph(page).locator('[data-channel="numbers#0->sum#1"]');
+  await lane.focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('menuitem', { name: /Delay it by 500 ms/ }).click();
+  await expect(lane).toHaveAttribute('data-delay-ms', '500');
+  await expect(lane).toContainText('+500 ms');
+  await expect(narration(page)).toContainText('the channel numbers#0->sum#1 is slowed');
+  const before = Math.max(0, ...(await completedIds(page)));
+  await waitForCompletedAfter(page, before + 1);
+  await graph(page).screenshot({ path: 'test-results/picture-delayed-channel.png' });
+  // The menu now offers to take the delay away, and the runtime does.
+  await lane.focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('menuitem', { name: /Remove its delay/ }).click();
+  await expect(lane).toHaveAttribute('data-delay-ms', '0');
+  await expectExactlyOnce(page, 0);
   expect(errors).toEqual([]);
 });
 
