@@ -74,7 +74,9 @@ export function pathText(path: readonly (string | number)[], prefix = ''): strin
 export function issueRefusal(issues: readonly v.BaseIssue<unknown>[], prefix = ''): Refusal {
   const issue = issues[0]!;
   const keys = (issue.path ?? []).map((item) => item.key as string | number);
-  const message = issue.message.length > 300 ? `${issue.message.slice(0, 300)}…` : issue.message;
+  // One line, however the received value was written (valibot quotes strings as they are).
+  const line = [...issue.message].map((char) => (char < ' ' || char === '\u2028' || char === '\u2029' ? ' ' : char)).join('');
+  const message = line.length > 300 ? `${line.slice(0, 300)}…` : line;
   return { path: pathText(keys, prefix), message };
 }
 
