@@ -5,7 +5,7 @@ export interface ViewHelp {
 }
 
 export const VIEW_HELP: readonly ViewHelp[] = [
-  { name: 'Job graph', help: 'Operators as columns, each parallel subtask a box; one lane per network channel (FIFO). Click a subtask to break it.' },
+  { name: 'Job graph', help: 'Operators as columns, each parallel subtask a box; one lane per network channel (FIFO). Click a subtask to break it; click a lane to delay that channel (a slow link between two TaskManagers).' },
   { name: 'Records', help: 'Dots on a lane, coloured and numbered by epoch: the checkpoint whose barrier follows them.' },
   { name: 'Barrier n', help: 'A checkpoint barrier: injected at the sources, it flows with the records and splits the stream into before and after checkpoint n.' },
   { name: 'Gate', help: 'Aligned checkpoints: once barrier n arrived on a channel, that channel is blocked until barrier n arrived on every input channel; held records wait behind it.' },
