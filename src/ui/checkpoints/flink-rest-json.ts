@@ -75,7 +75,7 @@ export function issueRefusal(issues: readonly v.BaseIssue<unknown>[], prefix = '
   const issue = issues[0]!;
   const keys = (issue.path ?? []).map((item) => item.key as string | number);
   // One line, however the received value was written (valibot quotes strings as they are).
-  const line = [...issue.message].map((char) => (char < ' ' || char === '\u2028' || char === '\u2029' ? ' ' : char)).join('');
+  const line = [...issue.message.slice(0, 301)].map((char) => (char < ' ' || char === '\u2028' || char === '\u2029' ? ' ' : char)).join('');
   const message = line.length > 300 ? `${line.slice(0, 300)}…` : line;
   return { path: pathText(keys, prefix), message };
 }
