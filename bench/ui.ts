@@ -5,6 +5,7 @@
 //
 //   npm run bench:ui                      # defaults below
 //   npm run bench:ui -- rate=800 seconds=20 runtime=deterministic
+//   npm run bench:ui -- profile=1         # also prints the main thread's busiest functions (CPU profile)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { build, preview } from 'vite';
 import { chromium } from 'playwright';
@@ -12,7 +13,7 @@ import { chromiumLaunchOptions } from '../tests/chromium.ts';
 
 const PORT = 4175;
 const options = Object.fromEntries(process.argv.slice(2).map((argument) => argument.split('=') as [string, string]));
-const known = new Set(['rate', 'seconds', 'runtime', 'parallelism']);
+const known = new Set(['rate', 'seconds', 'runtime', 'parallelism', 'profile']);
 for (const name of Object.keys(options)) if (!known.has(name)) throw new Error(`Unknown option '${name}' (known: ${[...known].join(', ')})`);
 const rate = Number(options.rate ?? 400);
 const seconds = Number(options.seconds ?? 15);
@@ -21,7 +22,8 @@ const runtime = options.runtime ?? 'worker';
 if (!(rate > 0) || !(seconds > 0) || !Number.isInteger(parallelism) || parallelism < 1) throw new Error('rate and seconds must be positive and parallelism a positive whole number');
 
 const outDir = 'bench/dist-ui';
-await build({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+// A profile needs the functions' names: that build is not minified.
+await build({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir, emptyOutDir: true, ...(options.profile === '1' ? { minify: false } : {}) } });
 const server = await preview({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: PORT, strictPort: true } });
 const browser = await chromium.launch({ headless: true, ...chromiumLaunchOptions });
 try {
@@ -33,6 +35,11 @@ try {
   await page.locator('[data-view="job-graph"] [data-task-id]').first().waitFor({ timeout: 120_000 });
   // Let the job warm up (Workers started, queues filled) before measuring.
   await page.waitForTimeout(3_000);
+  const profiler = options.profile === '1' ? await page.context().newCDPSession(page) : null;
+  if (profiler) {
+    await profiler.send('Profiler.enable');
+    await profiler.send('Profiler.start');
+  }
   const result = await page.evaluate(async (durationMs) => {
     const frames: number[] = [];
     const drawn = { records: [] as number[], barriers: [] as number[], elements: [] as number[], queued: [] as number[] };
@@ -56,6 +63,7 @@ try {
     });
     return { frames, drawn };
   }, seconds * 1000);
+  if (profiler) printHotFunctions((await profiler.send('Profiler.stop')).profile);
   const sorted = [...result.frames].sort((a, b) => a - b);
   const quantile = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
   const mean = (values: number[]) => round(values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length));
@@ -84,4 +92,24 @@ try {
 
 function round(value: number): number {
   return Math.round(value * 100) / 100;
+}
+
+interface CpuProfile {
+  readonly nodes: ReadonlyArray<{ readonly id: number; readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number } }>;
+  readonly samples?: readonly number[];
+}
+
+/** Self time by function over the profile's samples: where the main thread's frames go. */
+function printHotFunctions(profile: CpuProfile): void {
+  const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
+  const counts = new Map<string, number>();
+  for (const id of profile.samples ?? []) {
+    const frame = byNode.get(id)?.callFrame;
+    const name = frame ? `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop()}:${frame.lineNumber + 1}` : '?';
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  const total = profile.samples?.length ?? 0;
+  const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 30);
+  console.log(`main-thread CPU profile, ${total} samples; self time:`);
+  for (const [name, count] of top) console.log(`${((100 * count) / Math.max(1, total)).toFixed(1).padStart(5)} %  ${name}`);
 }

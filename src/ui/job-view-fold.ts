@@ -39,6 +39,9 @@ export interface JobPanelsView {
   readonly verdict: Verdict;
 }
 
+/** Keys in natural order (`k2` before `k10`); one collator, as `localeCompare` builds one per call. */
+const BY_KEY = new Intl.Collator(undefined, { numeric: true });
+
 const DATA_EVENTS = new Set<EngineEvent['type']>(['records-moved', 'records-consumed', 'source-read']);
 
 export class JobPanelsFold implements EventFold<JobPanelsView> {
@@ -53,6 +56,8 @@ export class JobPanelsFold implements EventFold<JobPanelsView> {
   readonly #committedTransactions = new Set<string>();
   /** Values per key, in commit order (a Map keeps first-commit order). */
   readonly #byKey = new Map<string, string[]>();
+  /** The newest MAX_OUTPUT_ROWS keys by first commit, oldest first: the rows shown, without walking every key. */
+  readonly #recentKeys: string[] = [];
   readonly #expectedRecords: number;
   #rows: { readonly length: number; readonly rows: readonly OutputRow[] } | null = null;
   #verdict: { readonly length: number; readonly verdict: Verdict } | null = null;
@@ -139,7 +144,11 @@ export class JobPanelsFold implements EventFold<JobPanelsView> {
       const value = typeof record.value === 'number' ? String(record.value) : JSON.stringify(record.value);
       const values = this.#byKey.get(record.key);
       if (values) values.push(value);
-      else this.#byKey.set(record.key, [value]);
+      else {
+        this.#byKey.set(record.key, [value]);
+        this.#recentKeys.push(record.key);
+        if (this.#recentKeys.length > MAX_OUTPUT_ROWS) this.#recentKeys.shift();
+      }
     }
   }
 
@@ -150,7 +159,7 @@ export class JobPanelsFold implements EventFold<JobPanelsView> {
   private rendered(): { rows: readonly OutputRow[]; verdict: Verdict } {
     const length = this.#output.length;
     if (this.#rows?.length !== length) {
-      const keys = [...this.#byKey.keys()].slice(-MAX_OUTPUT_ROWS).sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+      const keys = [...this.#recentKeys].sort(BY_KEY.compare);
       this.#rows = { length, rows: keys.map((key) => ({ key, values: this.#byKey.get(key)!.join(', ') })) };
     }
     if (!this.#verdict || length - this.#verdict.length > Math.floor(this.#verdict.length / 100) || (length === this.#expectedRecords && this.#verdict.length !== length)) {

@@ -37,6 +37,8 @@ export function attachPage(session: JobSession, options: PageSessionOptions): Pa
     ...(options.frames === undefined ? {} : { frames: options.frames }),
     ...(options.onRefresh ? { onRefresh: options.onRefresh } : {}),
     ...(options.liveDelayMs === undefined ? {} : { liveDelayMs: options.liveDelayMs }),
+    // What moves between events is the job graph (dots, barriers, snapshot arcs); the rest changes with events.
+    everyFrame: ['graph'],
   });
   const view = new JobView(options.job, options.originMs, timeline);
   const faults = new PageFaults(session, (notice) => (view.notice = notice), options.refusalOf);

@@ -1,6 +1,10 @@
 // The timeline on the page: a TimeController driven by animation frames, its state mirrored into
 // reactive fields once per frame for TimeControls, Scrubber and every view component (`views.<name>`).
-// Views are computed once per frame whatever the event rate: that is the page's sampling of a fast run.
+// Views are computed at most once per frame whatever the event rate: that is the page's sampling of a fast
+// run. Each view is its own reactive cell, so a component redraws only when its view was replaced: the
+// views named in `everyFrame` (what moves: the job graph) are replaced on every frame, the others at most
+// every `viewPeriodMs` while the run plays (a table need not change 60 times a second), and every view
+// at once after a command (pause, step, seek, play, speed), so a paused or stepped picture is exact.
 import type { JobSession } from '../../runtime/job-session';
 import { animationFrames, type FrameScheduler } from '../../runtime/sim/simulation-session';
 import { TimeController } from './time-controller';
@@ -11,12 +15,30 @@ export interface PageTimelineOptions extends TimelineOptions {
   readonly frames?: FrameScheduler | null;
   /** Called after every refresh (once per frame): what else the page checks as the run moves on. */
   readonly onRefresh?: () => void;
+  /** Views replaced on every frame (the others at most every `viewPeriodMs`). Default: all of them. */
+  readonly everyFrame?: readonly string[];
+  /** Real ms between replacements of the other views while the run plays (default SECONDARY_VIEW_PERIOD_MS). */
+  readonly viewPeriodMs?: number;
+}
+
+/** How often the views that do not move (tables, shelf, narration, statecharts) are refreshed while playing. */
+export const SECONDARY_VIEW_PERIOD_MS = 200;
+
+/** One view's reactive cell: replacing its value with the same object notifies nobody. */
+class ViewCell<V> {
+  value = $state.raw<V>(undefined as V);
 }
 
 /** Fields holding objects are `$state.raw`: replaced whole each frame, never mutated. */
 export class PageTimeline<F extends FoldFactories> {
   readonly controller: TimeController<F>;
-  views = $state.raw<FoldViews<F>>(undefined as unknown as FoldViews<F>);
+  /** Every fold's view, each read from its own cell (see the top of this file). */
+  readonly views: FoldViews<F>;
+  readonly #cells = new Map<string, ViewCell<unknown>>();
+  readonly #everyFrame: ReadonlySet<string> | null;
+  readonly #viewPeriodMs: number;
+  /** Wall ms of the last refresh of the views that are not drawn every frame. */
+  #lastFullRefreshMs = Number.NEGATIVE_INFINITY;
   live = $state(true);
   paused = $state(false);
   speed = $state(1);
@@ -41,6 +63,15 @@ export class PageTimeline<F extends FoldFactories> {
     this.controller = new TimeController(session, factories, options);
     this.#frames = options.frames === undefined ? animationFrames : options.frames;
     this.#onRefresh = options.onRefresh;
+    this.#everyFrame = options.everyFrame ? new Set(options.everyFrame) : null;
+    this.#viewPeriodMs = options.viewPeriodMs ?? SECONDARY_VIEW_PERIOD_MS;
+    const views: Record<string, unknown> = {};
+    for (const name of this.controller.timeline.viewNames()) {
+      const cell = new ViewCell<unknown>();
+      this.#cells.set(name, cell);
+      Object.defineProperty(views, name, { enumerable: true, get: () => cell.value });
+    }
+    this.views = views as FoldViews<F>;
     this.refresh();
     if (this.#frames) this.#frame = this.#frames.request((wallMs) => this.onFrame(wallMs));
   }
@@ -92,9 +123,12 @@ export class PageTimeline<F extends FoldFactories> {
     this.refresh();
   }
 
-  refresh(): void {
+  /** Mirrors the controller; `all` false (a frame while playing): the views not drawn every frame only once their period is over. */
+  refresh(all = true, wallMs = performance.now()): void {
     const controller = this.controller;
-    this.views = controller.views();
+    const full = all || this.#everyFrame === null || wallMs < this.#lastFullRefreshMs || wallMs - this.#lastFullRefreshMs >= this.#viewPeriodMs;
+    if (full) this.#lastFullRefreshMs = wallMs;
+    for (const [name, cell] of this.#cells) if (full || this.#everyFrame!.has(name)) cell.value = controller.view(name);
     this.live = controller.live;
     this.paused = controller.paused;
     this.speed = controller.speed;
@@ -128,7 +162,8 @@ export class PageTimeline<F extends FoldFactories> {
     if (this.#closed) return;
     this.controller.frame(wallMs);
     this.measureRate(wallMs);
-    this.refresh();
+    // Paused, nothing moves but what a command changed (and commands refresh everything themselves).
+    this.refresh(this.controller.paused, wallMs);
     this.#frame = this.#frames!.request((next) => this.onFrame(next));
   }
 }

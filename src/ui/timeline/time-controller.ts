@@ -88,6 +88,10 @@ export class TimeController<F extends FoldFactories> {
     return this.timeline.views(this.shownTime);
   }
 
+  view<K extends keyof F & string>(name: K): FoldViews<F>[K] {
+    return this.timeline.view(name, this.shownTime);
+  }
+
   play(): void {
     if (!this.timeline.live) {
       this.#replaying = true;

@@ -146,10 +146,18 @@ export class Timeline<F extends FoldFactories> {
 
   /** Every fold's view at clock time `now` (live) or at the cursor's time (past). */
   views(now: number): FoldViews<F> {
-    const at = this.#cursor.live ? now : this.#cursor.time;
     const views: Record<string, unknown> = {};
-    for (const name of Object.keys(this.#folds)) views[name] = this.#folds[name as keyof F].view(at);
+    for (const name of this.viewNames()) views[name] = this.view(name, now);
     return views as FoldViews<F>;
+  }
+
+  viewNames(): readonly (keyof F & string)[] {
+    return Object.keys(this.#folds) as (keyof F & string)[];
+  }
+
+  /** One fold's view at clock time `now` (live) or at the cursor's time (past). */
+  view<K extends keyof F & string>(name: K, now: number): FoldViews<F>[K] {
+    return this.#folds[name].view(this.#cursor.live ? now : this.#cursor.time) as FoldViews<F>[K];
   }
 
   /** Moves the cursor to `time` (clamped to the recorded run): the folds show the run as it was then. */
