@@ -29,7 +29,7 @@ export class JobView {
   }
 
   private get statistics(): CheckpointingStatistics {
-    return this.timeline.views.statistics;
+    return this.timeline.views.checkpoints.source.overview();
   }
 
   get status(): string {

@@ -1,7 +1,8 @@
 // The folds the page keeps at the timeline's cursor, one per view: the lead's App mounts each view with
 // `job.timeline.views.<name>`. Built from the job as configured (graph, configuration, expectations)
 // and the output the sink's external system held when the run began; nothing else.
-import { CheckpointStatsFold } from '../../engine/checkpoint/checkpoint-stats-fold';
+import { checkpointConfigInfo } from '../../engine/config/checkpoint-config-info';
+import { CheckpointsTabFold } from '../checkpoints/checkpoints-tab-fold';
 import type { ScenarioJob } from '../../runtime/sim/scenario-job';
 import { JobGraphFold } from '../graph/job-graph-fold';
 import { JobPanelsFold } from '../job-view-fold';
@@ -18,11 +19,13 @@ export interface PageFoldOptions {
 
 export function pageFolds(job: ScenarioJob, initialOutput: readonly unknown[] = [], options: PageFoldOptions = {}) {
   const { checkpointing } = job.configuration;
+  const config = checkpointConfigInfo(job.configuration);
+  const vertices = job.jobGraph.vertices.map((vertex) => ({ id: vertex.id, name: vertex.name, parallelism: vertex.parallelism }));
   return {
     /** Status, subtasks, restarts, retained ids, recent events, committed output (JobControls, CommittedOutput…). */
     panels: () => new JobPanelsFold(job, initialOutput),
-    /** Flink's `GET /jobs/:id/checkpoints`: the one statistics fold (CheckpointHistory). */
-    statistics: () => new CheckpointStatsFold(),
+    /** Flink's checkpoint REST views from the one statistics fold (the Checkpoints tab, CheckpointHistory). */
+    checkpoints: () => new CheckpointsTabFold(config, vertices),
     graph: () => new JobGraphFold(options.travelMs === undefined ? {} : { travelMs: options.travelMs }),
     shelf: () => new SnapshotShelfFold(),
     narration: () => new NarrationFold(),

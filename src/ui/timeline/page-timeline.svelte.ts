@@ -34,6 +34,8 @@ export class PageTimeline<F extends FoldFactories> {
   readonly controller: TimeController<F>;
   /** Every fold's view, each read from its own cell (see the top of this file). */
   readonly views: FoldViews<F>;
+  // Built once in the constructor, never changed: the cells inside are what is reactive.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #cells = new Map<string, ViewCell<unknown>>();
   readonly #everyFrame: ReadonlySet<string> | null;
   readonly #viewPeriodMs: number;
@@ -63,6 +65,7 @@ export class PageTimeline<F extends FoldFactories> {
     this.controller = new TimeController(session, factories, options);
     this.#frames = options.frames === undefined ? animationFrames : options.frames;
     this.#onRefresh = options.onRefresh;
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a constant option, not state
     this.#everyFrame = options.everyFrame ? new Set(options.everyFrame) : null;
     this.#viewPeriodMs = options.viewPeriodMs ?? SECONDARY_VIEW_PERIOD_MS;
     const views: Record<string, unknown> = {};

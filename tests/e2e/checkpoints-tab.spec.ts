@@ -1,0 +1,75 @@
+// The Checkpoints tab as a user meets it: this run's checkpoints in Flink's Web UI fields, a checkpoint's
+// per-subtask timeline whose segments seek the replay, a real Flink job loaded from files saved from its
+// REST API, a refused file that leaves the view as it was, and the export that loads back.
+import { readdirSync, readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { WAIT_LIMIT_MS } from '../support/limits';
+import { collectErrors, jobStatus } from './page-checks';
+
+const SAMPLES = 'public/samples/flink-rest';
+const sampleFiles = () => readdirSync(SAMPLES).filter((name) => name.endsWith('.json')).map((name) => `${SAMPLES}/${name}`);
+const tab = (page: Page) => page.locator('[data-view="checkpoints-tab"]');
+const panel = (page: Page) => page.locator('.checkpoints-panel');
+
+async function completedInTab(page: Page): Promise<number> {
+  await tab(page).locator('[data-tab="history"]').click();
+  const completed = tab(page).locator('[data-panel="history"] [data-checkpoint-id][data-status="COMPLETED"]').first();
+  await expect(completed).toBeVisible({ timeout: WAIT_LIMIT_MS });
+  return Number(await completed.getAttribute('data-checkpoint-id'));
+}
+
+test('this run in the Checkpoints tab: history in Flink fields, a checkpoint timeline per subtask, a segment seeks the replay', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/');
+  await expect(jobStatus(page)).toHaveAttribute('data-status', 'RUNNING');
+  await expect(tab(page).locator('header')).toContainText("this page's run");
+  const id = await completedInTab(page);
+  await tab(page).getByRole('button', { name: `Details of checkpoint ${id}`, exact: true }).click();
+  const timeline = tab(page).locator(`[data-view="subtask-timeline"][data-checkpoint-id="${id}"]`);
+  await expect(timeline).toBeVisible();
+  // running-sum at the page's parallelism 2: numbers#0/1 and sum#0/1 each acknowledged.
+  await expect(timeline.locator('[data-task-id]')).toHaveCount(4);
+  await expect(timeline.locator('[data-task-id="sum#0"]')).toHaveAttribute('data-status', 'acknowledged');
+  await tab(page).screenshot({ path: 'test-results/checkpoints-tab-run.png' });
+  await timeline.locator('[data-phase]').first().click();
+  await expect(page.locator('[data-mode="replay"]')).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('a real Flink job from saved REST files, a refused file that changes nothing, and the export that loads back', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/');
+  await expect(jobStatus(page)).toHaveAttribute('data-status', 'RUNNING');
+  const picker = page.getByLabel('Flink REST files');
+  await picker.setInputFiles(sampleFiles());
+  await expect(tab(page).locator('header')).toContainText('Flink job');
+  await expect(page.locator('[data-view="rest-load-report"]')).toContainText(`Loaded ${sampleFiles().length} of ${sampleFiles().length} files`);
+  await tab(page).locator('[data-tab="history"]').click();
+  await expect(tab(page).locator('[data-panel="history"] [data-status="FAILED"]').first()).toBeVisible();
+  await page.screenshot({ path: 'test-results/checkpoints-tab-flink-job.png', fullPage: true });
+
+  // Hostile and broken files: each refused with its reason, the Flink job still shown.
+  await picker.setInputFiles([
+    { name: 'proto.json', mimeType: 'application/json', buffer: Buffer.from('{"__proto__": {"polluted": true}, "counts": {}}') },
+    { name: 'truncated.json', mimeType: 'application/json', buffer: Buffer.from(readFileSync(`${SAMPLES}/checkpoints.json`, 'utf8').slice(0, 200)) },
+  ]);
+  const report = page.locator('[data-view="rest-load-report"]');
+  await expect(report).toContainText('Nothing loaded');
+  await expect(report.locator('.refused')).toHaveCount(2);
+  await expect(tab(page).locator('header')).toContainText('Flink job');
+  expect(await page.evaluate(() => ({}) as Record<string, unknown>)).not.toHaveProperty('polluted');
+
+  // Export what is shown, and load the export back.
+  const download = page.waitForEvent('download');
+  await panel(page).getByRole('button', { name: 'Export as JSON' }).click();
+  const path = await (await download).path();
+  const bundle = JSON.parse(readFileSync(path, 'utf8')) as { format: string; details: Record<string, unknown> };
+  expect(bundle.format).toBe('barrierscope-checkpoints');
+  await panel(page).getByRole('button', { name: 'Back to this run' }).click();
+  await expect(tab(page).locator('header')).toContainText("this page's run");
+  await picker.setInputFiles([{ name: 'export.json', mimeType: 'application/json', buffer: readFileSync(path) }]);
+  await expect(tab(page).locator('header')).toContainText('Flink job');
+  await tab(page).locator('[data-tab="history"]').click();
+  await expect(tab(page).locator('[data-panel="history"] [data-checkpoint-id]')).toHaveCount(Object.keys(bundle.details).length);
+  expect(errors).toEqual([]);
+});
