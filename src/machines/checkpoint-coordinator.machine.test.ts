@@ -3,7 +3,7 @@
 // Scenarios follow Flink's CheckpointCoordinator tests: triggering, min pause, max concurrent, expiry,
 // tolerable failures, subsumption, savepoints, suspension and cleanup of late acknowledgements.
 import { describe, expect, it } from 'vitest';
-import { createActor, type AnyActorRef } from 'xstate';
+import { createActor, fromCallback, type AnyActorRef } from 'xstate';
 import { parseJobConfiguration, type RawJobConfiguration } from '../engine/config';
 import type { EngineEvent } from '../engine/events';
 import type { CheckpointId, TaskId } from '../engine/ids';
@@ -17,6 +17,7 @@ import { Scheduler } from '../runtime/sim/scheduler';
 import { SimulatedClock } from '../runtime/sim/sim-clock';
 import { MemoryCheckpointStorage, type StorageLatency } from '../storage/memory-checkpoint-storage';
 import { checkpointActorId, checkpointCoordinatorMachine, type CoordinatorGateway } from './checkpoint-coordinator.machine';
+import type { GatewayCommand } from './coordinator-effects';
 
 const JOB_ID = 'job';
 const TASKS: readonly TaskId[] = ['source#0', 'sum#0'];
@@ -96,6 +97,8 @@ interface HarnessOptions {
   readonly autoAcknowledge?: boolean;
   readonly failMetadata?: boolean;
   readonly firstCheckpointId?: CheckpointId;
+  /** Stands in for the gateway port (swapped with provide(), as a test would swap any effect). */
+  readonly gatewayPort?: ReturnType<typeof fromCallback<GatewayCommand, CoordinatorGateway>>;
 }
 
 function coordinator(raw: RawJobConfiguration, options: HarnessOptions = {}) {
@@ -109,7 +112,8 @@ function coordinator(raw: RawJobConfiguration, options: HarnessOptions = {}) {
   stats.apply({ type: 'job-deployed', time: 0, attempt: 0, restoredCheckpointId: null, vertices: [], channels: [], subtasks: TASKS.map((taskId, subtaskIndex) => ({ taskId, vertexId: taskId.split('#')[0]!, subtaskIndex, keyGroups: null })) });
   const gateway = new RecordingGateway();
   const events: EngineEvent[] = [];
-  const actor = createActor(checkpointCoordinatorMachine, {
+  const machine = options.gatewayPort ? checkpointCoordinatorMachine.provide({ actors: { gateway: options.gatewayPort } }) : checkpointCoordinatorMachine;
+  const actor = createActor(machine, {
     clock,
     input: {
       jobId: JOB_ID,
@@ -400,20 +404,23 @@ describe('checkpoint coordinator: one machine per checkpoint', () => {
     expect(stateOf(job, 1)?.status ?? 'done').toBe('done');
   });
 
+  /** The children that are checkpoints' machines (the others are the effect ports). */
+  const checkpointChildren = (job: ReturnType<typeof coordinator>) => Object.keys(job.actor.getSnapshot().children).filter((id) => id.startsWith('checkpoint-'));
+
   it('keeps no machine of a finished checkpoint among its children', () => {
     const job = coordinator({ 'execution.checkpointing.interval': '100 ms' }, { autoAcknowledge: true });
     job.start();
     job.runUntil(2_001);
     expect(job.completed().map((event) => event.checkpointId)).toHaveLength(19);
-    expect(Object.keys(job.actor.getSnapshot().children)).toEqual([checkpointActorId(20)]);
+    expect(checkpointChildren(job)).toEqual([checkpointActorId(20)]);
     job.runUntil(2_050);
-    expect(Object.keys(job.actor.getSnapshot().children)).toEqual([]);
+    expect(checkpointChildren(job)).toEqual([]);
     // Aborted ones too, also when the coordinator stops.
     job.gateway.onTrigger = () => {};
     job.runUntil(2_100);
     job.actor.send({ type: 'STOP', reason: 'Checkpoint Coordinator is suspending.' });
     expect(job.aborted().map((event) => event.checkpointId)).toEqual([21]);
-    expect(Object.keys(job.actor.getSnapshot().children)).toEqual([]);
+    expect(checkpointChildren(job)).toEqual([]);
   });
 
   it('aborts the checkpoint machines of what it aborts (declined, suspended)', () => {
@@ -671,5 +678,23 @@ describe('checkpoint coordinator: stop-with-savepoint', () => {
     job.runUntil(80);
     expect(job.triggeredIds()).toEqual([1]);
     expect(job.actor.getSnapshot().context.stopWithSavepoint).toEqual({ status: 'PENDING', checkpointId: 1 });
+  });
+});
+
+describe('checkpoint coordinator: effects live in actors', () => {
+  it('hands every command for the job master to its gateway port, which provide() can swap', () => {
+    const commands: GatewayCommand[] = [];
+    const gatewayPort = fromCallback<GatewayCommand, CoordinatorGateway>(({ receive }) => receive((command) => commands.push(command)));
+    const job = coordinator({ 'execution.checkpointing.interval': '100 ms', 'execution.checkpointing.timeout': '50 ms' }, { gatewayPort });
+    job.start();
+    job.runUntil(160);
+    // The job master's gateway is still asked whether tasks run (a query), but told nothing.
+    expect(job.gateway.calls).toEqual([]);
+    expect(commands).toEqual([
+      { type: 'TRIGGER_CHECKPOINT', checkpointId: 1, timestamp: 100, checkpointType: 'CHECKPOINT' },
+      { type: 'NOTIFY_CHECKPOINT_ABORTED', checkpointId: 1 },
+      { type: 'FAIL_JOB', cause: 'Exceeded checkpoint tolerable failure threshold.' },
+    ]);
+    expect(job.expired().map((event) => [event.checkpointId, event.time])).toEqual([[1, 150]]);
   });
 });

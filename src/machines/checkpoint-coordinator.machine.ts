@@ -7,13 +7,19 @@
 // CheckpointStatsFold computes them from the events this machine emits (and the tasks' acknowledgements).
 // Stop-with-savepoint (Flink's `flink stop`) is a state of its own: periodic checkpoints stop, one synchronous
 // savepoint is taken and committed; if it fails, periodic checkpointing resumes and the job goes on.
-// Side effects go through the injected CoordinatorGateway and CheckpointStorage; time through the actor's clock.
+//
+// Effects live in actors, not actions: the job master's gateway, the event sink and the storage's discards are
+// long-lived callback actors invoked at the root (./coordinator-effects.ts). Actions assign context, keep the
+// engine's bookkeeping objects and send messages: to the checkpoints' machines with `sendTo`, to the ports with
+// the named `tell` action, which hands the command over at once rather than with `sendTo` (which XState v5 defers
+// to the end of the macrostep, behind the timers the macrostep schedules — the module explains), so every effect
+// still happens in the order and at the moment it did. Time comes through the actor's clock.
 import { assign, enqueueActions, setup, type AnyActorRef } from 'xstate';
 import type { CheckpointingConfiguration } from '../engine/config';
 import type { CheckpointStorage } from '../engine/ports/checkpoint-storage';
 import type { Clock } from '../engine/ports/clock';
 import type { CheckpointId, JobId, TaskId } from '../engine/ids';
-import type { EventSink } from '../engine/events';
+import type { EngineEvent, EventSink } from '../engine/events';
 import { PendingCheckpoint, type OperatorLayout } from '../engine/checkpoint/pending-checkpoint';
 import type { CompletedCheckpointStore } from '../engine/checkpoint/completed-checkpoint-store';
 import { CheckpointFailureManager } from '../engine/checkpoint/checkpoint-failure-manager';
@@ -23,18 +29,9 @@ import { SharedStateRegistry } from '../engine/checkpoint/shared-state-registry'
 import { sourceOffsetsInCheckpoint } from '../engine/checkpoint/source-offsets';
 import type { CheckpointType } from '../engine/task/messages';
 import { pendingCheckpointMachine, type PendingCheckpointOutcome } from './pending-checkpoint.machine';
+import { eventsPort, gatewayPort, storagePort, tellPort, type CoordinatorCommand, type CoordinatorGateway } from './coordinator-effects';
 
-/** What the coordinator asks of the job master. */
-export interface CoordinatorGateway {
-  /** All tasks are RUNNING (Flink refuses to trigger otherwise: NOT_ALL_REQUIRED_TASKS_RUNNING). */
-  allTasksRunning(): boolean;
-  /** Tasks that must acknowledge (all of them) and the sources that get the trigger. */
-  tasksToAcknowledge(): TaskId[];
-  triggerCheckpoint(checkpointId: CheckpointId, timestamp: number, checkpointType: CheckpointType): void;
-  notifyCheckpointComplete(checkpointId: CheckpointId): void;
-  notifyCheckpointAborted(checkpointId: CheckpointId): void;
-  failJob(cause: string): void;
-}
+export type { CoordinatorGateway } from './coordinator-effects';
 
 export interface CheckpointCoordinatorInput {
   readonly jobId: JobId;
@@ -98,7 +95,7 @@ export const checkpointCoordinatorMachine = setup({
     context: {} as CoordinatorContext,
     events: {} as CheckpointCoordinatorEvent,
   },
-  actors: { pendingCheckpoint: pendingCheckpointMachine },
+  actors: { pendingCheckpoint: pendingCheckpointMachine, events: eventsPort, gateway: gatewayPort, storage: storagePort },
   delays: {
     /** Flink: the periodic interval, but never sooner than min-pause after the last completion. */
     untilNextTrigger: ({ context }) => {
@@ -132,12 +129,14 @@ export const checkpointCoordinatorMachine = setup({
       context.pending.set(checkpointId, pending);
       enqueue.assign({ nextCheckpointId: checkpointId + 1 });
       if (isSynchronous) enqueue.assign({ stopWithSavepoint: { status: 'PENDING', checkpointId } });
+      // Told before the spawn, as the effects always ran before the checkpoint's machine was created.
+      const tell = tellerOf(enqueue);
+      tell.emit({ type: 'checkpoint-triggered', time: now, checkpointId, isSavepoint, checkpointType });
+      tell({ type: 'TRIGGER_CHECKPOINT', checkpointId, timestamp: now, checkpointType });
       enqueue.spawnChild('pendingCheckpoint', {
         id: checkpointActorId(checkpointId),
         input: { pending, operators: context.operators, storage: context.storage, clock: context.clock, timeoutMs: context.config.timeoutMs },
       });
-      context.emit({ type: 'checkpoint-triggered', time: now, checkpointId, isSavepoint, checkpointType });
-      context.gateway.triggerCheckpoint(checkpointId, now, checkpointType);
     }),
     /** A checkpoint's machine reported its end: it leaves the coordinator's children. */
     forgetCheckpointActor: enqueueActions(({ event, enqueue }) => {
@@ -163,7 +162,7 @@ export const checkpointCoordinatorMachine = setup({
       const pending = context.pending.get(event.checkpointId);
       if (!pending) {
         // As Flink's discardSubtaskState.
-        discardUncompleted(context, event.checkpointId);
+        discardUncompleted(context, event.checkpointId, tellerOf(enqueue));
         return;
       }
       const unknown = context.registry.unknownSharedState(event.state, event.checkpointId);
@@ -178,6 +177,7 @@ export const checkpointCoordinatorMachine = setup({
     }),
     completeCheckpoint: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'CHECKPOINT_COMPLETED') return;
+      const tell = tellerOf(enqueue);
       const pending = context.pending.get(event.checkpointId);
       if (!pending || pending.isDisposed) return;
       const now = context.clock.now();
@@ -185,7 +185,7 @@ export const checkpointCoordinatorMachine = setup({
         // Register before subsumed checkpoints unregister, so pieces this one shares with them stay.
         context.registry.registerCheckpoint(event.metadata);
       } catch (error) {
-        abortPending(context, pending, 'FINALIZE_CHECKPOINT_FAILURE', error instanceof Error ? error.message : String(error));
+        abortPending(context, pending, 'FINALIZE_CHECKPOINT_FAILURE', error instanceof Error ? error.message : String(error), tell);
         enqueue.raise({ type: 'PENDING_FINISHED' });
         return;
       }
@@ -194,7 +194,7 @@ export const checkpointCoordinatorMachine = setup({
       const subsumed = context.store.add(event.metadata, isSynchronous);
       context.failureManager.handleCheckpointSuccess();
       const acknowledged = pending.acknowledgedTasks().map((task) => task.metrics);
-      context.emit({
+      tell.emit({
         type: 'checkpoint-completed',
         time: now,
         checkpointId: event.checkpointId,
@@ -216,53 +216,60 @@ export const checkpointCoordinatorMachine = setup({
         if (older.checkpointId < event.checkpointId && !older.properties.isSavepoint) {
           const message = `Checkpoint ${older.checkpointId} was subsumed by ${event.checkpointId}`;
           abortCheckpointActor(self, enqueue, older.checkpointId, 'CHECKPOINT_SUBSUMED', message);
-          abortPending(context, older, 'CHECKPOINT_SUBSUMED', message);
+          abortPending(context, older, 'CHECKPOINT_SUBSUMED', message, tell);
         }
       }
-      for (const old of subsumed) discardCompleted(context, old.checkpointId);
-      if (commits) context.gateway.notifyCheckpointComplete(event.checkpointId);
+      for (const old of subsumed) discardCompleted(context, old.checkpointId, tell);
+      if (commits) tell({ type: 'NOTIFY_CHECKPOINT_COMPLETE', checkpointId: event.checkpointId });
       enqueue.raise({ type: 'PENDING_FINISHED' });
     }),
     /** A task declined (the checkpoint's machine is told to abort) or the checkpoint's machine failed on its own. */
     abortOne: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'DECLINE' && event.type !== 'CHECKPOINT_FAILED') return;
+      const tell = tellerOf(enqueue);
       const failure = { checkpointId: event.checkpointId, reason: event.reason, message: event.message };
       const pending = context.pending.get(failure.checkpointId);
       if (!pending) {
         // A decline after the abort: its uploads finished after the abort's discard, so discard again.
-        if (event.type === 'DECLINE') discardUncompleted(context, event.checkpointId);
+        if (event.type === 'DECLINE') discardUncompleted(context, event.checkpointId, tell);
         return;
       }
       if (event.type === 'DECLINE') abortCheckpointActor(self, enqueue, failure.checkpointId, failure.reason, failure.message);
-      abortPending(context, pending, failure.reason, failure.message);
+      abortPending(context, pending, failure.reason, failure.message, tell);
       if (pending.properties.isSynchronous) enqueue.assign({ stopWithSavepoint: { status: 'FAILED', checkpointId: failure.checkpointId, reason: failure.message } });
       if (context.failureManager.handleCheckpointFailure(failure.checkpointId, failure.reason, pending.properties.isSavepoint)) {
-        context.gateway.failJob('Exceeded checkpoint tolerable failure threshold.');
+        tell({ type: 'FAIL_JOB', cause: 'Exceeded checkpoint tolerable failure threshold.' });
       }
       enqueue.raise({ type: 'PENDING_FINISHED' });
     }),
     /** Flink's CheckpointCoordinator.shutdown: checkpoints that are not externalized are deleted with the job. */
-    shutdown: ({ context, event }) => {
+    shutdown: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'SHUTDOWN' || !event.discardCheckpoints) return;
-      for (const metadata of context.store.removeAllOwned()) discardCompleted(context, metadata.checkpointId);
-    },
+      for (const metadata of context.store.removeAllOwned()) discardCompleted(context, metadata.checkpointId, tellerOf(enqueue));
+    }),
     abortAll: enqueueActions(({ context, event, enqueue, self }) => {
       // Flink's stopCheckpointScheduler: every pending checkpoint and savepoint is aborted (CHECKPOINT_COORDINATOR_SUSPEND).
       const reason = event.type === 'STOP' ? event.reason : 'Checkpoint Coordinator is suspending.';
       enqueue.assign({ checkpointRequested: false });
       for (const pending of [...context.pending.values()]) {
         abortCheckpointActor(self, enqueue, pending.checkpointId, 'CHECKPOINT_COORDINATOR_SUSPEND', reason);
-        abortPending(context, pending, 'CHECKPOINT_COORDINATOR_SUSPEND', reason);
+        abortPending(context, pending, 'CHECKPOINT_COORDINATOR_SUSPEND', reason, tellerOf(enqueue));
         if (pending.properties.isSynchronous) enqueue.assign({ stopWithSavepoint: { status: 'FAILED', checkpointId: pending.checkpointId, reason } });
       }
     }),
-    discardDeclined: ({ context, event }) => {
-      if (event.type === 'DECLINE' && !context.pending.has(event.checkpointId)) discardUncompleted(context, event.checkpointId);
-    },
+    discardDeclined: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type === 'DECLINE' && !context.pending.has(event.checkpointId)) discardUncompleted(context, event.checkpointId, tellerOf(enqueue));
+    }),
   },
 }).createMachine({
   id: 'checkpointCoordinator',
   description: "Flink's CheckpointCoordinator: triggers checkpoints and savepoints and spawns one pendingCheckpoint machine for each.",
+  // The effect ports, for as long as the coordinator lives.
+  invoke: [
+    { id: 'events', src: 'events', input: ({ context }) => ({ emit: context.emit }) },
+    { id: 'gateway', src: 'gateway', input: ({ context }) => context.gateway },
+    { id: 'storage', src: 'storage', input: ({ context }) => context.storage },
+  ],
   context: ({ input }) => ({
     ...input,
     pending: new Map(),
@@ -379,34 +386,46 @@ function abortCheckpointActor(
   if (checkpoint) enqueue.sendTo(checkpoint, { type: 'ABORT', reason, message });
 }
 
-function abortPending(context: CoordinatorContext, pending: PendingCheckpoint, reason: string, message: string): void {
+/** Enqueues commands to the effect ports, in the order told; `emit` is the events port's one command. */
+interface Teller {
+  (command: CoordinatorCommand): void;
+  emit(event: EngineEvent): void;
+}
+
+/** Each command is an action of its own that hands it to its port when it runs (see ./coordinator-effects.ts). */
+function tellerOf(enqueue: (action: (args: { self: AnyActorRef }) => void) => void): Teller {
+  const tell = (command: CoordinatorCommand) => enqueue(({ self }) => tellPort(self, command));
+  return Object.assign(tell, { emit: (event: EngineEvent) => tell({ type: 'EMIT', event }) });
+}
+
+function abortPending(context: CoordinatorContext, pending: PendingCheckpoint, reason: string, message: string, tell: Teller): void {
   const now = context.clock.now();
   pending.dispose();
   context.pending.delete(pending.checkpointId);
-  context.emit(
+  tell.emit(
     reason === 'CHECKPOINT_EXPIRED'
       ? { type: 'checkpoint-expired', time: now, checkpointId: pending.checkpointId }
       : { type: 'checkpoint-aborted', time: now, checkpointId: pending.checkpointId, reason, message },
   );
   // Only what this checkpoint wrote: the pieces it reused belong to completed checkpoints.
-  context.storage.discard(context.jobId, pending.checkpointId, new Set(), () => {});
-  context.gateway.notifyCheckpointAborted(pending.checkpointId);
+  tell({ type: 'DISCARD', jobId: context.jobId, checkpointId: pending.checkpointId, keep: new Set() });
+  tell({ type: 'NOTIFY_CHECKPOINT_ABORTED', checkpointId: pending.checkpointId });
 }
 
 /** A completed checkpoint is no longer retained: its metadata and what only it used go, and older pieces nobody references now. */
-function discardCompleted(context: CoordinatorContext, checkpointId: CheckpointId): void {
+function discardCompleted(context: CoordinatorContext, checkpointId: CheckpointId, tell: Teller): void {
   // Ids up to the restored snapshot's were written by the job that took it (a claimed snapshot's job id).
   const restored = context.store.restoredFrom()?.metadata;
   for (const request of context.registry.unregisterCheckpoint(checkpointId)) {
     const jobId = restored && request.checkpointId <= restored.checkpointId ? restored.jobId : context.jobId;
-    context.storage.discard(jobId, request.checkpointId, request.keep, () => {});
+    tell({ type: 'DISCARD', jobId, checkpointId: request.checkpointId, keep: request.keep });
   }
-  context.emit({ type: 'checkpoint-discarded', time: context.clock.now(), checkpointId });
+  tell.emit({ type: 'checkpoint-discarded', time: context.clock.now(), checkpointId });
 }
 
 /** Deletes the blobs of a checkpoint that never completed (a completed one is left to the registry). */
-function discardUncompleted(context: CoordinatorContext, checkpointId: CheckpointId): void {
-  if (!context.registry.wasRegistered(checkpointId)) context.storage.discard(context.jobId, checkpointId, new Set(), () => {});
+function discardUncompleted(context: CoordinatorContext, checkpointId: CheckpointId, tell: Teller): void {
+  if (!context.registry.wasRegistered(checkpointId)) tell({ type: 'DISCARD', jobId: context.jobId, checkpointId, keep: new Set() });
 }
 
 /** The registry of a coordinator that starts with checkpoints already in its store (a restored job). */
