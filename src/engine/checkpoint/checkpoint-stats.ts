@@ -55,8 +55,11 @@ export interface TaskCheckpointStatistics {
 export interface CheckpointStatistics extends TaskCheckpointStatistics {
   readonly '@class': 'completed' | 'failed' | 'in_progress';
   readonly is_savepoint: boolean;
-  /** SYNC_SAVEPOINT: the savepoint of stop-with-savepoint (Flink's RestAPICheckpointType). */
-  readonly checkpoint_type: 'CHECKPOINT' | 'SAVEPOINT' | 'SYNC_SAVEPOINT';
+  /**
+   * Flink's RestAPICheckpointType: SYNC_SAVEPOINT is the savepoint of stop-with-savepoint; UNALIGNED_CHECKPOINT
+   * is a checkpoint taken unaligned (Flink ≥ 1.14 reports it; this engine takes aligned ones only, see issue 9).
+   */
+  readonly checkpoint_type: 'CHECKPOINT' | 'UNALIGNED_CHECKPOINT' | 'SAVEPOINT' | 'SYNC_SAVEPOINT';
   readonly trigger_timestamp: number;
   readonly tasks: Readonly<Record<VertexId, TaskCheckpointStatistics>>;
   readonly external_path?: string;

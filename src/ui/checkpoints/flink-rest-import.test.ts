@@ -35,7 +35,7 @@ describe('loading the sample job saved from Flink', () => {
     expect(overview.counts).toEqual({ restored: 1, total: 5, in_progress: 1, completed: 3, failed: 1 });
     expect(overview.history.map((entry) => [entry.id, entry['@class'], entry.checkpoint_type])).toEqual([
       [5, 'in_progress', 'CHECKPOINT'],
-      [4, 'completed', 'CHECKPOINT'],
+      [4, 'completed', 'UNALIGNED_CHECKPOINT'],
       [3, 'completed', 'SAVEPOINT'],
       [2, 'failed', 'CHECKPOINT'],
       [1, 'completed', 'CHECKPOINT'],
@@ -45,8 +45,8 @@ describe('loading the sample job saved from Flink', () => {
     expect(overview.latest.restored).toEqual({ id: 3, restore_timestamp: 1717000645000, is_savepoint: true, external_path: 'file:/flink/savepoints/savepoint-a2f3c9-6d1b2c3e4f5a' });
   });
 
-  it('reads an UNALIGNED_CHECKPOINT as a checkpoint whose subtasks say they were unaligned', () => {
-    expect(source.details(4)!.checkpoint_type).toBe('CHECKPOINT');
+  it('keeps an UNALIGNED_CHECKPOINT as its type, and its subtasks say they were unaligned', () => {
+    expect(source.details(4)!.checkpoint_type).toBe('UNALIGNED_CHECKPOINT');
     expect(source.details(4)!.persisted_data).toBe(524_288 + 786_432);
     const windows = source.subtaskDetails(4, WINDOW_VERTEX)!;
     expect(windows.subtasks.map((subtask) => subtask.unaligned_checkpoint)).toEqual([true, true]);

@@ -51,12 +51,9 @@ export function taskStatistics(raw: RawTaskStatistics): TaskCheckpointStatistics
 }
 
 const CLASS_OF_STATUS = { COMPLETED: 'completed', FAILED: 'failed', IN_PROGRESS: 'in_progress' } as const;
-const KNOWN_TYPES = new Set(['CHECKPOINT', 'SAVEPOINT', 'SYNC_SAVEPOINT']);
+const KNOWN_TYPES = new Set(['CHECKPOINT', 'UNALIGNED_CHECKPOINT', 'SAVEPOINT', 'SYNC_SAVEPOINT']);
 
-/**
- * The views' type has no UNALIGNED_CHECKPOINT (newer Flink's RestAPICheckpointType): it reads as CHECKPOINT,
- * and the subtasks' `unaligned_checkpoint` still tell. A type this reader does not know falls back to `is_savepoint`.
- */
+/** Flink's RestAPICheckpointType as sent; a type this reader does not know falls back to `is_savepoint`. */
 export function checkpointType(raw: RawCheckpointStatistics): CheckpointStatistics['checkpoint_type'] {
   if (raw.checkpoint_type !== undefined && KNOWN_TYPES.has(raw.checkpoint_type)) return raw.checkpoint_type as CheckpointStatistics['checkpoint_type'];
   return raw.is_savepoint ? 'SAVEPOINT' : 'CHECKPOINT';
