@@ -11,9 +11,9 @@
 // Effects live in actors, not actions: the job master's gateway, the event sink and the storage's discards are
 // long-lived callback actors invoked at the root (./coordinator-effects.ts). Actions assign context, keep the
 // engine's bookkeeping objects and send messages: to the checkpoints' machines with `sendTo`, to the ports with
-// the named `tell` action, which hands the command over at once rather than with `sendTo` (which XState v5 defers
-// to the end of the macrostep, behind the timers the macrostep schedules — the module explains), so every effect
-// still happens in the order and at the moment it did. Time comes through the actor's clock.
+// an enqueued action per command (tellerOf → tellPort) that hands it over when it runs, not with `sendTo` (which
+// XState v5 defers to the end of the macrostep, behind the timers the macrostep schedules — the module explains),
+// so every effect still happens in the order and at the moment it did. Time comes through the actor's clock.
 import { assign, enqueueActions, setup, type AnyActorRef } from 'xstate';
 import type { CheckpointingConfiguration } from '../engine/config';
 import type { CheckpointStorage } from '../engine/ports/checkpoint-storage';

@@ -2,7 +2,7 @@
 // `events` (the EventSink), `gateway` (the job master) and `storage` (discarding a checkpoint's blobs). Each
 // carries out a command the moment it receives it, in the order received; none reads time or keeps state.
 //
-// The machine hands a command over with `tellPort`, at once, from its named `tell` action, not with
+// The machine hands a command over with `tellPort`, at once, from an action enqueued for it, not with
 // `sendTo`: XState v5 defers a `sendTo` to the end of the macrostep (its executeSendTo is `actorScope.defer`),
 // after the delayed transitions and spawned children that later microsteps of the same macrostep schedule on
 // the clock. The deterministic scheduler breaks ties by the order things were scheduled, so a deferred
