@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { collectErrors, expectExactlyOnce, jobStatus } from './page-checks';
 import { encodeSnapshotFile } from '../../src/engine/format/encode-snapshot-file';
-import { realCheckpoints } from '../../src/engine/format/real-checkpoints.fixture';
+import { realCheckpoints } from '../../src/runtime/sim/real-checkpoints.fixture';
 import { WAIT_LIMIT_MS } from '../support/limits';
 
 /** 500 records over 2 source subtasks at 20/s each: about 12 s, so a checkpoint taken early is mid-run. */

@@ -12,7 +12,7 @@ import { sourceOffsetsOf } from '../../runtime/sim/run-scenario';
 import { decodeSnapshotFile } from './decode-snapshot-file';
 import { encodeSnapshotFile } from './encode-snapshot-file';
 import { inspectSnapshot } from './inspect-snapshot';
-import { isIncremental, REAL_RUN, realCheckpoints } from './real-checkpoints.fixture';
+import { isIncremental, REAL_RUN, realCheckpoints } from '../../runtime/sim/real-checkpoints.fixture';
 import type { SnapshotFile } from './snapshot-file';
 import { withStorageKeys } from './snapshot-storage-keys';
 

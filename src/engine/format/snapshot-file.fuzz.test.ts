@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeSnapshotFile } from './decode-snapshot-file';
 import { encodeSnapshotFile } from './encode-snapshot-file';
-import { isIncremental, realCheckpoints } from './real-checkpoints.fixture';
+import { isIncremental, realCheckpoints } from '../../runtime/sim/real-checkpoints.fixture';
 import type { SnapshotFile, SnapshotFileResult } from './snapshot-file';
 import { EXAMPLE_SNAPSHOT } from './snapshot-format-example.fixture';
 import { metadataOf, operate } from './snapshot-file-surgery.fixture';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isIncrementalHandle } from '../checkpoint/task-state';
 import { decodeSnapshotFile } from './decode-snapshot-file';
 import { encodeSnapshotFile, type SnapshotFileInput } from './encode-snapshot-file';
-import { isIncremental, realCheckpoints } from './real-checkpoints.fixture';
+import { isIncremental, realCheckpoints } from '../../runtime/sim/real-checkpoints.fixture';
 import type { SnapshotFile } from './snapshot-file';
 
 function decodeOk(bytes: Uint8Array): SnapshotFile {

@@ -1,7 +1,7 @@
 // How the page's job starts from a snapshot: Flink's rules decide, and a max parallelism the page never
 // configured gives way to the snapshot's, as Flink's does.
 import { describe, expect, it } from 'vitest';
-import { realCheckpoints } from '../../engine/format/real-checkpoints.fixture';
+import { realCheckpoints } from '../../runtime/sim/real-checkpoints.fixture';
 import type { ScenarioJobOptions } from '../../runtime/sim/scenario-job';
 import { planRestore } from './restore-plan';
 

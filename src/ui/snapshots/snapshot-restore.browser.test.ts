@@ -8,7 +8,7 @@ import { until, untilCheckpointsComplete } from '../../../tests/support/until';
 import type { CheckpointMetadata } from '../../engine/checkpoint/checkpoint-metadata';
 import { InMemoryExternalSystems } from '../../engine/connectors/external-systems';
 import { encodeSnapshotFile } from '../../engine/format';
-import { realCheckpoints } from '../../engine/format/real-checkpoints.fixture';
+import { realCheckpoints } from '../../runtime/sim/real-checkpoints.fixture';
 import type { StorageCallback } from '../../engine/ports/checkpoint-storage';
 import type { ScenarioJobOptions } from '../../runtime/sim/scenario-job';
 import { WorkerJob } from '../../runtime/worker/worker-job';

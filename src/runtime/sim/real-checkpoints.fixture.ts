@@ -1,13 +1,13 @@
 // Test support: real completed checkpoints and savepoints from a deterministic run of a scenario, each with
 // the blobs storage held when it completed, ready to export. Not used by the engine itself.
-import type { CheckpointMetadata } from '../checkpoint/checkpoint-metadata';
-import type { ConfigurationMap } from '../graph/stream-execution-environment';
-import { runScenario, type RunScenarioOptions, type RunScenarioResult } from '../../runtime/sim/run-scenario';
-import type { Simulation } from '../../runtime/sim/simulation';
-import { prepareScenarioJob } from '../../runtime/sim/scenario-job';
-import type { SnapshotFileInput } from './encode-snapshot-file';
-import { snapshotJobOf } from './snapshot-job';
-import { requiredBlobs } from './snapshot-storage-keys';
+import type { CheckpointMetadata } from '../../engine/checkpoint/checkpoint-metadata';
+import type { ConfigurationMap } from '../../engine/graph/stream-execution-environment';
+import { runScenario, type RunScenarioOptions, type RunScenarioResult } from './run-scenario';
+import type { Simulation } from './simulation';
+import { prepareScenarioJob } from './scenario-job';
+import type { SnapshotFileInput } from '../../engine/format/encode-snapshot-file';
+import { snapshotJobOf } from '../../engine/format/snapshot-job';
+import { requiredBlobs } from '../../engine/format/snapshot-storage-keys';
 
 export interface RealCheckpointsOptions {
   readonly scenario?: string;
