@@ -6,6 +6,7 @@
 //   npm run bench:ui                      # defaults below
 //   npm run bench:ui -- rate=800 seconds=20 runtime=deterministic
 //   npm run bench:ui -- profile=1         # also prints the main thread's busiest functions (CPU profile)
+//   npm run bench:ui -- dist=/tmp/old     # serve a page built elsewhere (e.g. an older commit), for an A/B
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { build, preview } from 'vite';
 import { chromium } from 'playwright';
@@ -13,7 +14,7 @@ import { chromiumLaunchOptions } from '../tests/chromium.ts';
 
 const PORT = 4175;
 const options = Object.fromEntries(process.argv.slice(2).map((argument) => argument.split('=') as [string, string]));
-const known = new Set(['rate', 'seconds', 'runtime', 'parallelism', 'profile']);
+const known = new Set(['rate', 'seconds', 'runtime', 'parallelism', 'profile', 'dist']);
 for (const name of Object.keys(options)) if (!known.has(name)) throw new Error(`Unknown option '${name}' (known: ${[...known].join(', ')})`);
 const rate = Number(options.rate ?? 400);
 const seconds = Number(options.seconds ?? 15);
@@ -21,9 +22,9 @@ const parallelism = Number(options.parallelism ?? 4);
 const runtime = options.runtime ?? 'worker';
 if (!(rate > 0) || !(seconds > 0) || !Number.isInteger(parallelism) || parallelism < 1) throw new Error('rate and seconds must be positive and parallelism a positive whole number');
 
-const outDir = 'bench/dist-ui';
+const outDir = options.dist ?? 'bench/dist-ui';
 // A profile needs the functions' names: that build is not minified.
-await build({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir, emptyOutDir: true, ...(options.profile === '1' ? { minify: false } : {}) } });
+if (options.dist === undefined) await build({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir, emptyOutDir: true, ...(options.profile === '1' ? { minify: false } : {}) } });
 const server = await preview({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: PORT, strictPort: true } });
 const browser = await chromium.launch({ headless: true, ...chromiumLaunchOptions });
 try {
@@ -69,6 +70,7 @@ try {
   const mean = (values: number[]) => round(values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length));
   const summary = {
     url: url.replace(`http://127.0.0.1:${PORT}`, ''),
+    ...(options.dist === undefined ? {} : { dist: options.dist }),
     measured_seconds: seconds,
     frames: result.frames.length,
     frame_ms_p50: quantile(0.5),
