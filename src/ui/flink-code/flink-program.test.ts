@@ -129,6 +129,7 @@ describe('the config.yaml entries', () => {
 const RUNNING_SUM_JAVA = `// Barrierscope's "running-sum" job as a Flink DataStream program (Flink 1.20 / 2.x).
 // Dependencies: flink-streaming-java, flink-connector-datagen, flink-connector-files.
 // Options not set in code are in config.yaml; options set in code take precedence over it.
+
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.serialization.SimpleStringEncoder;

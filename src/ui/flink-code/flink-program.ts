@@ -90,6 +90,7 @@ export function flinkJavaProgram(job: ScenarioJob): string {
   return `// Barrierscope's ${javaString(outline.jobName)} job as a Flink DataStream program (Flink 1.20 / 2.x).
 // Dependencies: flink-streaming-java, flink-connector-datagen${program.discards || job.parameters.mode !== 'exactly-once' ? '' : ', flink-connector-files'}.
 // Options not set in code are in config.yaml; options set in code take precedence over it.
+
 ${imports.map((name) => `import ${name};`).join('\n')}
 
 public class ${className} {
