@@ -73,3 +73,18 @@ test('a real Flink job from saved REST files, a refused file that changes nothin
   await expect(tab(page).locator('[data-panel="history"] [data-checkpoint-id]')).toHaveCount(Object.keys(bundle.details).length);
   expect(errors).toEqual([]);
 });
+
+test('the space-time view draws each completed checkpoint as a cut through one snapshot per subtask', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/?runtime=deterministic');
+  await expect(jobStatus(page)).toHaveAttribute('data-status', 'RUNNING');
+  const spaceTime = page.locator('[data-view="space-time"]');
+  const cut = spaceTime.locator('g.cut[data-status="COMPLETED"]').first();
+  await expect(cut).toBeVisible({ timeout: WAIT_LIMIT_MS });
+  await expect(cut.locator('circle.snapshot[data-task-id]')).toHaveCount(4);
+  await page.locator('[data-control="pause"]').click();
+  await cut.focus();
+  await expect(spaceTime.locator('[role="tooltip"]')).toBeVisible();
+  await spaceTime.screenshot({ path: 'test-results/space-time-page.png' });
+  expect(errors).toEqual([]);
+});

@@ -3,6 +3,7 @@
 // and the output the sink's external system held when the run began; nothing else.
 import { checkpointConfigInfo } from '../../engine/config/checkpoint-config-info';
 import { CheckpointsTabFold } from '../checkpoints/checkpoints-tab-fold';
+import { SpaceTimeFold } from '../spacetime/space-time-fold';
 import type { ScenarioJob } from '../../runtime/sim/scenario-job';
 import { JobGraphFold } from '../graph/job-graph-fold';
 import { JobPanelsFold } from '../job-view-fold';
@@ -26,6 +27,8 @@ export function pageFolds(job: ScenarioJob, initialOutput: readonly unknown[] = 
     panels: () => new JobPanelsFold(job, initialOutput),
     /** Flink's checkpoint REST views from the one statistics fold (the Checkpoints tab, CheckpointHistory). */
     checkpoints: () => new CheckpointsTabFold(config, vertices),
+    /** Lanes over time: barriers, local snapshots, each checkpoint's consistent cut, restarts and restores. */
+    spaceTime: () => new SpaceTimeFold(),
     graph: () => new JobGraphFold(options.travelMs === undefined ? {} : { travelMs: options.travelMs }),
     shelf: () => new SnapshotShelfFold(),
     narration: () => new NarrationFold(),
