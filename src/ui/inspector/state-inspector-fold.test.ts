@@ -40,7 +40,7 @@ describe('the state inspector fold', () => {
   });
 
   it('gives the same view whether samples arrive interleaved with events or after all of them', () => {
-    expect(foldAll(() => new StateInspectorFold(), run.events, run.samples).view()).toEqual(delivered().view());
+    expect(foldAll(() => new StateInspectorFold(), run.events, run.samples).view(run.now)).toEqual(delivered().view());
   });
 
   it('marks the newest completed checkpoint each subtask acknowledged', () => {
