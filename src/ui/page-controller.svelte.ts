@@ -22,6 +22,9 @@ import { WorkerRuntimeJob } from './worker-runtime-job.svelte';
 import { planRestore, type RestorePlan } from './snapshots/restore-plan';
 import { commitInto, recordCount } from './snapshots/restored-output';
 import { importForRestore, type RestoreSource } from './snapshots/restore-import';
+import { readTrace } from '../runtime/trace/read-trace';
+import { MAX_TRACE_CHARS } from '../runtime/trace/trace-file';
+import { TraceRuntimeJob } from './traces/trace-runtime-job';
 
 /** The job id the default job's checkpoints are stored under; "Start fresh" discards this id's checkpoints and keeps the id. */
 export const JOB_ID = 'running-sum';
@@ -33,7 +36,21 @@ export function jobIdOf(scenario: string): string {
 
 export { MAX_PAGE_PARALLELISM };
 
-export type PageJob = WorkerRuntimeJob | SimulatedRuntimeJob;
+export type PageJob = WorkerRuntimeJob | SimulatedRuntimeJob | TraceRuntimeJob;
+
+/** A trace file to open: a File from a picker or a drop, or its text (tests). */
+export interface TraceInput {
+  readonly name: string;
+  readonly size?: number;
+  text(): Promise<string>;
+}
+
+/** The trace the page replays, and what it had to assume about its job (the trace bar's notice). */
+export interface OpenedTrace {
+  readonly name: string;
+  readonly events: number;
+  readonly assumptions: readonly string[];
+}
 
 export type PagePhase =
   | { readonly kind: 'opening-storage' }
@@ -79,6 +96,8 @@ export class PageController {
   #adoptedMaxParallelism: number | undefined = undefined;
   /** Set by a restore from a snapshot, until the job is started another way. */
   restoredFrom = $state.raw<RestoredFrom | null>(null);
+  /** Set while the page replays an opened trace, until a run starts again. */
+  trace = $state.raw<OpenedTrace | null>(null);
 
   #storage: Promise<StorageSetup> | null = null;
   #job: PageJob | null = null;
@@ -211,6 +230,7 @@ export class PageController {
   /** Stops the job and starts the same runtime from scratch (old checkpoints and output discarded). */
   async startOver(): Promise<void> {
     if (this.busy) return;
+    if (this.#job?.kind === 'trace') return this.closeTrace();
     const kind = this.#job?.kind ?? this.runOptions.runtime;
     this.stop();
     if (kind === 'deterministic') this.runSimulated();
@@ -221,10 +241,55 @@ export class PageController {
   async switchRuntime(): Promise<void> {
     const kind = this.#job?.kind;
     if (kind === undefined || this.busy) return;
+    if (kind === 'trace') return this.closeTrace();
     this.stop();
     this.runOptions = { ...this.runOptions, runtime: kind === 'worker' ? 'deterministic' : 'worker' };
     if (kind === 'worker') this.runSimulated();
     else await this.offerOrStartWorkers();
+  }
+
+  /**
+   * Replays a recorded `events.jsonl` (this page's download, or `barrierscope run --out`) in every view. The
+   * file is read, checked and folded into the views before the running job is stopped, so a refused file
+   * loses nothing. Never throws: the result says what was opened, or why not.
+   */
+  async openTrace(file: TraceInput): Promise<{ readonly ok: boolean; readonly message: string }> {
+    if (this.busy) return { ok: false, message: 'The page is starting a job; try again in a moment.' };
+    if (file.size !== undefined && file.size > MAX_TRACE_CHARS) {
+      return { ok: false, message: `${file.name}: ${Math.ceil(file.size / (1024 * 1024))} MB, more than the ${MAX_TRACE_CHARS / (1024 * 1024)} MB a trace may have` };
+    }
+    let text: string;
+    try {
+      text = await file.text();
+    } catch (error) {
+      return { ok: false, message: `${file.name} could not be read: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    const read = readTrace(text, file.name);
+    if (!read.ok) return { ok: false, message: read.message };
+    let job: TraceRuntimeJob;
+    try {
+      job = new TraceRuntimeJob({ name: file.name, events: read.events, job: read.job, recordedBy: read.recordedBy, ...this.traceFrames });
+    } catch (error) {
+      return { ok: false, message: `${file.name}: its events do not make a run the views can show (${error instanceof Error ? error.message : String(error)})` };
+    }
+    if (this.busy) {
+      job.stop();
+      return { ok: false, message: 'The page is starting a job; try again in a moment.' };
+    }
+    this.stop();
+    this.run(job);
+    this.trace = { name: file.name, events: read.events.length, assumptions: read.assumptions };
+    return { ok: true, message: `Replaying ${file.name}: ${read.events.length} events. The trace does not name its job, so the page assumed ${read.assumptions.join('; ')}.` };
+  }
+
+  /** Animation frames for an opened trace's timeline (tests set `{ frames: null }` and refresh it themselves). */
+  traceFrames: { readonly frames?: null } = {};
+
+  /** Leaves the trace for a live run with the run options: as on load (resuming stored checkpoints is offered), nothing discarded. */
+  async closeTrace(): Promise<void> {
+    if (this.busy) return;
+    this.stop();
+    await this.boot();
   }
 
   /** Storage is opening or a job is starting: actions wait for it rather than start a second job. */
@@ -234,6 +299,7 @@ export class PageController {
 
   stop(): void {
     this.restoredFrom = null;
+    this.trace = null;
     this.#job?.stop();
     this.#job = null;
     this.#durableOutputs?.close();
