@@ -1,6 +1,7 @@
 // `barrierscope run`: validate the options, the output directory and any snapshot to restore from (nothing runs
 // on bad input), run a scenario on the deterministic runtime, print a summary, and write the result files —
 // snapshot files included — all or nothing.
+import { formatEventsJsonl } from '../runtime/trace/events-jsonl';
 import { join } from 'node:path';
 import { formatFault } from '../runtime/sim/fault-plan';
 import { runScenario, type RunScenarioOptions, type RunScenarioResult } from '../runtime/sim/run-scenario';
@@ -117,7 +118,7 @@ function savepointLine(atMs: number, result: RunScenarioResult): string {
 function outputFiles(result: RunScenarioResult): OutputFile[] {
   const [events, checkpoints, output] = OUTPUT_FILE_NAMES;
   return [
-    { name: events, contents: result.events.map((event) => JSON.stringify(event)).join('\n') + '\n' },
+    { name: events, contents: formatEventsJsonl(result.events) },
     { name: checkpoints, contents: JSON.stringify(result.checkpoints, null, 2) + '\n' },
     { name: output, contents: JSON.stringify(result.output.map(toKeyValue), null, 2) + '\n' },
   ];

@@ -18,7 +18,9 @@ export type CommandId =
   | 'help'
   | 'go-live'
   | 'config'
-  | 'checkpoint';
+  | 'checkpoint'
+  | 'trace-download'
+  | 'trace-open';
 
 /** When a key works: while a job runs (either runtime), on the resume offer, or always. */
 export type CommandContext = 'job' | 'resume-offer' | 'page';
@@ -43,6 +45,8 @@ export const COMMANDS: readonly Command[] = [
   { id: 'savepoint-download', key: 'e', keyLabel: 'e', help: 'take a savepoint and download it as a .bscp file', context: 'job' },
   { id: 'stop-with-savepoint', key: 'x', keyLabel: 'x', help: 'stop with a savepoint (flink stop) and download it', context: 'job' },
   { id: 'open-snapshot', key: 'o', keyLabel: 'o', help: 'open a snapshot file to inspect or restore (or drop one on the page)', context: 'page' },
+  { id: 'trace-download', key: 'j', keyLabel: 'j', help: "download the run's events as events.jsonl (a trace)", context: 'job' },
+  { id: 'trace-open', key: 'J', keyLabel: 'Shift+J', help: 'open a trace (events.jsonl) to replay it in every view', context: 'page' },
   { id: 'switch-runtime', key: 'd', keyLabel: 'd', help: 'deterministic replay on/off', context: 'job' },
   { id: 'pause', key: ' ', keyLabel: 'Space', help: 'pause or play (Workers run on: the picture freezes and replays)', context: 'job' },
   { id: 'step', key: '.', keyLabel: '.', help: 'step one event', context: 'job' },

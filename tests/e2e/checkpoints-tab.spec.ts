@@ -88,3 +88,33 @@ test('the space-time view draws each completed checkpoint as a cut through one s
   await spaceTime.screenshot({ path: 'test-results/space-time-page.png' });
   expect(errors).toEqual([]);
 });
+
+test('the job as Flink code: the program names the same uids and the config the same interval', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/?interval=2000');
+  await expect(jobStatus(page)).toHaveAttribute('data-status', 'RUNNING');
+  await page.getByText('This job as Flink code').click();
+  const code = page.locator('[data-view="flink-code"]');
+  await expect(code).toContainText('.uid("sum")');
+  await code.getByRole('tab', { name: 'config.yaml' }).click();
+  await expect(code).toContainText('execution.checkpointing.interval: 2 s');
+  await code.screenshot({ path: 'test-results/flink-code-page.png' });
+  expect(errors).toEqual([]);
+});
+
+test('the state inspector shows a subtask’s keys by epoch, and the calculator places a key as Flink does', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/?runtime=deterministic');
+  await expect(jobStatus(page)).toHaveAttribute('data-status', 'RUNNING');
+  const inspector = page.locator('[data-view="state-inspector"]');
+  await expect(inspector.locator('[data-key][data-epoch]').first()).toBeVisible({ timeout: WAIT_LIMIT_MS });
+  await expect(inspector.locator('[data-key-groups]')).toHaveAttribute('data-key-groups', /^\d+-\d+$/);
+  const calculator = page.locator('[data-view="key-group-calculator"]');
+  // Flink's KeyGroupRangeAssignment: "key-7" → murmur(hashCode) % 128 = key group 74 → subtask 74 × 2 / 128 = 1.
+  await calculator.getByLabel('Key', { exact: true }).fill('key-7');
+  await expect(calculator.locator('[data-key-group]')).toHaveAttribute('data-key-group', '74');
+  await expect(calculator.locator('[data-operator-index]')).toHaveAttribute('data-operator-index', '1');
+  await page.locator('[data-control="pause"]').click();
+  await inspector.screenshot({ path: 'test-results/state-inspector-page.png' });
+  expect(errors).toEqual([]);
+});

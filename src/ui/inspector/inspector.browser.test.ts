@@ -41,10 +41,10 @@ it("shows a subtask's key-group range, its keys tinted and numbered by epoch, an
   const root = await render(StateInspector, { view: foldedView() });
   const view = root.querySelector('[data-view="state-inspector"]')!;
   expect(view).not.toBeNull();
-  await expect.element(page.getByRole('combobox', { name: 'Subtask' })).toHaveValue('sum#0');
+  await expect.element(page.getByRole('combobox', { name: 'Subtask to inspect' })).toHaveValue('sum#0');
   await expect.element(page.getByText(/owns key groups/)).toHaveTextContent(/sum#0 owns key groups 0–63 of 128/);
 
-  await userEvent.selectOptions(page.getByRole('combobox', { name: 'Subtask' }), 'sum#1');
+  await userEvent.selectOptions(page.getByRole('combobox', { name: 'Subtask to inspect' }), 'sum#1');
   await expect.element(page.getByText(/owns key groups/)).toHaveTextContent(/sum#1 owns key groups 64–127 of 128/);
   const rows = [...root.querySelectorAll('table:first-of-type tbody tr[data-key]')];
   expect(rows.length).toBeGreaterThan(0);
@@ -62,7 +62,7 @@ it("shows a subtask's key-group range, its keys tinted and numbered by epoch, an
 
 it('mid-run, marks which sampled values the latest completed checkpoint holds and which it does not', async () => {
   const root = await render(StateInspector, { view: foldedView(1000) });
-  await userEvent.selectOptions(page.getByRole('combobox', { name: 'Subtask' }), 'sum#1');
+  await userEvent.selectOptions(page.getByRole('combobox', { name: 'Subtask to inspect' }), 'sum#1');
   const marks = [...root.querySelectorAll('[data-in-checkpoint]')].map((cell) => cell.getAttribute('data-in-checkpoint'));
   expect(marks).toContain('yes');
   expect(marks).toContain('no');

@@ -4,6 +4,7 @@
 import { checkpointConfigInfo } from '../../engine/config/checkpoint-config-info';
 import { CheckpointsTabFold } from '../checkpoints/checkpoints-tab-fold';
 import { SpaceTimeFold } from '../spacetime/space-time-fold';
+import { StateInspectorFold } from '../inspector/state-inspector-fold';
 import type { ScenarioJob } from '../../runtime/sim/scenario-job';
 import { JobGraphFold } from '../graph/job-graph-fold';
 import { JobPanelsFold } from '../job-view-fold';
@@ -29,6 +30,8 @@ export function pageFolds(job: ScenarioJob, initialOutput: readonly unknown[] = 
     checkpoints: () => new CheckpointsTabFold(config, vertices),
     /** Lanes over time: barriers, local snapshots, each checkpoint's consistent cut, restarts and restores. */
     spaceTime: () => new SpaceTimeFold(),
+    /** Per keyed subtask: its key groups, sampled keys and values by epoch, what a restore rolled back. */
+    inspector: () => new StateInspectorFold(),
     graph: () => new JobGraphFold(options.travelMs === undefined ? {} : { travelMs: options.travelMs }),
     shelf: () => new SnapshotShelfFold(),
     narration: () => new NarrationFold(),
