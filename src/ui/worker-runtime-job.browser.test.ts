@@ -60,8 +60,11 @@ it('refuses faults during a restart, keeps the slowdown the cluster keeps, and f
 
   faults.failNextUpload('numbers#0');
   expect(view.notice).toBe('The next snapshot upload of numbers#0 will fail.');
-  await until(() => view.counts.failed === 1, 'the failed checkpoint');
-  const failed = view.history.find((checkpoint) => checkpoint.status === 'FAILED')!;
+  // A checkpoint pending at the kill was aborted by the restart (Checkpoint Coordinator is suspending): the one that
+  // failed as injected is the one whose upload failed.
+  const injected = () => view.history.find((checkpoint) => checkpoint.status === 'FAILED' && checkpoint.failure_message?.startsWith('Injected failure: upload'));
+  await until(() => injected() !== undefined, 'the failed checkpoint');
+  const failed = injected()!;
   expect(failed).toMatchObject({ failure_message: `Injected failure: upload of checkpoint ${failed.id} by numbers#0 failed` });
   await until(() => view.notice !== 'The next snapshot upload of numbers#0 will fail.', 'the notice to change');
   expect(view.notice).toBe(`The snapshot upload of numbers#0 for checkpoint ${failed.id} failed, as injected: numbers#0 declined the checkpoint.`);

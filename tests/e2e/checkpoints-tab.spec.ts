@@ -118,3 +118,37 @@ test('the state inspector shows a subtask’s keys by epoch, and the calculator 
   await inspector.screenshot({ path: 'test-results/state-inspector-page.png' });
   expect(errors).toEqual([]);
 });
+
+test('polling a Flink cluster’s REST address shows its job, and a wrong address is a clear message', async ({ page }) => {
+  const errors = collectErrors(page);
+  const job = 'a2f3c9e1b47d4d0c9f8e6b5a4c3d2e1f';
+  // A stand-in cluster at flink.test:8081 answering with the sample responses, as Flink does by default (CORS *).
+  const routes = new Map<string, string>([['/jobs', JSON.stringify({ jobs: [{ id: job, status: 'RUNNING' }] })]]);
+  for (const name of readdirSync(SAMPLES).filter((file) => file.endsWith('.json'))) {
+    const path = name
+      .replace(/^job\.json$/, `/jobs/${job}`)
+      .replace(/^checkpoints\.json$/, `/jobs/${job}/checkpoints`)
+      .replace(/^checkpoints-config\.json$/, `/jobs/${job}/checkpoints/config`)
+      .replace(/^checkpoints-details-(\d+)-subtasks-([0-9a-f]+)\.json$/, `/jobs/${job}/checkpoints/details/$1/subtasks/$2`)
+      .replace(/^checkpoints-details-(\d+)\.json$/, `/jobs/${job}/checkpoints/details/$1`);
+    routes.set(path, readFileSync(`${SAMPLES}/${name}`, 'utf8'));
+  }
+  await page.route('http://flink.test:8081/**', (route) => {
+    const body = routes.get(new URL(route.request().url()).pathname);
+    return route.fulfill({ status: body === undefined ? 404 : 200, contentType: 'application/json', headers: { 'Access-Control-Allow-Origin': '*' }, body: body ?? '{"errors":["Not found."]}' });
+  });
+  await page.goto('/');
+  await expect(jobStatus(page)).toHaveAttribute('data-status', 'RUNNING');
+  const cluster = page.getByRole('form', { name: 'Poll a Flink cluster' });
+  await cluster.getByLabel('Flink REST address').fill('flink.test:8081');
+  await cluster.getByRole('button', { name: 'Poll the cluster' }).click();
+  await expect(page.getByTestId('poll-status')).toContainText('starts with http:// or https://');
+  await cluster.getByLabel('Flink REST address').fill('http://flink.test:8081');
+  await cluster.getByRole('button', { name: 'Poll the cluster' }).click();
+  await expect(page.getByTestId('poll-status')).toContainText(`Job ${job} from http://flink.test:8081`);
+  await expect(tab(page).locator('header')).toContainText('Flink job');
+  await tab(page).locator('[data-tab="history"]').click();
+  await expect(tab(page).locator('[data-panel="history"] [data-checkpoint-id="4"]')).toBeVisible();
+  await cluster.getByRole('button', { name: 'Stop polling' }).click();
+  expect(errors).toEqual([]);
+});

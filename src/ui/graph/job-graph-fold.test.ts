@@ -14,8 +14,11 @@ const SLOW_INTO_SUM1 = runningSum(1600, 'delay-channel:sum#1@0+30');
 // so the sum subtasks block their channel from numbers#0 and hold its records while they wait.
 const LATE_SOURCE = runningSum(1600, 'delay-channel:numbers#1@0+40');
 const KILLED = runningSum(2800, 'kill:sum#0@1565');
-/** The picture's travel time matches the slowed channel, so "arrived" means arrived. */
-const OPTIONS: JobGraphFoldOptions = { travelMs: 31 };
+/**
+ * The picture's travel time matches the network's (1–2 ms here); the fold adds a delay-channel fault's
+ * latency to the lanes it slows, so on those "arrived" means arrived too.
+ */
+const OPTIONS: JobGraphFoldOptions = { travelMs: 2 };
 
 function foldThrough(events: readonly EngineEvent[], last: number, options: JobGraphFoldOptions = OPTIONS): JobGraphFold {
   const fold = new JobGraphFold(options);
@@ -42,6 +45,16 @@ function subtask(view: JobGraphView, taskId: string): SubtaskView {
 }
 
 describe('JobGraphFold', () => {
+  it('draws a fault plan\'s delay on every lane into the delayed subtask, and only there', () => {
+    const view = foldThrough(SLOW_INTO_SUM1, SLOW_INTO_SUM1.length - 1).view(SLOW_INTO_SUM1.at(-1)!.time);
+    expect(view.lanes.map((l) => [l.id, l.delayMs]).sort()).toEqual([
+      ['numbers#0->sum#0', 0],
+      ['numbers#0->sum#1', 30],
+      ['numbers#1->sum#0', 0],
+      ['numbers#1->sum#1', 30],
+    ]);
+  });
+
   it('draws the deployed topology: operators as columns, chained operators inside their task, one lane per channel', () => {
     const view = foldThrough(SLOW_INTO_SUM1, indexOf(SLOW_INTO_SUM1, (e) => e.type === 'job-status-changed')).view(0);
     expect(view.deployed).toBe(true);
