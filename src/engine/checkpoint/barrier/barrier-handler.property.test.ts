@@ -98,8 +98,17 @@ class ReadLog {
   }
 }
 
-/** Reads the streams in the scenario's order, checking every outcome; returns the handler at the end. */
-function run(mode: CheckpointingMode, scenario: Scenario, check: (outcome: BarrierHandlerOutcome, log: ReadLog, handler: CheckpointBarrierHandler) => void) {
+/**
+ * Reads the streams in the scenario's order, checking every outcome; returns the handler at the end.
+ * With `endOfPartitionWhenBlocked`, a channel whose next input is its end of partition is readable even
+ * while blocked, as Flink's handler accepts it (AlignedCheckpointsTest.testDeduplicateChannelsWithBothBarrierAndEndOfPartition).
+ */
+function run(
+  mode: CheckpointingMode,
+  scenario: Scenario,
+  check: (outcome: BarrierHandlerOutcome, log: ReadLog, handler: CheckpointBarrierHandler) => void,
+  endOfPartitionWhenBlocked = false,
+) {
   const handler = createBarrierHandler(mode, scenario.streams.length, { checkpointsAfterTasksFinish: scenario.checkpointsAfterTasksFinish });
   const positions = scenario.streams.map(() => 0);
   const log: ReadLog = new ReadLog();
@@ -110,7 +119,11 @@ function run(mode: CheckpointingMode, scenario: Scenario, check: (outcome: Barri
     }
     const readable = scenario.streams
       .map((_, channel) => channel)
-      .filter((channel) => (positions[channel] ?? 0) < (scenario.streams[channel]?.length ?? 0) && !handler.isBlocked(channel));
+      .filter((channel) => {
+        const next = scenario.streams[channel]?.[positions[channel] ?? 0];
+        if (next === undefined) return false;
+        return !handler.isBlocked(channel) || (endOfPartitionWhenBlocked && next.kind === 'end-of-partition');
+      });
     if (readable.length === 0) break;
     const channel = readable[(scenario.picks[step % scenario.picks.length] ?? 0) % readable.length] ?? 0;
     const input = scenario.streams[channel]?.[positions[channel] ?? 0];
@@ -143,6 +156,7 @@ function checkAlignedInvariants(seen: Set<CheckpointId>, lastTriggered: { id: Ch
     }
     const pending = handler.pendingCheckpointIds()[0];
     for (const channel of outcome.blocked) {
+      if (log.ended.has(channel)) log.fail(`channel ${channel} still blocked after its end of partition`);
       if (pending === undefined || !log.barriersRead.get(pending)?.has(channel)) log.fail(`channel ${channel} blocked without a pending barrier`);
     }
   };
@@ -172,6 +186,33 @@ describe('aligned barrier handler, randomized interleavings', () => {
         if (missing.length > 0) log.fail(`never triggered ${missing.join(',')} though every channel carried its barrier`);
       }),
       { seed: 4242, numRuns: 400 },
+    );
+  });
+});
+
+describe('aligned barrier handler, end of partition read from blocked channels', () => {
+  it('seed 147: a finished channel is unblocked, and nothing triggers before every open channel delivered its barrier', () => {
+    fc.assert(
+      fc.property(scenarios(['barrier', 'barrier', 'barrier', 'barrier', 'marker', 'skip'], 2), (scenario) => {
+        const { handler, log } = run('exactly-once', scenario, checkAlignedInvariants(new Set(), { id: -1 }), true);
+        if (log.ended.size === handler.numberOfChannels && handler.pendingCheckpointIds().length > 0) log.fail('pending after every channel ended');
+      }),
+      { seed: 147, numRuns: 400 },
+    );
+  });
+
+  it('seed 1470: triggers every checkpoint whose barrier every channel carries, ends read from blocked channels included', () => {
+    fc.assert(
+      fc.property(scenarios(['barrier', 'barrier', 'barrier', 'skip']), (scenario) => {
+        const triggered: CheckpointId[] = [];
+        const { log } = run('exactly-once', { ...scenario, checkpointsAfterTasksFinish: true }, (outcome) => triggered.push(...outcome.triggered), true);
+        const everywhere = scenario.checkpointIds.filter((checkpointId) =>
+          scenario.streams.every((stream) => stream.some((input) => input.kind === 'barrier' && input.checkpointId === checkpointId)),
+        );
+        const missing = everywhere.filter((checkpointId) => !triggered.includes(checkpointId));
+        if (missing.length > 0) log.fail(`never triggered ${missing.join(',')} though every channel carried its barrier`);
+      }),
+      { seed: 1470, numRuns: 400 },
     );
   });
 });

@@ -118,6 +118,15 @@ describe('barrier tracker: end of partition', () => {
     expect(notifications(handler, 'B(2,2)')).toEqual([2]);
   });
 
+  it('completes a pending checkpoint when every channel ends, one of them after its barrier (checkAlignmentOnEndOfPartitionIfEnabled)', () => {
+    const handler = tracker(3);
+    expect(notifications(handler, 'B(3,0) d0 E(0) d1 E(1)')).toEqual([]);
+    expect(handler.pendingCheckpointIds()).toEqual([3]);
+    expect(notifications(handler, 'E(2)')).toEqual([3]);
+    expect(handler.pendingCheckpointIds()).toEqual([]);
+    expect(handler.openChannels()).toEqual([]);
+  });
+
   it('keeps triggering after channels end, down to the single-channel fast path (testTriggerCheckpointsAfterReceivedEndOfPartition)', () => {
     expect(notifications(tracker(3), 'E(2) B(5,0) B(6,0) B(6,1) E(1) B(7,0)')).toEqual([6, 7]);
   });

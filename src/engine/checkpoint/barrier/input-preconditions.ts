@@ -21,7 +21,7 @@ export interface ChannelView {
   isBlocked(channel: ChannelIndex): boolean;
 }
 
-/** Throws unless the task could have read `input` from its channel right now. */
+/** Throws unless the task could have read `input` from its channel right now (an end of partition even from a blocked one). */
 export function requireReadable(input: BarrierHandlerInput, channels: ChannelView): void {
   const { channel } = input;
   const text = formatBarrierInput(input);
@@ -32,7 +32,10 @@ export function requireReadable(input: BarrierHandlerInput, channels: ChannelVie
   if (channels.isEnded(channel)) {
     throw new Error(`${text}: channel ${channel} already delivered its end of partition`);
   }
-  if (channels.isBlocked(channel)) {
+  // An end of partition on a blocked channel is accepted, as Flink's handler accepts it
+  // (SingleCheckpointBarrierHandler.processEndOfPartition, ChannelState.channelFinished): the channel
+  // is finished and leaves the blocked set. Anything else from a blocked channel is a caller error.
+  if (input.kind !== 'end-of-partition' && channels.isBlocked(channel)) {
     throw new Error(`${text}: channel ${channel} is blocked for alignment; the task must not read a blocked channel`);
   }
 }

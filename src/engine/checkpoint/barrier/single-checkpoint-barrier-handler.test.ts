@@ -108,6 +108,51 @@ describe('aligned barrier handler (exactly-once)', () => {
     expect(handler.pendingCheckpointIds()).toEqual([]);
   });
 
+  it('triggers when the last channel missing ends while the others are blocked (testTriggerCheckpointsWithEndOfPartition)', () => {
+    const handler = aligned(3);
+    expect(replay(handler, 'B(1,0) B(1,1)').blocked).toEqual([0, 1]);
+    expect(replay(handler, 'E(2)')).toMatchObject({ triggered: [1], aborted: [], blocked: [] });
+    expect(handler.pendingCheckpointIds()).toEqual([]);
+  });
+
+  it('counts a blocked channel that ends once, so the alignment still waits for the rest (testDeduplicateChannelsWithBothBarrierAndEndOfPartition)', () => {
+    const handler = aligned(3);
+    expect(replay(handler, 'B(2,0) B(2,1)').blocked).toEqual([0, 1]);
+    expect(replay(handler, 'E(1)')).toMatchObject({ triggered: [], aborted: [], blocked: [0] });
+    expect(handler.pendingCheckpointIds()).toEqual([2]);
+    expect(handler.openChannels()).toEqual([0, 2]);
+    expect(replay(handler, 'B(2,2)')).toMatchObject({ triggered: [2], blocked: [] });
+    expect(handler.pendingCheckpointIds()).toEqual([]);
+  });
+
+  it('no longer waits for channels that ended before the next checkpoint (testTriggerCheckpointsAfterReceivedEndOfPartition)', () => {
+    const handler = aligned(3);
+    expect(replay(handler, 'E(2) B(6,0) B(6,1)')).toMatchObject({ triggered: [6], blocked: [] });
+    expect(replay(handler, 'E(1) B(7,0)')).toMatchObject({ started: [7], triggered: [7], aborted: [], blocked: [] });
+    expect(handler.pendingCheckpointIds()).toEqual([]);
+  });
+
+  it('completes the pending checkpoint when every channel ends, blocked ones included', () => {
+    const handler = aligned(3);
+    expect(replay(handler, 'd1 B(3,0) B(3,2) d1').blocked).toEqual([0, 2]);
+    expect(replay(handler, 'E(0)')).toMatchObject({ triggered: [], blocked: [2] });
+    expect(replay(handler, 'E(2)')).toMatchObject({ triggered: [], blocked: [] });
+    expect(handler.kind).toBe('CollectingBarriers');
+    expect(replay(handler, 'd1 E(1)')).toMatchObject({ triggered: [3], aborted: [], blocked: [] });
+    expect(handler.kind).toBe('WaitingForFirstBarrier');
+    expect(handler.openChannels()).toEqual([]);
+  });
+
+  it('with checkpoints after tasks finish off, aborts on an end of partition from a blocked channel and unblocks all', () => {
+    const handler = aligned(3, false);
+    expect(replay(handler, 'B(2,0) B(2,1)').blocked).toEqual([0, 1]);
+    expect(replay(handler, 'E(1)')).toMatchObject({
+      aborted: [{ checkpointId: 2, reason: 'CHECKPOINT_DECLINED_INPUT_END_OF_STREAM' }],
+      blocked: [],
+    });
+    expect(replay(handler, 'd0 B(2,2) E(0) E(2)')).toMatchObject({ started: [], triggered: [], aborted: [] });
+  });
+
   it('aborts on cancellation markers with one channel, and ignores nothing else (testSingleChannelAbortCheckpoint)', () => {
     const handler = aligned(1);
     expect(replay(handler, 'd0 B(1,0) d0 B(2,0) d0').triggered).toEqual([1, 2]);
@@ -162,13 +207,16 @@ describe('aligned barrier handler (exactly-once)', () => {
 });
 
 describe('aligned barrier handler: caller errors', () => {
-  it('throws on data from a blocked channel and stays as it was', () => {
+  it('throws on data, a barrier or a marker from a blocked channel and stays as it was; an end of partition is accepted', () => {
     const handler = aligned(3);
     replay(handler, 'B(1,1)');
     expect(() => handler.process({ kind: 'data', channel: 1 })).toThrow(/blocked/);
     expect(() => replay(handler, 'B(2,1)')).toThrow(/blocked/);
+    expect(() => replay(handler, 'C(1,1)')).toThrow(/blocked/);
     expect(handler.blockedChannels()).toEqual([1]);
     expect(replay(handler, 'B(1,0) B(1,2)').triggered).toEqual([1]);
+    replay(handler, 'B(2,1)');
+    expect(replay(handler, 'E(1)').blocked).toEqual([]);
   });
 
   it('throws on anything read from a channel after its end of partition', () => {

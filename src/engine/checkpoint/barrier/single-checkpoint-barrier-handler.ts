@@ -147,6 +147,16 @@ export class SingleCheckpointBarrierHandler implements CheckpointBarrierHandler 
     this.recorder.aborted(cancelledId, reason);
   }
 
+  /**
+   * Flink's processEndOfPartition(InputChannelInfo). The channel may be blocked (its barrier came
+   * first): it is accepted all the same. With checkpoints after tasks finish (FLIP-147), the channel
+   * joins alignedChannels, a set, so a channel that delivered both the barrier and its end counts once
+   * (AlignedCheckpointsTest.testDeduplicateChannelsWithBothBarrierAndEndOfPartition), and the state's
+   * endOfPartitionReceived takes it out of the blocked set (ChannelState.channelFinished). If it was the
+   * last channel missing, markCheckpointAlignedAndTransformState completes the alignment: when every
+   * channel ends, the pending checkpoint is triggered, not aborted. Without FLIP-147 the pending
+   * checkpoint is aborted with CHECKPOINT_DECLINED_INPUT_END_OF_STREAM, which unblocks every channel.
+   */
   private processEndOfPartition(channel: ChannelIndex): void {
     this.ended.add(channel);
     this.numOpenChannels--;

@@ -2,9 +2,11 @@
 // Guarantee: the first barrier blocks its channel (or triggers at once if it is the only open one).
 import type { AlignedStateKind, BarrierHandlerController, BarrierHandlerState } from './barrier-handler-state';
 import { blockAndTriggerIfAligned } from './aligned-transitions';
-import { ChannelState } from './channel-state';
+import type { ChannelState } from './channel-state';
 import { CollectingBarriers } from './collecting-barriers';
 import type { ChannelIndex, CheckpointId } from './types';
+
+const waitingForFirstBarrier = (state: ChannelState): BarrierHandlerState => new WaitingForFirstBarrier(state);
 
 export class WaitingForFirstBarrier implements BarrierHandlerState {
   readonly kind: AlignedStateKind = 'WaitingForFirstBarrier';
@@ -17,16 +19,17 @@ export class WaitingForFirstBarrier implements BarrierHandlerState {
 
   barrierReceived(controller: BarrierHandlerController, channel: ChannelIndex, checkpointId: CheckpointId): BarrierHandlerState {
     if (blockAndTriggerIfAligned(this.state, controller, channel, checkpointId)) return this;
-    return new CollectingBarriers(this.state);
+    return new CollectingBarriers(this.state, waitingForFirstBarrier);
   }
 
   /**
-   * Impossible: the handler forwards end of partition only while a checkpoint is pending, and a
-   * pending checkpoint means CollectingBarriers. (Flink's version records the finished channel and
-   * stays; it is unreachable there too.)
+   * Flink's WaitingForFirstBarrier.endOfPartitionReceived: the channel is finished and, with no
+   * checkpoint pending, nothing else happens. The handler forwards an end of partition only while a
+   * checkpoint is pending, which means CollectingBarriers, so this is not reached (nor in Flink).
    */
   endOfPartitionReceived(_controller: BarrierHandlerController, channel: ChannelIndex): BarrierHandlerState {
-    throw new Error(`WaitingForFirstBarrier: end of partition on channel ${channel} with no checkpoint pending`);
+    this.state.channelFinished(channel);
+    return this;
   }
 
   abort(_checkpointId: CheckpointId): BarrierHandlerState {
