@@ -46,4 +46,13 @@ export interface TaskSample {
   readonly sourcePartitions: ReadonlyArray<{ readonly source: string; readonly partition: number; readonly offset: number }> | null;
   /** The slowdown in effect (1 = normal speed). */
   readonly slowdown: number;
+  /**
+   * Where the task's time went over the last 0.9–1 s while RUNNING, in ms per second, as Flink's
+   * TaskIOMetricGroup: waiting for an output buffer (credit), waiting for input, and the rest — processing.
+   * Whole numbers in [0, 1000] summing to 1000 while RUNNING; all 0 in any other state
+   * (src/engine/task/task-time-meter.ts).
+   */
+  readonly busyTimeMsPerSecond: number;
+  readonly backPressuredTimeMsPerSecond: number;
+  readonly idleTimeMsPerSecond: number;
 }

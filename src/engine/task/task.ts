@@ -20,6 +20,7 @@ import { IndexedDbKeyedStateBackend, type HeapKeyedStateBackend } from '../state
 import { SAMPLE_KEY_LIMIT, type TaskSample } from '../samples';
 import { KeyWriteEpochs } from './key-write-epochs';
 import { sampleKeyedState } from './keyed-state-sample';
+import { TaskTimeMeter, type TaskTimeState } from './task-time-meter';
 
 export interface StepResult {
   /** Records (or source emissions) handled in this step. */
@@ -55,6 +56,8 @@ export class Task {
   #epoch: CheckpointId;
   /** The first keyed backend of the chain, and the epoch that last wrote each of its keys (for samples). */
   #sampledKeyed: { readonly backend: HeapKeyedStateBackend; readonly epochs: KeyWriteEpochs } | null = null;
+  /** Busy / backpressured / idle time while RUNNING, for samples (Flink's TaskIOMetricGroup). */
+  readonly #time: TaskTimeMeter;
 
   /** The runtime's environment, its event sink going through #batch. */
   private readonly env: TaskEnvironment;
@@ -80,6 +83,7 @@ export class Task {
     this.#source = isSourceOperator(this.#chain.head) ? this.#chain.head : null;
     this.#barriers = this.#source ? null : createBarrierHandler(descriptor.checkpointingMode, descriptor.inputChannels.length);
     this.#epoch = (descriptor.restore?.checkpointId ?? 0) + 1;
+    this.#time = new TaskTimeMeter(runtime.clock);
   }
 
   get taskId(): string {
@@ -163,7 +167,18 @@ export class Task {
       keyedState: keyed ? sampleKeyedState(keyed.backend, keyed.epochs, SAMPLE_KEY_LIMIT) : null,
       sourcePartitions: positions ? positions.map(({ partition, offset }) => ({ source: this.vertex.operators[0]!.uid, partition, offset })) : null,
       slowdown: options.slowdown ?? 1,
+      ...this.#time.rates(),
     };
+  }
+
+  /**
+   * The runtime says the task was busy for `durationMs` of work its clock did not see pass: the deterministic
+   * runtime's virtual clock stands still inside step(), so it charges each step's modelled cost here. The time
+   * runs from now (after busy time charged before) and counts as busy in the samples. The Worker runtime's
+   * real clock does pass during step(), so it never calls this.
+   */
+  chargeBusyTime(durationMs: number): void {
+    this.#time.chargeBusy(durationMs);
   }
 
   /** Every write to the first keyed backend records the epoch it happened in (restored values keep the restored checkpoint's). */
@@ -233,13 +248,30 @@ export class Task {
   step(budget: number): StepResult {
     if (this.#state !== 'RUNNING') return { processed: 0, hasMoreWork: false };
     let processed = 0;
+    this.#time.enter('busy');
     this.guard(() => {
       while (this.#control.length > 0 && this.#state === 'RUNNING') this.handleControl(this.#control.shift()!);
       if (this.#state === 'RUNNING' && this.#synchronousSavepoint === null) processed = this.#source ? this.emitFromSource(budget) : this.processInput(budget);
       this.#batch.flush();
       this.#network.flush();
     });
-    return { processed, hasMoreWork: this.#state === 'RUNNING' && this.hasMoreWork() };
+    const hasMoreWork = this.#state === 'RUNNING' && this.hasMoreWork();
+    this.#time.enter(this.timeStateAfterStep(hasMoreWork));
+    return { processed, hasMoreWork };
+  }
+
+  /**
+   * What the task does until its next step, as Flink's StreamTask#processInput decides when its default
+   * action cannot go on: no output buffer → (soft) backpressured, checked first; else no input → idle.
+   * Work left, or keyed state still loading for a buffer in hand, counts as busy. Every wait for an output
+   * buffer here is Flink's soft backpressure: a record never blocks halfway (a subpartition's backlog may
+   * overrun its bound by the records of one step), so there is no hard backpressure to measure.
+   */
+  private timeStateAfterStep(hasMoreWork: boolean): TaskTimeState {
+    if (hasMoreWork) return 'busy';
+    if (this.#synchronousSavepoint === null && !this.#network.outputAvailable()) return 'backPressured';
+    if (this.#prefetcher?.hasBuffer) return 'busy';
+    return 'idle';
   }
 
   /** The job master cancels every task on failover; pending async work is dropped, the operators are closed. */
@@ -254,6 +286,7 @@ export class Task {
   /** The process hosting the task vanished (worker.terminate()): it stops at once and says nothing. */
   terminate(): void {
     if (this.#wakeUp !== null) this.env.clock.clearTimeout(this.#wakeUp);
+    this.#time.stop();
     this.#state = 'FAILED';
   }
 
@@ -487,6 +520,8 @@ export class Task {
   }
 
   private transition(state: ExecutionState): void {
+    if (state === 'RUNNING') this.#time.start('idle');
+    else this.#time.stop();
     this.#state = state;
     this.env.emit({ type: 'task-state-changed', time: this.env.clock.now(), taskId: this.taskId, attempt: this.descriptor.attempt, state });
     this.env.transport.sendToJobMaster({ type: 'task-state', taskId: this.taskId, attempt: this.descriptor.attempt, state });

@@ -169,6 +169,10 @@ export class Simulation {
     }
     const recordCostMs = this.options.recordCostMs ?? 0.02;
     const factor = this.#slowFactor.get(task.taskId) ?? 1;
+    // The virtual clock stood still inside step(): tell the task what its work cost, for its busy time
+    // (samples only, never events). At normal speed that is a modelled fraction of a ms per record, not a
+    // measurement — the simulator cannot know a real sub-ms cost — and slowed it is the time #busyUntil charges.
+    task.chargeBusyTime(result.processed * recordCostMs * factor);
     if (factor > 1) {
       // A slowed task is busy for the whole cost of what it did, queued work or not: input arriving
       // meanwhile waits for it, its buffers fill, credits run out and its producers back up. Fractions

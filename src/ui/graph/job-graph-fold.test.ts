@@ -229,6 +229,9 @@ describe('JobGraphFold', () => {
       keyedState: null,
       sourcePartitions: null,
       slowdown: 3,
+      busyTimeMsPerSecond: 0,
+      backPressuredTimeMsPerSecond: 0,
+      idleTimeMsPerSecond: 0,
     });
     const view = fold.view(100);
     expect(lane(view, 'numbers#0->sum#1').sampledQueue).toBe(4);

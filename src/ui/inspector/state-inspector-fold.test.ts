@@ -98,6 +98,9 @@ describe('rolled-back keys', () => {
     keyedState: keys,
     sourcePartitions: null,
     slowdown: 1,
+    busyTimeMsPerSecond: 0,
+    backPressuredTimeMsPerSecond: 0,
+    idleTimeMsPerSecond: 0,
   });
 
   it('names a key the checkpoint did not hold as absent, and every key when restarting from empty state', () => {
