@@ -56,3 +56,17 @@ export interface TaskSample {
   readonly backPressuredTimeMsPerSecond: number;
   readonly idleTimeMsPerSecond: number;
 }
+
+/** Flink's back pressure levels, as its REST API and Web UI name them. */
+export type BackPressureLevel = 'ok' | 'low' | 'high';
+
+/**
+ * The level of a subtask's backPressuredTimeMsPerSecond as Flink's JobVertexBackPressureHandler#getBackPressureLevel
+ * sets it from the ratio (ms per second / 1000): OK up to 0.10, LOW up to 0.5, HIGH above.
+ */
+export function backPressureLevel(backPressuredTimeMsPerSecond: number): BackPressureLevel {
+  const ratio = backPressuredTimeMsPerSecond / 1000;
+  if (ratio <= 0.1) return 'ok';
+  if (ratio <= 0.5) return 'low';
+  return 'high';
+}

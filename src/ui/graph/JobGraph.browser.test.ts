@@ -3,6 +3,7 @@ import { page, userEvent } from 'vitest/browser';
 import { flushSync, mount, unmount } from 'svelte';
 import type { EngineEvent } from '../../engine/events';
 import { parseFault } from '../../runtime/sim/fault-plan';
+import { SimulationSession } from '../../runtime/sim/simulation-session';
 import { deployedRun } from './deployed-run.fixture';
 import { JobGraphFold } from './job-graph-fold';
 import type { ChannelFault, SubtaskFault } from './faults';
@@ -10,6 +11,7 @@ import JobGraph from './JobGraph.svelte';
 
 // running-sum at parallelism 2 whose source numbers#1 gets its triggers 40 ms late: sum#0 blocks its
 // channel from numbers#0 for checkpoint 2 and holds that channel's records until numbers#1's barrier comes.
+// Last, a slowed run's samples colour the subtasks by busy / backpressured time.
 const EVENTS = deployedRun({
   scenario: 'running-sum',
   parallelism: 2,
@@ -108,4 +110,48 @@ it('opens a channel\'s menu from its lane, by click or keyboard, and reports the
   await userEvent.keyboard('{Enter}');
   await userEvent.click(page.getByRole('menuitem', { name: /Delay it by 500 ms/ }));
   expect(faults).toEqual([['numbers#0->sum#1', 'delay-channel']]);
+});
+
+it('colours subtasks by their samples\' busy and backpressured time, as Flink\'s Web UI: a subtask slowed ×200 busy, its sources backpressured', async () => {
+  // The deterministic runtime, sampled every 200 ms: sum#0 slowed ×200 at 500 records/s cannot keep up.
+  const session = new SimulationSession({
+    job: { scenario: 'running-sum', parallelism: 2, checkpointIntervalMs: 500, mode: 'exactly-once', keys: 20, recordsPerSecond: 500, unbounded: true, seed: 4, faults: [parseFault('slow-task:sum#0@0x200')] },
+    frames: null,
+  });
+  const fold = new JobGraphFold({ travelMs: 2 });
+  session.subscribeEvents((events) => events.forEach((event) => fold.apply(event)));
+  session.subscribeSamples((samples) => samples.forEach((sample) => fold.applySample(sample)));
+  session.advance(2000);
+  const view = fold.view(session.run.simulation.now);
+  session.close();
+
+  await page.viewport(1280, 800);
+  const target = document.createElement('main');
+  target.style.width = '832px';
+  document.body.append(target);
+  graph = mount(JobGraph, { target, props: { view, reducedMotion: true } });
+  flushSync();
+
+  const box = (taskId: string) => target.querySelector(`[data-task-id="${taskId}"]`)!;
+  const sum0 = box('sum#0');
+  expect(sum0.getAttribute('data-state')).toBe('RUNNING');
+  expect(sum0.getAttribute('data-aligning')).toMatch(/^(true|false)$/);
+  expect(sum0.getAttribute('data-backpressure')).toBe('ok');
+  expect(sum0.getAttribute('aria-label')).toMatch(/busy (9\d\d|1000), backpressured 0, idle \d+ ms per second \(back pressure OK\)/);
+  expect(sum0.querySelector('title')!.textContent).toBe(sum0.getAttribute('aria-label'));
+  for (const source of ['numbers#0', 'numbers#1']) {
+    expect(['low', 'high']).toContain(box(source).getAttribute('data-backpressure'));
+    expect(box(source).getAttribute('aria-label')).toMatch(/backpressured [1-9]\d+,/);
+  }
+  expect(box('sum#1').getAttribute('data-backpressure')).toBe('ok');
+  expect(box('sum#1').getAttribute('aria-label')).toMatch(/idle 9\d\d ms per second/);
+  // Busy is red-ish, backpressured grey-ish, idle Flink's blue, as the legend says.
+  const fillOf = (taskId: string) => getComputedStyle(box(taskId).querySelector('rect.body')!).fill;
+  const rgb = (taskId: string) => fillOf(taskId).match(/\d+/g)!.map(Number);
+  const [r0, , b0] = rgb('sum#0');
+  expect(r0).toBeGreaterThan(b0!);
+  const [r1, , b1] = rgb('sum#1');
+  expect(b1).toBeGreaterThan(r1!);
+  expect(target.querySelector('[data-legend="subtask-time"]')!.textContent).toMatch(/idle.*busy.*backpressured/);
+  await page.screenshot({ path: '../../../test-results/job-graph-backpressure.png', element: target });
 });

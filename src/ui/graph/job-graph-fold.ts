@@ -3,10 +3,10 @@
 // `now` and event times only, so pause, step and scrub need nothing special. Each attempt's
 // `job-deployed` rebuilds the topology and empties the lanes; events of older attempts are ignored.
 import type { DeployedChannel, EngineEvent, EventOf } from '../../engine/events';
-import type { TaskSample } from '../../engine/samples';
+import { backPressureLevel, type TaskSample } from '../../engine/samples';
 import { channelIdOf, type TaskId } from '../../engine/ids';
 import type { EventFold } from '../model/event-fold';
-import { type JobGraphView, type LaneView, type SubtaskView, type VertexView } from './job-graph-view';
+import { type JobGraphView, type LaneView, type SubtaskTimeView, type SubtaskView, type VertexView } from './job-graph-view';
 import { LaneQueue } from './lane-queue';
 import { SubtaskStatus, type MotionTimes } from './subtask-status';
 import { TopologyFold, type Topology } from '../model/topology';
@@ -43,6 +43,8 @@ export class JobGraphFold implements EventFold<JobGraphView> {
   /** Once the stream says when receivers consume, queues are sent − consumed; before, arrival consumes. */
   #consumptionReported = false;
   readonly #tasks = new Map<TaskId, SubtaskStatus>();
+  /** Each subtask's latest busy / backpressured / idle reading, with the attempt it came from. */
+  readonly #time = new Map<TaskId, { readonly attempt: number; readonly view: SubtaskTimeView }>();
   readonly #lanes = new Map<string, Lane>();
   /** Latency added from outside, by channel id or by receiver task (all its inputs); it outlives restarts. */
   readonly #addedLatency = new Map<string, number>();
@@ -106,10 +108,21 @@ export class JobGraphFold implements EventFold<JobGraphView> {
     if (sample.attempt < this.#attempt) return;
     const task = this.#tasks.get(sample.taskId);
     if (task) task.slowdown = sample.slowdown;
+    const { busyTimeMsPerSecond, backPressuredTimeMsPerSecond, idleTimeMsPerSecond } = sample;
+    this.#time.set(sample.taskId, {
+      attempt: sample.attempt,
+      view: { busyTimeMsPerSecond, backPressuredTimeMsPerSecond, idleTimeMsPerSecond, backPressure: backPressureLevel(backPressuredTimeMsPerSecond) },
+    });
     sample.inputQueues.forEach((queued, channel) => {
       const lane = this.#laneInto(sample.taskId, channel);
       if (lane) lane.sampledQueue = queued;
     });
+  }
+
+  /** A reading of an older attempt says nothing about the tasks running now. */
+  #timeOf(taskId: TaskId): SubtaskTimeView | null {
+    const time = this.#time.get(taskId);
+    return time && time.attempt === this.#attempt ? time.view : null;
   }
 
   view(now: number): JobGraphView {
@@ -173,6 +186,7 @@ export class JobGraphFold implements EventFold<JobGraphView> {
           alignment: status.alignmentView(now, inputChannels),
           snapshot: status.snapshotView(now, this.#options),
           slowdown: status.slowdown,
+          time: this.#timeOf(subtask.taskId),
           inputChannels,
         };
       });

@@ -3,6 +3,7 @@
 import type { DeployedChannel, DeployedSubtask, DeployedVertex } from '../../engine/events';
 import type { CheckpointId, TaskId } from '../../engine/ids';
 import type { ExecutionState } from '../../engine/task/messages';
+import type { BackPressureLevel } from '../../engine/samples';
 
 export interface JobGraphView {
   /** The clock time this view is for (ms). */
@@ -42,8 +43,18 @@ export interface SubtaskView extends DeployedSubtask {
   readonly snapshot: SnapshotView | null;
   /** From samples: the slowdown in effect (1 = normal). */
   readonly slowdown: number;
+  /** From the latest sample of the current attempt: where its time goes; null until one came. */
+  readonly time: SubtaskTimeView | null;
   /** Its input channels (receiver's channel index order). */
   readonly inputChannels: number;
+}
+
+/** A sample's busy / backpressured / idle ms per second (docs/events.md, "Samples") and Flink's level for it. */
+export interface SubtaskTimeView {
+  readonly busyTimeMsPerSecond: number;
+  readonly backPressuredTimeMsPerSecond: number;
+  readonly idleTimeMsPerSecond: number;
+  readonly backPressure: BackPressureLevel;
 }
 
 /** Between the first barrier of a checkpoint and `alignment-done`: which channels delivered it. */
