@@ -106,6 +106,7 @@ test('the state inspector shows a subtask’s keys by epoch, and the calculator 
   const errors = collectErrors(page);
   await page.goto('/?runtime=deterministic');
   await expect(jobStatus(page)).toHaveAttribute('data-status', 'RUNNING');
+  await page.getByText('State inspector:').click();
   const inspector = page.locator('[data-view="state-inspector"]');
   await expect(inspector.locator('[data-key][data-epoch]').first()).toBeVisible({ timeout: WAIT_LIMIT_MS });
   await expect(inspector.locator('[data-key-groups]')).toHaveAttribute('data-key-groups', /^\d+-\d+$/);

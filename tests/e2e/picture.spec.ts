@@ -277,6 +277,15 @@ test('a shared link reopens the same run: two pages of one link tell the same st
   const second = await context.newPage();
   const errors = [...[page, second].map(collectErrors)];
   await Promise.all([page.goto(link), second.goto(link)]);
+  // The narration shows its newest 200 sentences: about 10 s of this run. Loading two pages on a busy machine
+  // can take longer than that, so both show only what the story needs (the job, failures, recovery).
+  for (const p of [page, second]) {
+    for (const kind of ['checkpoints', 'alignment', 'snapshots', 'sinks']) {
+      const filter = narration(p).locator(`button.filter.${kind}`);
+      await filter.click();
+      await expect(filter).toHaveAttribute('aria-pressed', 'false');
+    }
+  }
   // Both run past the injected kill until the restarted job is deployed; then they stand still.
   for (const p of [page, second]) {
     await expect(narration(p)).toContainText(REDEPLOYED, { timeout: WAIT_LIMIT_MS });
@@ -288,7 +297,7 @@ test('a shared link reopens the same run: two pages of one link tell the same st
   const redeployed = Math.min(...[a, b].map((lines) => lines.find((line) => REDEPLOYED.test(line.text))!.time));
   const from = Math.max(a[0]!.time, b[0]!.time);
   const shared = (lines: { time: number; text: string }[]) => lines.filter((line) => line.time > from && line.time <= redeployed);
-  expect(shared(a).length).toBeGreaterThan(5);
+  expect(shared(a).length).toBeGreaterThan(3);
   expect(shared(a)).toEqual(shared(b));
 
   expect(shared(a).some((line) => /Fault: the worker running sum#1 was killed/.test(line.text))).toBe(true);

@@ -23,22 +23,26 @@ const inspector = (page: Page) => page.locator('[data-view="snapshot-inspector"]
  * then says so instead of downloading, and the next newest is tried (a bounded number of times).
  */
 async function downloadNewestCheckpoint(page: Page, testInfo: { outputPath(name: string): string }): Promise<{ checkpointId: number; path: string }> {
+  const notice = page.getByTestId('snapshot-notice');
   for (let attempt = 1; ; attempt++) {
     const button = page.getByRole('button', { name: /^Download checkpoint \d+$/ }).first();
     await expect(button).toBeVisible();
     const checkpointId = Number(/(\d+)$/.exec((await button.getAttribute('aria-label')) ?? '')?.[1]);
-    const subsumed = page.getByText(`Checkpoint ${checkpointId} is no longer retained`);
-    const downloaded = page.waitForEvent('download', { timeout: WAIT_LIMIT_MS });
-    await button.click();
-    const outcome = await Promise.race([downloaded, subsumed.waitFor({ timeout: WAIT_LIMIT_MS }).then(() => 'subsumed' as const)]);
-    if (outcome === 'subsumed') {
-      downloaded.catch(() => undefined);
+    const downloaded = page.waitForEvent('download', { timeout: WAIT_LIMIT_MS }).catch(() => null);
+    await page.getByRole('button', { name: `Download checkpoint ${checkpointId}`, exact: true }).click();
+    // The page answers every press: the file, or that the checkpoint was subsumed meanwhile.
+    await expect(notice).toHaveText(new RegExp(`^(Downloaded checkpoint-${checkpointId}\\.bscp|Checkpoint ${checkpointId} is no longer retained)`));
+    if (!(await notice.innerText()).startsWith('Downloaded')) {
       expect(attempt, 'checkpoints subsumed before each download').toBeLessThan(5);
+      // The table follows a moment behind: wait until it no longer offers the subsumed one.
+      await expect(page.getByRole('button', { name: `Download checkpoint ${checkpointId}`, exact: true })).toHaveCount(0);
       continue;
     }
-    expect(outcome.suggestedFilename()).toBe(`checkpoint-${checkpointId}.bscp`);
-    const path = testInfo.outputPath(outcome.suggestedFilename());
-    await outcome.saveAs(path);
+    const download = await downloaded;
+    expect(download, 'the download the page announced').not.toBeNull();
+    expect(download!.suggestedFilename()).toBe(`checkpoint-${checkpointId}.bscp`);
+    const path = testInfo.outputPath(download!.suggestedFilename());
+    await download!.saveAs(path);
     return { checkpointId, path };
   }
 }

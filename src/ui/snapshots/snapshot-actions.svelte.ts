@@ -103,7 +103,11 @@ export class SnapshotActions {
     try {
       use(await exportSnapshotFile(metadata, job.job, job.readBlob), snapshotFileName(metadata));
     } catch (error) {
-      this.notice = `Could not export ${snapshotFileName(metadata)}: ${message(error)}`;
+      // Subsumed while its files were being read (num-retained keeps only the newest): its state is gone, so say that.
+      const stillRetained = job.snapshots().some((candidate) => candidate.checkpointId === metadata.checkpointId);
+      this.notice = stillRetained
+        ? `Could not export ${snapshotFileName(metadata)}: ${message(error)}`
+        : `Checkpoint ${metadata.checkpointId} is no longer retained (subsumed and discarded while it was being exported), so it cannot be exported.`;
     }
   }
 }
