@@ -13,8 +13,14 @@ export const MESSAGE_VERSION = 1;
  */
 export type CheckpointType = 'CHECKPOINT' | 'SAVEPOINT' | 'SYNC_SAVEPOINT';
 
+/** Flink's CheckpointOptions.AlignmentType. Absent in older messages and traces: ALIGNED. */
+export type AlignmentType = 'ALIGNED' | 'UNALIGNED' | 'FORCED_ALIGNED' | 'AT_LEAST_ONCE';
 export interface CheckpointOptions {
   readonly checkpointType: CheckpointType;
+  readonly alignment?: AlignmentType;
+  /** Flink's alignedCheckpointTimeout (ms from the checkpoint's start, i.e. the barrier's timestamp);
+   *  only for ALIGNED barriers of a job with unaligned checkpoints and a timeout > 0. Absent: none. */
+  readonly alignedCheckpointTimeoutMs?: number;
 }
 
 /** What travels in one channel, in order. Only buffers of records need credit (as in Flink). */
@@ -22,6 +28,9 @@ export type ChannelElement =
   | { readonly kind: 'buffer'; readonly records: readonly unknown[]; readonly sizeBytes: number }
   | { readonly kind: 'barrier'; readonly checkpointId: CheckpointId; readonly timestamp: number; readonly options: CheckpointOptions }
   | { readonly kind: 'cancellation-marker'; readonly checkpointId: CheckpointId }
+  /** Flink's EventAnnouncement of a barrier: a priority event sent ahead of queued data when an
+   *  aligned-with-timeout barrier is enqueued, so the receiver can start its timer before the barrier arrives. */
+  | { readonly kind: 'announcement'; readonly checkpointId: CheckpointId; readonly timestamp: number; readonly options: CheckpointOptions }
   | { readonly kind: 'end-of-partition' };
 
 export type TaskMessage =
