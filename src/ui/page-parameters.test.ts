@@ -10,7 +10,7 @@ function expectAllDifferent(problems: readonly string[]): void {
   expect(new Set(problems).size).toBe(problems.length);
 }
 
-const KNOWN = 'scenario, runtime, rate, parallelism, max-parallelism, interval, mode, backend, incremental, restart, seed, faults, storage';
+const KNOWN = 'scenario, runtime, rate, parallelism, max-parallelism, interval, mode, backend, incremental, unaligned, aligned-timeout, restart, seed, faults, storage';
 
 describe('page URL parameters', () => {
   it('uses the defaults when the URL has no parameters', () => {
@@ -172,10 +172,23 @@ describe('page URL parameters', () => {
     ]);
   });
 
+  it('reads the unaligned options, and refuses unaligned checkpoints with AT_LEAST_ONCE or a timeout that is no duration', () => {
+    expect(parsePageParameters('?unaligned=true&aligned-timeout=200ms')).toEqual({
+      parameters: { ...DEFAULT_PAGE_PARAMETERS, unaligned: true, alignedCheckpointTimeoutMs: 200 },
+      problems: [],
+    });
+    const refused = parsePageParameters('?unaligned=true&mode=at-least-once&aligned-timeout=soon');
+    expect(refused.parameters).toMatchObject({ unaligned: false, mode: 'at-least-once', alignedCheckpointTimeoutMs: 0 });
+    expect(refused.problems).toEqual([
+      expect.stringMatching(/^URL parameter 'aligned-timeout' \(execution\.checkpointing\.aligned-checkpoint-timeout\) must be a duration .* got 'soon'; using 0ms\.$/),
+      expect.stringMatching(/^URL parameters 'unaligned' and 'mode': Unaligned checkpoints need execution\.checkpointing\.mode EXACTLY_ONCE.* Using unaligned=false\.$/),
+    ]);
+  });
+
   it('builds a link that lists every run parameter and reopens the same run', () => {
     const run: PageParameters = { ...DEFAULT_PAGE_PARAMETERS, runtime: 'deterministic', seed: 9, faults: [{ kind: 'kill', uid: 'sum', subtask: 1, atMs: 4000 }] };
     expect(pageSearch(run)).toBe(
-      '?scenario=running-sum&runtime=deterministic&rate=25&parallelism=2&interval=1s&mode=exactly-once&backend=hashmap&incremental=false&restart=exponential-delay&seed=9&faults=kill%3Asum%231%404000',
+      '?scenario=running-sum&runtime=deterministic&rate=25&parallelism=2&interval=1s&mode=exactly-once&backend=hashmap&incremental=false&unaligned=false&aligned-timeout=0ms&restart=exponential-delay&seed=9&faults=kill%3Asum%231%404000',
     );
     expect(pageLink(run, 'http://127.0.0.1:5173/barrierscope/?rate=3#x')).toBe(`http://127.0.0.1:5173/barrierscope/${pageSearch(run)}`);
     expect(parsePageParameters(pageSearch(DEFAULT_PAGE_PARAMETERS))).toEqual({ parameters: DEFAULT_PAGE_PARAMETERS, problems: [] });
@@ -206,12 +219,16 @@ describe('page URL parameters', () => {
           mode: fc.constantFrom('exactly-once' as const, 'at-least-once' as const),
           stateBackend: fc.constantFrom(...STATE_BACKEND_TYPES),
           incremental: fc.boolean(),
+          unaligned: fc.boolean(),
+          alignedCheckpointTimeoutMs: fc.integer({ min: 0, max: 600_000 }),
           restartStrategy: fc.constantFrom(...RESTART_STRATEGY_TYPES),
           seed: fc.integer({ min: 0, max: 0xffff_ffff }),
           faults: deterministic ? fc.array(fault(faultTargetsOf(scenario), parallelism), { maxLength: 4 }) : fc.constant([]),
           storage: fc.constantFrom('indexeddb' as const, 'memory' as const),
         }),
-      );
+      )
+      // Flink refuses unaligned checkpoints in AT_LEAST_ONCE mode, so no valid run has both.
+      .map((parameters) => (parameters.mode === 'at-least-once' ? { ...parameters, unaligned: false } : parameters));
     fc.assert(
       fc.property(run, (parameters) => {
         expect(parsePageParameters(pageSearch(parameters))).toEqual({ parameters, problems: [] });
@@ -221,7 +238,7 @@ describe('page URL parameters', () => {
   });
 
   it('never fails, and always gives a valid run, for any query of run parameters and values (fast-check, seed 7)', () => {
-    const name = fc.constantFrom('scenario', 'parallelism', 'max-parallelism', 'interval', 'mode', 'backend', 'incremental', 'restart', 'seed', 'faults', 'runtime');
+    const name = fc.constantFrom('scenario', 'parallelism', 'max-parallelism', 'interval', 'mode', 'backend', 'incremental', 'unaligned', 'aligned-timeout', 'restart', 'seed', 'faults', 'runtime');
     const value = fc.oneof(
       fc.constantFrom('', '0', '1', '4', '9', '1s', 'true', 'deterministic', 'kill:sum#1@5', 'kill:sum#9@5', 'random', 'order-totals', 'indexeddb', ',', '%'),
       fc.string({ maxLength: 20 }),

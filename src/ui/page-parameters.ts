@@ -11,6 +11,7 @@ import {
   DEFAULT_RUN_OPTIONS,
   DELIVERY_MODES,
   durationText,
+  MAX_ALIGNED_CHECKPOINT_TIMEOUT_MS,
   MAX_CHECKPOINT_INTERVAL_MS,
   MAX_FAULTS,
   MAX_PAGE_PARALLELISM,
@@ -49,7 +50,7 @@ export interface ParsedPageParameters {
 }
 
 /** URL names, in the order a link lists them. */
-const KNOWN = ['scenario', 'runtime', 'rate', 'parallelism', 'max-parallelism', 'interval', 'mode', 'backend', 'incremental', 'restart', 'seed', 'faults', 'storage'] as const;
+const KNOWN = ['scenario', 'runtime', 'rate', 'parallelism', 'max-parallelism', 'interval', 'mode', 'backend', 'incremental', 'unaligned', 'aligned-timeout', 'restart', 'seed', 'faults', 'storage'] as const;
 type Known = (typeof KNOWN)[number];
 
 /** The Flink option each URL name sets, named in its problems. */
@@ -60,6 +61,8 @@ const FLINK_KEY: Partial<Record<Known, string>> = {
   mode: 'execution.checkpointing.mode',
   backend: 'state.backend.type',
   incremental: 'execution.checkpointing.incremental',
+  unaligned: 'execution.checkpointing.unaligned.enabled',
+  'aligned-timeout': 'execution.checkpointing.aligned-checkpoint-timeout',
   restart: 'restart-strategy.type',
 };
 
@@ -88,6 +91,8 @@ export function parsePageParameters(search: string): ParsedPageParameters {
     mode: read.oneOf('mode', DELIVERY_MODES),
     stateBackend: read.oneOf('backend', STATE_BACKEND_TYPES),
     incremental: read.oneOf('incremental', ['true', 'false'] as const) === 'true',
+    unaligned: read.oneOf('unaligned', ['true', 'false'] as const) === 'true',
+    alignedCheckpointTimeoutMs: read.alignedTimeout(),
     restartStrategy: read.oneOf('restart', RESTART_STRATEGY_TYPES),
     seed: read.wholeNumber('seed', '', 0, MAX_SEED),
     faults: read.faults(),
@@ -135,6 +140,10 @@ function textOf(name: Known, parameters: PageParameters): string | null {
       return parameters.stateBackend;
     case 'incremental':
       return String(parameters.incremental);
+    case 'unaligned':
+      return String(parameters.unaligned);
+    case 'aligned-timeout':
+      return durationText(parameters.alignedCheckpointTimeoutMs);
     case 'restart':
       return parameters.restartStrategy;
     case 'seed':
@@ -154,6 +163,8 @@ function defaultOf(name: Known): string {
       return 'the max parallelism derived as Flink does';
     case 'interval':
       return durationText(value.checkpointIntervalMs);
+    case 'aligned-timeout':
+      return durationText(value.alignedCheckpointTimeoutMs);
     case 'faults':
       return 'no faults';
     case 'rate':
@@ -224,6 +235,18 @@ class ValueReader {
     return fallback;
   }
 
+  alignedTimeout(): number {
+    const fallback = DEFAULT_PAGE_PARAMETERS.alignedCheckpointTimeoutMs;
+    const value = this.values.get('aligned-timeout');
+    if (value === undefined) return fallback;
+    const parsed = value.length <= MAX_QUOTED_LENGTH ? parseDuration(value) : null;
+    if (parsed?.ok && parsed.milliseconds <= MAX_ALIGNED_CHECKPOINT_TIMEOUT_MS) return parsed.milliseconds;
+    this.problems.push(
+      `URL parameter ${withFlinkKey('aligned-timeout')} must be a duration from 0ms to ${durationText(MAX_ALIGNED_CHECKPOINT_TIMEOUT_MS)} (such as 0ms or 200ms), got ${quote(value)}; using ${defaultOf('aligned-timeout')}.`,
+    );
+    return fallback;
+  }
+
   /** Comma-separated fault specs in the CLI's syntax; one bad spec refuses the plan (a part of it would be another run). */
   faults(): readonly Fault[] {
     const value = this.values.get('faults');
@@ -263,6 +286,11 @@ function withoutBadCombinations(parameters: PageParameters, problems: string[]):
   if (maxParallelism.length > 0) {
     problems.push(`URL parameters 'parallelism' and 'max-parallelism': ${maxParallelism[0]!.message} Using ${defaultOf('max-parallelism')}.`);
     result = { ...result, maxParallelism: null };
+  }
+  const unaligned = about('execution.checkpointing.unaligned.enabled');
+  if (unaligned.length > 0) {
+    problems.push(`URL parameters 'unaligned' and 'mode': ${unaligned[0]!.message} Using unaligned=false.`);
+    result = { ...result, unaligned: false };
   }
   const faults = about('faults');
   if (faults.length > 0) {

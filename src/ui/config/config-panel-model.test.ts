@@ -17,6 +17,8 @@ describe('config panel model', () => {
       'execution.checkpointing.mode',
       'state.backend.type',
       'execution.checkpointing.incremental',
+      'execution.checkpointing.unaligned.enabled',
+      'execution.checkpointing.aligned-checkpoint-timeout',
       'restart-strategy.type',
     ]);
   });

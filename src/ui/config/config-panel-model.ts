@@ -7,6 +7,7 @@ import { formatFault, parseFault, type Fault } from '../../runtime/sim/fault-pla
 import {
   checkRunOptions,
   DELIVERY_MODES,
+  MAX_ALIGNED_CHECKPOINT_TIMEOUT_MS,
   MAX_CHECKPOINT_INTERVAL_MS,
   MAX_FAULTS,
   MAX_PAGE_PARALLELISM,
@@ -34,6 +35,9 @@ export interface ConfigDraft {
   readonly mode: string;
   readonly stateBackend: string;
   readonly incremental: boolean;
+  readonly unaligned: boolean;
+  /** A Flink duration: `0ms` (unaligned from the start), `200ms`. */
+  readonly alignedCheckpointTimeout: string;
   readonly restartStrategy: string;
   readonly seed: string;
   /** The CLI's fault specs, separated by commas or new lines. */
@@ -158,6 +162,23 @@ export const CONFIG_CONTROLS: readonly ControlDefinition[] = Object.freeze([
     kind: 'checkbox',
   },
   {
+    field: 'unaligned',
+    group: 'Checkpointing',
+    label: 'Unaligned checkpoints',
+    flinkKey: 'execution.checkpointing.unaligned.enabled',
+    explanation: 'Barriers overtake the records queued ahead of them and those records are stored as channel state, so a backpressured job still checkpoints quickly (EXACTLY_ONCE only).',
+    kind: 'checkbox',
+  },
+  {
+    field: 'alignedCheckpointTimeout',
+    group: 'Checkpointing',
+    label: 'Aligned checkpoint timeout',
+    flinkKey: 'execution.checkpointing.aligned-checkpoint-timeout',
+    explanation: 'With unaligned checkpoints on: each checkpoint starts aligned and switches to unaligned once it has run this long; 0 means unaligned from the start.',
+    kind: 'text',
+    placeholder: '0ms',
+  },
+  {
     field: 'restartStrategy',
     group: 'Recovery',
     label: 'Restart strategy',
@@ -200,6 +221,8 @@ export function draftOf(options: PageRunOptions): ConfigDraft {
     mode: options.mode,
     stateBackend: options.stateBackend,
     incremental: options.incremental,
+    unaligned: options.unaligned,
+    alignedCheckpointTimeout: durationText(options.alignedCheckpointTimeoutMs),
     restartStrategy: options.restartStrategy,
     seed: String(options.seed),
     faults: options.faults.map(formatFault).join(', '),
@@ -249,6 +272,8 @@ export function readDraft(draft: ConfigDraft, current: PageRunOptions, restore: 
     mode: oneOf('mode', draft.mode, DELIVERY_MODES),
     stateBackend: oneOf('stateBackend', draft.stateBackend, STATE_BACKEND_TYPES),
     incremental: draft.incremental,
+    unaligned: draft.unaligned,
+    alignedCheckpointTimeoutMs: alignedTimeout(draft.alignedCheckpointTimeout, fieldProblems),
     restartStrategy: oneOf('restartStrategy', draft.restartStrategy, RESTART_STRATEGY_TYPES),
     seed: wholeNumber('seed', draft.seed, 0, MAX_SEED),
     faults: faults(draft.faults, fieldProblems),
@@ -281,11 +306,12 @@ export function readDraft(draft: ConfigDraft, current: PageRunOptions, restore: 
 const COMBINATION_FIELDS: Readonly<Record<string, readonly ConfigField[]>> = {
   'pipeline.max-parallelism': ['parallelism', 'maxParallelism'],
   faults: ['faults', 'parallelism', 'runtime', 'scenario'],
+  'execution.checkpointing.unaligned.enabled': ['unaligned', 'mode'],
 };
 
 /** The PageRunOptions fields whose controls have a problem (the interval control sets checkpointIntervalMs). */
 function optionsWithProblems(fieldProblems: Partial<Record<ConfigField, string>>): (keyof PageRunOptions)[] {
-  return (Object.keys(fieldProblems) as ConfigField[]).map((field) => (field === 'checkpointInterval' ? 'checkpointIntervalMs' : field));
+  return (Object.keys(fieldProblems) as ConfigField[]).map((field) => (field === 'checkpointInterval' ? 'checkpointIntervalMs' : field === 'alignedCheckpointTimeout' ? 'alignedCheckpointTimeoutMs' : field));
 }
 
 /** Flink's restore rules that a new configuration can break (savepoint-restore.ts has them all, for a real restore). */
@@ -308,6 +334,13 @@ function interval(text: string, fieldProblems: Partial<Record<ConfigField, strin
   fieldProblems.checkpointInterval = parsed.ok
     ? `Must be from ${MINIMAL_CHECKPOINT_TIME_MS}ms (Flink's minimal checkpoint time) to ${durationText(MAX_CHECKPOINT_INTERVAL_MS)}, such as 500ms or 2s.`
     : `Not a duration: ${parsed.reason}.`;
+  return Number.NaN;
+}
+
+function alignedTimeout(text: string, fieldProblems: Partial<Record<ConfigField, string>>): number {
+  const parsed = parseDuration(text.trim() === '' ? '0ms' : text);
+  if (parsed.ok && parsed.milliseconds <= MAX_ALIGNED_CHECKPOINT_TIMEOUT_MS) return parsed.milliseconds;
+  fieldProblems.alignedCheckpointTimeout = parsed.ok ? `Must be at most ${durationText(MAX_ALIGNED_CHECKPOINT_TIMEOUT_MS)}, such as 0ms or 200ms.` : `Not a duration: ${parsed.reason}.`;
   return Number.NaN;
 }
 

@@ -22,6 +22,21 @@ describe('page run options', () => {
     });
   });
 
+  it('sets the unaligned options only when they are on, as Flink spells them, and refuses them in AT_LEAST_ONCE', () => {
+    expect(Object.keys(scenarioJobOptionsOf(DEFAULT_RUN_OPTIONS).configuration ?? {})).toEqual(['state.backend.type', 'execution.checkpointing.incremental', 'restart-strategy.type']);
+    expect(scenarioJobOptionsOf({ ...DEFAULT_RUN_OPTIONS, unaligned: true, alignedCheckpointTimeoutMs: 200 }).configuration).toMatchObject({
+      'execution.checkpointing.unaligned.enabled': true,
+      'execution.checkpointing.aligned-checkpoint-timeout': '200ms',
+    });
+    expect(checkRunOptions({ ...DEFAULT_RUN_OPTIONS, unaligned: true, mode: 'at-least-once' })).toEqual({
+      ok: false,
+      problems: [expect.objectContaining({ option: 'execution.checkpointing.unaligned.enabled' })],
+    });
+    expect(checkRunOptions({ ...DEFAULT_RUN_OPTIONS, alignedCheckpointTimeoutMs: 600_001 }).ok).toBe(false);
+    expect(runOptionNotes({ ...DEFAULT_RUN_OPTIONS, unaligned: true, alignedCheckpointTimeoutMs: 2000 }).join(' ')).toContain('Aligned checkpoint timeout 2s');
+    expect(runOptionNotes({ ...DEFAULT_RUN_OPTIONS, alignedCheckpointTimeoutMs: 2000 }).join(' ')).toContain('only matters with unaligned checkpoints on');
+  });
+
   it('names the operators faults may target', () => {
     expect(faultTargetsOf('running-sum')).toEqual(['numbers', 'sum', 'sink']);
   });

@@ -27,6 +27,8 @@ export const MAX_PAGE_PARALLELISM = 8;
 /** Bounds of the source rate: above ~10k records/s per subtask the page only shows a blur. */
 export const MIN_RECORDS_PER_SECOND = 1;
 export const MAX_RECORDS_PER_SECOND = 10_000;
+/** The longest aligned-checkpoint timeout the page offers: ten minutes, Flink's default checkpoint timeout. */
+export const MAX_ALIGNED_CHECKPOINT_TIMEOUT_MS = 600_000;
 /** The longest checkpoint interval the page offers: an hour (Flink has no upper bound; nothing would be seen). */
 export const MAX_CHECKPOINT_INTERVAL_MS = 3_600_000;
 /** Seeds are taken as unsigned 32-bit integers by the scheduler's random source. */
@@ -55,6 +57,13 @@ export interface PageRunOptions {
   readonly stateBackend: StateBackendType;
   /** `execution.checkpointing.incremental`. */
   readonly incremental: boolean;
+  /** `execution.checkpointing.unaligned.enabled` (FLIP-76): barriers overtake in-flight data, which is stored as channel state. */
+  readonly unaligned: boolean;
+  /**
+   * `execution.checkpointing.aligned-checkpoint-timeout`, in ms (0, Flink's default: unaligned from the start). With
+   * unaligned checkpoints on, a checkpoint starts aligned and switches to unaligned once it has run this long.
+   */
+  readonly alignedCheckpointTimeoutMs: number;
   /** `restart-strategy.type`, its sub-options at Flink's defaults. */
   readonly restartStrategy: RestartStrategyType;
   /** Seed of the deterministic runtime's scheduler. */
@@ -73,6 +82,8 @@ export const DEFAULT_RUN_OPTIONS: PageRunOptions = Object.freeze({
   mode: 'exactly-once',
   stateBackend: 'hashmap',
   incremental: false,
+  unaligned: false,
+  alignedCheckpointTimeoutMs: 0,
   // Flink's restart strategy when checkpointing is on and restart-strategy.type is unset (since 1.19).
   restartStrategy: 'exponential-delay',
   seed: 1,
@@ -109,6 +120,8 @@ export const PAGE_RUN_OPTIONS_SCHEMA = v.strictObject({
   mode: v.picklist(DELIVERY_MODES),
   stateBackend: v.picklist(STATE_BACKEND_TYPES),
   incremental: v.boolean(),
+  unaligned: v.boolean(),
+  alignedCheckpointTimeoutMs: whole(0, MAX_ALIGNED_CHECKPOINT_TIMEOUT_MS),
   restartStrategy: v.picklist(RESTART_STRATEGY_TYPES),
   seed: whole(0, MAX_SEED),
   faults: v.pipe(v.array(faultSchema), v.maxLength(MAX_FAULTS)),
@@ -152,6 +165,13 @@ export function runOptionProblems(options: PageRunOptions): RunOptionProblem[] {
       message: 'A fault plan runs on the deterministic runtime only (virtual time makes it exact); on Web Workers break things by clicking a subtask.',
     });
   }
+  // Flink refuses unaligned checkpoints outside EXACTLY_ONCE (CheckpointConfig#isUnalignedCheckpointsEnabled needs it).
+  if (options.unaligned && options.mode !== 'exactly-once') {
+    problems.push({
+      option: 'execution.checkpointing.unaligned.enabled',
+      message: 'Unaligned checkpoints need execution.checkpointing.mode EXACTLY_ONCE: at least once never aligns, so there is nothing for a barrier to overtake. Choose EXACTLY_ONCE or turn unaligned checkpoints off.',
+    });
+  }
   const targets = PAGE_SCENARIOS.includes(options.scenario) ? faultTargetsOf(options.scenario) : [];
   for (const fault of options.faults) {
     if (!targets.includes(fault.uid)) {
@@ -170,6 +190,15 @@ export function runOptionNotes(options: PageRunOptions): string[] {
     notes.push("Flink's hashmap backend always snapshots in full (incremental checkpoints are RocksDB's); this simulator makes incremental snapshots with either backend.");
   }
   if (options.mode === 'at-least-once') notes.push('At least once: barriers are not aligned and the sink writes at once, so a restore replays records into the output: expect duplicates after a failure.');
+  if (options.unaligned) {
+    notes.push(
+      options.alignedCheckpointTimeoutMs === 0
+        ? 'Unaligned checkpoints: a barrier overtakes the records queued ahead of it, and those records are stored with the checkpoint as channel state. Savepoints stay aligned.'
+        : `Aligned checkpoint timeout ${durationText(options.alignedCheckpointTimeoutMs)}: each checkpoint starts aligned and switches to unaligned once it has run that long. Savepoints stay aligned.`,
+    );
+  } else if (options.alignedCheckpointTimeoutMs > 0) {
+    notes.push('execution.checkpointing.aligned-checkpoint-timeout only matters with unaligned checkpoints on; without them every checkpoint stays aligned.');
+  }
   if (options.restartStrategy === 'disable') notes.push('restart-strategy.type: disable: the first failure fails the job for good.');
   return notes;
 }
@@ -215,6 +244,9 @@ export function scenarioJobOptionsOf(options: PageRunOptions): PageJobOptions {
     configuration: {
       'state.backend.type': options.stateBackend,
       'execution.checkpointing.incremental': options.incremental,
+      // Set only when on, so the default job's configuration is exactly what it was before these options existed.
+      ...(options.unaligned ? { 'execution.checkpointing.unaligned.enabled': true } : {}),
+      ...(options.unaligned || options.alignedCheckpointTimeoutMs > 0 ? { 'execution.checkpointing.aligned-checkpoint-timeout': durationText(options.alignedCheckpointTimeoutMs) } : {}),
       'restart-strategy.type': options.restartStrategy,
     },
     seed: options.seed,
