@@ -287,16 +287,17 @@ function withoutBadCombinations(parameters: PageParameters, problems: string[]):
     problems.push(`URL parameters 'parallelism' and 'max-parallelism': ${maxParallelism[0]!.message} Using ${defaultOf('max-parallelism')}.`);
     result = { ...result, maxParallelism: null };
   }
-  const unaligned = about('execution.checkpointing.unaligned.enabled');
-  if (unaligned.length > 0) {
-    problems.push(`URL parameters 'unaligned' and 'mode': ${unaligned[0]!.message} Using unaligned=false.`);
-    result = { ...result, unaligned: false };
-  }
   const faults = about('faults');
   if (faults.length > 0) {
     const more = faults.length > 1 ? ` (and ${faults.length - 1} more problem${faults.length > 2 ? 's' : ''} with it)` : '';
     problems.push(`URL parameter 'faults': ${faults[0]!.message}${more} Using ${defaultOf('faults')}.`);
     result = { ...result, faults: DEFAULT_PAGE_PARAMETERS.faults };
+  }
+  // Checked on what is left, as the engine is asked only once the other combinations hold.
+  const unaligned = runOptionProblems(result).filter((problem) => problem.option === 'execution.checkpointing.unaligned.enabled');
+  if (unaligned.length > 0) {
+    problems.push(`URL parameter 'unaligned': ${unaligned[0]!.message} Using unaligned=false.`);
+    result = { ...result, unaligned: false };
   }
   return result;
 }

@@ -10,6 +10,7 @@ import {
   UPPER_BOUND_MAX_PARALLELISM,
   type RestartStrategyType,
   type StateBackendType,
+  unmodelledOptionProblems,
 } from '../../engine/config';
 import { FAULT_LIMITS, formatFault, type Fault } from '../../runtime/sim/fault-plan';
 import { prepareScenarioJob, type ScenarioJobOptions } from '../../runtime/sim/scenario-job';
@@ -171,6 +172,12 @@ export function runOptionProblems(options: PageRunOptions): RunOptionProblem[] {
       option: 'execution.checkpointing.unaligned.enabled',
       message: 'Unaligned checkpoints need execution.checkpointing.mode EXACTLY_ONCE: at least once never aligns, so there is nothing for a barrier to overtake. Choose EXACTLY_ONCE or turn unaligned checkpoints off.',
     });
+  }
+  // Options the engine reads but cannot run yet (unmodelled-options.ts) are refused here too, before a restart fails.
+  if (options.unaligned && problems.length === 0 && PAGE_SCENARIOS.includes(options.scenario)) {
+    for (const problem of unmodelledOptionProblems(prepareScenarioJob(scenarioJobOptionsOf(options)).configuration)) {
+      problems.push({ option: problem.option, message: `${problem.option}: ${problem.message}.` });
+    }
   }
   const targets = PAGE_SCENARIOS.includes(options.scenario) ? faultTargetsOf(options.scenario) : [];
   for (const fault of options.faults) {
