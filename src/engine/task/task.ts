@@ -3,24 +3,24 @@
 // under the simulator's seeded loop and a Worker's message loop. Exceptions fail the task, never the runtime.
 import type { CheckpointId } from '../ids';
 import type { JobVertex } from '../graph/job-graph';
-import { createBarrierHandler, type BarrierHandlerOutcome, type CheckpointBarrierHandler } from '../checkpoint/barrier';
 import { isSourceOperator, type SourceOperator } from '../operators/stream-operator';
-import type { ChannelElement, ExecutionState, TaskMessage } from './messages';
+import type { ExecutionState, TaskMessage } from './messages';
 import { TaskNetwork } from './task-network';
-import { AlignmentTracker } from './alignment-tracker';
 import { OperatorChain } from './operator-chain';
 import type { TaskDeploymentDescriptor } from './task-deployment';
 import type { TaskEnvironment } from './task-environment';
 import { SubtaskCheckpointCoordinator, type OperatorBackends } from './subtask-checkpoint';
 import { serializedSizeBytes } from './record-size';
 import { restoreOperatorBackends } from './state-restore';
-import { KeyGroupPrefetcher } from './key-group-prefetcher';
 import { TaskEventBatch } from './task-event-batch';
-import { IndexedDbKeyedStateBackend, type HeapKeyedStateBackend } from '../state';
+import type { HeapKeyedStateBackend } from '../state';
 import { SAMPLE_KEY_LIMIT, type TaskSample } from '../samples';
 import { KeyWriteEpochs } from './key-write-epochs';
 import { sampleKeyedState } from './keyed-state-sample';
 import { TaskTimeMeter, type TaskTimeState } from './task-time-meter';
+import type { StreamTaskInput, TaskInputHost } from './input/stream-task-input';
+import { SourceInput } from './input/source-input';
+import { NetworkInput } from './input/network-input';
 
 export interface StepResult {
   /** Records (or source emissions) handled in this step. */
@@ -35,14 +35,10 @@ export class Task {
   readonly #network: TaskNetwork;
   readonly #chain: OperatorChain;
   readonly #source: SourceOperator | null;
-  readonly #barriers: CheckpointBarrierHandler | null;
-  readonly #alignments = new AlignmentTracker();
+  /** The source's emission or the input channels, behind one interface (Flink's StreamTaskInput). */
+  readonly #input: StreamTaskInput;
   #backends: OperatorBackends[] = [];
   #checkpointing!: SubtaskCheckpointCoordinator;
-  #wakeUp: unknown = null;
-  #blocked: readonly number[] = [];
-  /** Each blocked channel and the checkpoint whose alignment blocked it, in the order they were blocked. */
-  readonly #blockedFor = new Map<number, CheckpointId>();
   /**
    * The synchronous savepoint (stop-with-savepoint) this task has snapshotted and waits for, as Flink's
    * StreamTask.runSynchronousSavepointMailboxLoop: only control messages run meanwhile, no input, no emission.
@@ -50,8 +46,6 @@ export class Task {
   #synchronousSavepoint: CheckpointId | null = null;
   /** True from the operators' open until they are closed (cancel or failure). */
   #operatorsOpen = false;
-  /** Set when the head operator's keyed state must be loaded before records reach it (indexeddb backend). */
-  #prefetcher: KeyGroupPrefetcher | null = null;
   /** The checkpoint epoch: 1 + the last checkpoint whose barrier this task passed (or that it was restored from). */
   #epoch: CheckpointId;
   /** The first keyed backend of the chain, and the epoch that last wrote each of its keys (for samples). */
@@ -81,7 +75,7 @@ export class Task {
     this.#network = new TaskNetwork(descriptor, this.env);
     this.#chain = new OperatorChain(vertex, this.#network.partitions, descriptor.subtaskIndex, serializedSizeBytes);
     this.#source = isSourceOperator(this.#chain.head) ? this.#chain.head : null;
-    this.#barriers = this.#source ? null : createBarrierHandler(descriptor.checkpointingMode, descriptor.inputChannels.length);
+    this.#input = this.#source ? new SourceInput(this.inputHost(), this.#source) : new NetworkInput(this.inputHost(), vertex.operators[0]?.keySelector);
     this.#epoch = (descriptor.restore?.checkpointId ?? 0) + 1;
     this.#time = new TaskTimeMeter(runtime.clock);
   }
@@ -96,11 +90,11 @@ export class Task {
 
   /** For the UI and tests: the barrier handler's state name and blocked channels. */
   get barrierHandlerKind(): string | null {
-    return this.#barriers?.kind ?? null;
+    return this.#input.barrierHandlerKind;
   }
 
   blockedChannels(): readonly number[] {
-    return this.#blocked;
+    return this.#input.blockedChannels();
   }
 
   backends(): readonly OperatorBackends[] {
@@ -124,7 +118,7 @@ export class Task {
       this.guard(() => {
         this.#backends = result.value;
         this.trackKeyWrites();
-        this.#prefetcher = this.createPrefetcher();
+        this.#input.open(this.#backends);
         this.openOperators();
         this.#checkpointing = new SubtaskCheckpointCoordinator({
           descriptor: this.descriptor,
@@ -145,7 +139,6 @@ export class Task {
    * queues, credits, epoch, some keyed state and its sources' read positions. `slowdown` is the runtime's.
    */
   sample(options: { readonly slowdown?: number } = {}): TaskSample {
-    const barriers = this.#barriers;
     const keyed = this.#sampledKeyed;
     const source = this.#source;
     const positions = source?.readPositions?.() ?? null;
@@ -154,11 +147,7 @@ export class Task {
       taskId: this.taskId,
       attempt: this.descriptor.attempt,
       state: this.#state,
-      barrierHandler: {
-        state: barriers?.kind ?? 'none',
-        checkpointId: barriers?.pendingCheckpointIds().at(-1) ?? null,
-        blockedChannels: [...this.#blocked],
-      },
+      barrierHandler: this.#input.barrierHandlerSample(),
       inputQueues: this.#network.gate.queuedRecords(),
       outputs: this.#network.partitions.flatMap((partition) =>
         partition.subpartitionStates().map(({ target, backlog, credits }) => ({ backlog, credits, to: target.taskId, channel: target.channel })),
@@ -193,18 +182,6 @@ export class Task {
   /** The task passed checkpoint `checkpointId`'s barrier: what it writes from now on belongs to the next epoch. */
   private passedBarrier(checkpointId: CheckpointId): void {
     this.#epoch = Math.max(this.#epoch, checkpointId + 1);
-  }
-
-  private createPrefetcher(): KeyGroupPrefetcher | null {
-    const keyed = this.#backends.findIndex((backends) => backends.keyed instanceof IndexedDbKeyedStateBackend);
-    if (keyed === -1) return null;
-    const keySelector = this.vertex.operators[0]?.keySelector;
-    if (keyed !== 0 || !keySelector) throw new Error(`The indexeddb state backend needs the keyed operator at the head of ${this.taskId}'s chain`);
-    return new KeyGroupPrefetcher(this.#backends[0]!.keyed as IndexedDbKeyedStateBackend, keySelector, () => this.env.clock.now(), (loaded) => {
-      if (this.#state !== 'RUNNING') return;
-      if (!loaded.ok) return this.fail(`Loading keyed state failed: ${loaded.error}`);
-      this.env.requestStep();
-    });
   }
 
   private openOperators(): void {
@@ -251,7 +228,7 @@ export class Task {
     this.#time.enter('busy');
     this.guard(() => {
       while (this.#control.length > 0 && this.#state === 'RUNNING') this.handleControl(this.#control.shift()!);
-      if (this.#state === 'RUNNING' && this.#synchronousSavepoint === null) processed = this.#source ? this.emitFromSource(budget) : this.processInput(budget);
+      if (this.#state === 'RUNNING' && this.#synchronousSavepoint === null) processed = this.#input.processInput(budget);
       this.#batch.flush();
       this.#network.flush();
     });
@@ -270,7 +247,7 @@ export class Task {
   private timeStateAfterStep(hasMoreWork: boolean): TaskTimeState {
     if (hasMoreWork) return 'busy';
     if (this.#synchronousSavepoint === null && !this.#network.outputAvailable()) return 'backPressured';
-    if (this.#prefetcher?.hasBuffer) return 'busy';
+    if (this.#input.isWaitingForState()) return 'busy';
     return 'idle';
   }
 
@@ -278,14 +255,14 @@ export class Task {
   cancel(): void {
     if (this.isTerminal()) return;
     this.transition('CANCELING');
-    if (this.#wakeUp !== null) this.env.clock.clearTimeout(this.#wakeUp);
+    this.#input.close();
     this.closeOperators();
     this.transition('CANCELED');
   }
 
   /** The process hosting the task vanished (worker.terminate()): it stops at once and says nothing. */
   terminate(): void {
-    if (this.#wakeUp !== null) this.env.clock.clearTimeout(this.#wakeUp);
+    this.#input.close();
     this.#time.stop();
     this.#state = 'FAILED';
   }
@@ -293,7 +270,7 @@ export class Task {
   /** A failure inside the task (operator exception, injected crash). */
   fail(cause: string): void {
     if (this.isTerminal()) return;
-    if (this.#wakeUp !== null) this.env.clock.clearTimeout(this.#wakeUp);
+    this.#input.close();
     // As Flink's StreamTask cleans up before the task is FAILED: its operators are closed first.
     this.closeOperators();
     this.transition('FAILED');
@@ -318,121 +295,7 @@ export class Task {
     if (this.#control.length > 0) return true;
     if (this.#synchronousSavepoint !== null) return false;
     if (!this.#network.outputAvailable()) return false;
-    if (this.#source) return this.#sourceHasMore;
-    if (this.#prefetcher?.hasBuffer) return !this.#prefetcher.isLoading;
-    return this.#network.gate.hasAvailable((channel) => this.#barriers!.isBlocked(channel));
-  }
-
-  #sourceHasMore = false;
-
-  private emitFromSource(budget: number): number {
-    const source = this.#source!;
-    let emitted = 0;
-    this.#sourceHasMore = false;
-    while (emitted < budget && this.#network.outputAvailable()) {
-      const before = this.#chain.recordsOut;
-      const status = source.emitNext(this.#chain.outputs[0]!, budget - emitted);
-      emitted += Math.max(1, this.#chain.recordsOut - before);
-      if (status.kind === 'more-available') {
-        this.#sourceHasMore = true;
-        continue;
-      }
-      this.#sourceHasMore = false;
-      if (status.kind === 'nothing-until') this.wakeUpAt(status.timeMs);
-      if (status.kind === 'end-of-input') this.endOfInput();
-      break;
-    }
-    return emitted;
-  }
-
-  private processInput(budget: number): number {
-    const barriers = this.#barriers!;
-    let processed = 0;
-    const prefetcher = this.#prefetcher;
-    while (processed < budget && this.#state === 'RUNNING' && this.#synchronousSavepoint === null && this.#network.outputAvailable()) {
-      if (prefetcher?.hasBuffer) {
-        // A buffer whose next record's key group is loading: nothing else may overtake it.
-        processed += prefetcher.process((record) => this.#chain.processElement(record));
-        if (prefetcher.hasBuffer) break;
-        continue;
-      }
-      const polled = this.#network.gate.poll((channel) => barriers.isBlocked(channel));
-      if (!polled) break;
-      const { channel, element } = polled;
-      if (element.kind === 'buffer') {
-        this.#batch.consumed(channel, element.records.length);
-        this.applyOutcome(barriers.process({ kind: 'data', channel }));
-        this.#alignments.dataProcessed(element.sizeBytes);
-        if (prefetcher) {
-          prefetcher.start(element.records);
-          continue;
-        }
-        for (const record of element.records) this.#chain.processElement(record);
-        processed += element.records.length;
-      } else {
-        this.handleEvent(channel, element);
-        processed += 1;
-      }
-    }
-    return processed;
-  }
-
-  private handleEvent(channel: number, element: Exclude<ChannelElement, { kind: 'buffer' }>): void {
-    const barriers = this.#barriers!;
-    const now = this.env.clock.now();
-    if (element.kind === 'barrier') {
-      this.env.emit({ type: 'barrier-received', time: now, taskId: this.taskId, attempt: this.descriptor.attempt, checkpointId: element.checkpointId, channel });
-      this.#alignments.barrierReceived(element.checkpointId, barriers.latestCheckpointId, now, element.timestamp, element.options);
-      this.applyOutcome(barriers.process({ kind: 'barrier', channel, checkpointId: element.checkpointId }));
-    } else if (element.kind === 'cancellation-marker') {
-      this.applyOutcome(barriers.process({ kind: 'cancellation-marker', channel, checkpointId: element.checkpointId }));
-    } else {
-      this.applyOutcome(barriers.process({ kind: 'end-of-partition', channel }));
-      if (barriers.openChannels().length === 0) this.endOfInput();
-    }
-  }
-
-  private applyOutcome(outcome: BarrierHandlerOutcome): void {
-    const now = this.env.clock.now();
-    for (const aborted of outcome.aborted) {
-      this.#alignments.aborted(aborted.checkpointId);
-      this.decline(aborted.checkpointId, aborted.reason);
-    }
-    for (const checkpointId of outcome.triggered) {
-      const alignment = this.#alignments.triggered(checkpointId, now);
-      const { alignmentDurationMs, startDelayMs, processedDataBytes } = alignment;
-      this.env.emit({ type: 'alignment-done', time: now, taskId: this.taskId, attempt: this.descriptor.attempt, checkpointId, alignmentDurationMs });
-      this.#checkpointing.checkpointState(checkpointId, alignment.barrierTimestamp, alignment.options, {
-        startDelayMs,
-        alignmentDurationMs,
-        processedDataBytes,
-        alignmentBufferedBytes: this.#network.gate.bufferedBytes(this.#blocked),
-      });
-      this.passedBarrier(checkpointId);
-      if (alignment.options.checkpointType === 'SYNC_SAVEPOINT') this.#synchronousSavepoint = checkpointId;
-    }
-    this.updateBlocked(outcome.blocked, now);
-  }
-
-  /**
-   * Emits what changed in the blocked set: a channel unblocked names the checkpoint it was blocked for, and a
-   * channel that stays blocked for a newer checkpoint (the older one was subsumed) is unblocked, then blocked again.
-   */
-  private updateBlocked(blocked: readonly number[], now: number): void {
-    const attempt = this.descriptor.attempt;
-    const pending = this.#barriers?.pendingCheckpointIds().at(-1) ?? -1;
-    const after = new Set(blocked);
-    for (const [channel, checkpointId] of [...this.#blockedFor].sort(([a], [b]) => a - b)) {
-      if (after.has(channel) && checkpointId === pending) continue;
-      this.#blockedFor.delete(channel);
-      this.env.emit({ type: 'channel-unblocked', time: now, taskId: this.taskId, attempt, channel, checkpointId });
-    }
-    for (const channel of blocked) {
-      if (this.#blockedFor.has(channel)) continue;
-      this.#blockedFor.set(channel, pending);
-      this.env.emit({ type: 'channel-blocked', time: now, taskId: this.taskId, attempt, channel, checkpointId: pending });
-    }
-    this.#blocked = blocked;
+    return this.#input.hasMoreWork();
   }
 
   private decline(checkpointId: CheckpointId, reason: string): void {
@@ -450,20 +313,9 @@ export class Task {
 
   private handleControl(message: TaskMessage): void {
     switch (message.type) {
-      case 'trigger-checkpoint': {
-        if (!this.#source) throw new Error(`Only sources are triggered by the coordinator; ${this.taskId} is not one`);
-        const now = this.env.clock.now();
-        this.#checkpointing.checkpointState(message.checkpointId, message.timestamp, message.options, {
-          startDelayMs: Math.max(0, now - message.timestamp),
-          alignmentDurationMs: 0,
-          processedDataBytes: 0,
-          alignmentBufferedBytes: 0,
-        });
-        this.passedBarrier(message.checkpointId);
-        // A stopping source emits nothing after the synchronous savepoint's barrier.
-        if (message.options.checkpointType === 'SYNC_SAVEPOINT') this.#synchronousSavepoint = message.checkpointId;
+      case 'trigger-checkpoint':
+        this.#input.triggerCheckpoint(message);
         return;
-      }
       case 'notify-checkpoint-complete':
         this.#checkpointing.notifyCheckpointComplete(message.checkpointId);
         for (const operator of this.#chain.operators) operator.notifyCheckpointComplete(message.checkpointId);
@@ -494,21 +346,31 @@ export class Task {
    */
   private finishAfterSynchronousSavepoint(): void {
     this.#synchronousSavepoint = null;
-    if (this.#wakeUp !== null) this.env.clock.clearTimeout(this.#wakeUp);
+    this.#input.close();
     this.#network.broadcast({ kind: 'end-of-partition' });
     this.#network.flush();
     this.transition('FINISHED');
   }
 
-  private wakeUpAt(timeMs: number): void {
-    if (this.#wakeUp !== null) this.env.clock.clearTimeout(this.#wakeUp);
-    this.#wakeUp = this.env.clock.setTimeout(
-      () => {
-        this.#wakeUp = null;
-        this.env.requestStep();
+  /** What the task's input may ask of it. */
+  private inputHost(): TaskInputHost {
+    return {
+      descriptor: this.descriptor,
+      env: this.env,
+      chain: this.#chain,
+      network: this.#network,
+      checkpointing: () => this.#checkpointing,
+      canProcess: () => this.#state === 'RUNNING' && this.#synchronousSavepoint === null,
+      isRunning: () => this.#state === 'RUNNING',
+      passedBarrier: (checkpointId) => this.passedBarrier(checkpointId),
+      startSynchronousSavepoint: (checkpointId) => {
+        this.#synchronousSavepoint = checkpointId;
       },
-      Math.max(0, timeMs - this.env.clock.now()),
-    );
+      decline: (checkpointId, reason) => this.decline(checkpointId, reason),
+      endOfInput: () => this.endOfInput(),
+      fail: (cause) => this.fail(cause),
+      consumed: (channel, records) => this.#batch.consumed(channel, records),
+    };
   }
 
   private guard(work: () => void): void {
