@@ -1,6 +1,8 @@
 // A replayable, deterministic source over partitions with offsets (a Kafka topic in miniature). Offsets
 // live in operator list state (even-split redistribution on rescale), so a restore rewinds to exactly
-// the position the checkpoint's barrier was emitted at. Unbounded: at the end of its data it idles.
+// the position the checkpoint's barrier was emitted at. Unbounded by default: at the end of its data it idles
+// (Kafka's continuous mode). Bounded (Flink's Boundedness.BOUNDED, KafkaSource#setBounded with the partitions'
+// ends): a reader whose partitions are all read to their end reports end of input, and its task finishes.
 import { ListStateDescriptor, type ListState } from '../state';
 import type { Source } from '../graph/stream-execution-environment';
 import { AbstractStreamOperator, type Output, type SourceOperator, type SourceStatus } from '../operators/stream-operator';
@@ -24,6 +26,12 @@ export interface ReplayableSourceOptions {
   readonly topic: ReplayableTopic;
   /** Steady emission rate per subtask, in records per second of the clock. */
   readonly recordsPerSecond: number;
+  /**
+   * Flink's Boundedness.BOUNDED: the input ends where the partitions end, so each reader reports end of input
+   * once all of its partitions are read (at once for a reader with none, as a SourceReader with no splits and no
+   * more to come). Absent or false: CONTINUOUS_UNBOUNDED, the reader idles at the end and waits for more.
+   */
+  readonly bounded?: boolean;
 }
 
 export const OFFSETS_STATE_NAME = 'partition-offsets';
@@ -116,11 +124,16 @@ export class ReplayableSourceReader extends AbstractStreamOperator implements So
     for (const record of records) out.collect(record);
     const emitted = records.length;
     this.#emitted += emitted;
-    if (exhausted) return emitted > 0 ? { kind: 'more-available' } : { kind: 'idle' };
-    if (!this.nextReadablePartition()) return { kind: 'idle' };
+    if (exhausted) return emitted > 0 ? { kind: 'more-available' } : this.atEnd();
+    if (!this.nextReadablePartition()) return this.atEnd();
     if (emitted < due) return { kind: 'more-available' };
     const nextDueTime = this.#startTime + Math.ceil(((this.#emitted + 1) * 1000) / this.options.recordsPerSecond);
     return { kind: 'nothing-until', timeMs: nextDueTime };
+  }
+
+  /** Every partition is read to its end: a bounded reader's input ends (SourceReader's END_OF_INPUT), an unbounded one idles. */
+  private atEnd(): SourceStatus {
+    return this.options.bounded === true ? { kind: 'end-of-input' } : { kind: 'idle' };
   }
 
   readPositions(): readonly PartitionOffset[] {
