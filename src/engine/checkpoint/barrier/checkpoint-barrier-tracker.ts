@@ -3,6 +3,7 @@
 // be processed before the snapshot. A newer barrier does not abort older checkpoints. Assumes newer
 // checkpoints have higher ids; tracks at most MAX_CHECKPOINTS_TO_TRACK incomplete checkpoints.
 import { CheckpointBarrierCount } from './checkpoint-barrier-count';
+import { DEFAULT_CHECKPOINT_OPTIONS } from './checkpoint-options';
 import { requireChannelCount, requireCheckpointId, requireReadable } from './input-preconditions';
 import { OutcomeRecorder } from './outcome-recorder';
 import type {
@@ -35,6 +36,7 @@ export class CheckpointBarrierTracker implements CheckpointBarrierHandler {
   private latestPendingCheckpointId: CheckpointId = -1;
   private highestSeenCheckpointId: CheckpointId = -1;
   private recorder = new OutcomeRecorder();
+  private nowMs = 0;
 
   constructor(
     readonly numberOfChannels: number,
@@ -49,8 +51,9 @@ export class CheckpointBarrierTracker implements CheckpointBarrierHandler {
   }
 
   process(input: BarrierHandlerInput): BarrierHandlerOutcome {
-    requireReadable(input, { ...NOT_BLOCKED, numberOfChannels: this.numberOfChannels, isEnded: (channel) => this.ended.has(channel) });
+    requireReadable(input, { ...NOT_BLOCKED, numberOfChannels: this.numberOfChannels, isEnded: (channel) => this.ended.has(channel) }, this.nowMs);
     this.recorder = new OutcomeRecorder();
+    if (input.kind === 'advance-time') this.nowMs = input.toMs;
     if (input.kind === 'barrier') this.processBarrier(input.checkpointId, input.channel);
     else if (input.kind === 'cancellation-marker') this.processCancellationBarrier(input.checkpointId, input.channel);
     else if (input.kind === 'end-of-partition') this.processEndOfPartition(input.channel);
@@ -77,6 +80,11 @@ export class CheckpointBarrierTracker implements CheckpointBarrierHandler {
     return this.recorder.finish([]);
   }
 
+  /** The tracker never sets a timer (Flink's CheckpointBarrierTracker ignores announcements and timeouts). */
+  nextTimerMs(): number | null {
+    return null;
+  }
+
   isBlocked(_channel: ChannelIndex): boolean {
     return false;
   }
@@ -99,7 +107,7 @@ export class CheckpointBarrierTracker implements CheckpointBarrierHandler {
     // be completed by this barrier (Flink's testNoFastPathWithChannelFinishedDuringCheckpoints).
     if (barrierId > this.latestPendingCheckpointId && this.numOpenChannels === 1) {
       this.recorder.started(barrierId);
-      this.recorder.triggered(barrierId);
+      this.recorder.triggered({ checkpointId: barrierId, timestamp: 0, options: DEFAULT_CHECKPOINT_OPTIONS });
       return;
     }
     const position = this.pendingCheckpoints.findIndex((count) => count.checkpointId === barrierId);
@@ -121,7 +129,7 @@ export class CheckpointBarrierTracker implements CheckpointBarrierHandler {
   private completeUpTo(position: number): void {
     const removed = this.pendingCheckpoints.splice(0, position + 1);
     const completed = removed[removed.length - 1];
-    if (completed !== undefined && !completed.isAborted) this.recorder.triggered(completed.checkpointId);
+    if (completed !== undefined && !completed.isAborted) this.recorder.triggered({ checkpointId: completed.checkpointId, timestamp: 0, options: DEFAULT_CHECKPOINT_OPTIONS });
   }
 
   private processCancellationBarrier(checkpointId: CheckpointId, channel: ChannelIndex): void {

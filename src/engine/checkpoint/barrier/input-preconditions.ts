@@ -21,14 +21,24 @@ export interface ChannelView {
   isBlocked(channel: ChannelIndex): boolean;
 }
 
-/** Throws unless the task could have read `input` from its channel right now (an end of partition even from a blocked one). */
-export function requireReadable(input: BarrierHandlerInput, channels: ChannelView): void {
-  const { channel } = input;
+/**
+ * Throws unless the task could have read `input` from its channel right now (an end of partition even
+ * from a blocked one), or, for `advance-time`, unless the clock does not go back.
+ */
+export function requireReadable(input: BarrierHandlerInput, channels: ChannelView, nowMs = 0): void {
   const text = formatBarrierInput(input);
+  if (input.kind === 'advance-time') {
+    if (!Number.isFinite(input.toMs) || input.toMs < nowMs) throw new RangeError(`${text}: the clock reads ${nowMs} ms and never goes back`);
+    return;
+  }
+  const { channel } = input;
   if (!Number.isSafeInteger(channel) || channel < 0 || channel >= channels.numberOfChannels) {
     throw new RangeError(`${text}: no channel ${channel} (the task has ${channels.numberOfChannels})`);
   }
-  if (input.kind === 'barrier' || input.kind === 'cancellation-marker') requireCheckpointId(input.checkpointId);
+  if (input.kind === 'barrier' || input.kind === 'cancellation-marker' || input.kind === 'announcement') requireCheckpointId(input.checkpointId);
+  if ((input.kind === 'barrier' || input.kind === 'announcement') && input.timestamp !== undefined && !Number.isFinite(input.timestamp)) {
+    throw new RangeError(`${text}: a barrier's timestamp is a finite number of ms, got ${input.timestamp}`);
+  }
   if (channels.isEnded(channel)) {
     throw new Error(`${text}: channel ${channel} already delivered its end of partition`);
   }

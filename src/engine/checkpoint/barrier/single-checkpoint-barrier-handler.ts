@@ -3,6 +3,7 @@
 // Assumes newer checkpoints have higher ids; what to do in each phase is the BarrierHandlerState's.
 import type { BarrierHandlerController, BarrierHandlerState } from './barrier-handler-state';
 import { ChannelState } from './channel-state';
+import { DEFAULT_CHECKPOINT_OPTIONS } from './checkpoint-options';
 import { requireChannelCount, requireCheckpointId, requireReadable } from './input-preconditions';
 import { OutcomeRecorder } from './outcome-recorder';
 import type {
@@ -35,15 +36,17 @@ export class SingleCheckpointBarrierHandler implements CheckpointBarrierHandler 
   private readonly alignedChannels = new Set<ChannelIndex>();
   private targetChannelCount = 0;
   private recorder = new OutcomeRecorder();
+  private nowMs = 0;
   private readonly controller: BarrierHandlerController = {
     allBarriersReceived: () => this.alignedChannels.size === this.targetChannelCount,
     pendingCheckpointId: () => (this.isCheckpointPending() ? this.currentCheckpointId : null),
-    triggerGlobalCheckpoint: (checkpointId) => this.recorder.triggered(checkpointId),
+    triggerGlobalCheckpoint: (checkpointId) => this.recorder.triggered({ checkpointId, timestamp: 0, options: DEFAULT_CHECKPOINT_OPTIONS }),
   };
 
   constructor(
     readonly numberOfChannels: number,
     private readonly checkpointsAfterTasksFinish = true,
+    readonly alternating = false,
   ) {
     requireChannelCount(numberOfChannels);
     this.numOpenChannels = numberOfChannels;
@@ -58,8 +61,9 @@ export class SingleCheckpointBarrierHandler implements CheckpointBarrierHandler 
   }
 
   process(input: BarrierHandlerInput): BarrierHandlerOutcome {
-    requireReadable(input, this.channelView);
+    requireReadable(input, this.channelView, this.nowMs);
     this.recorder = new OutcomeRecorder();
+    if (input.kind === 'advance-time') this.nowMs = input.toMs;
     if (input.kind === 'barrier') this.processBarrier(input.checkpointId, input.channel);
     else if (input.kind === 'cancellation-marker') this.processCancellationBarrier(input.checkpointId);
     else if (input.kind === 'end-of-partition') this.processEndOfPartition(input.channel);
@@ -74,6 +78,10 @@ export class SingleCheckpointBarrierHandler implements CheckpointBarrierHandler 
       this.abortInternal(checkpointId, reason);
     }
     return this.recorder.finish(this.channelState.blockedChannels());
+  }
+
+  nextTimerMs(): number | null {
+    return null;
   }
 
   isBlocked(channel: ChannelIndex): boolean {
