@@ -5,7 +5,7 @@ import { KeyedProcessFunction } from '../engine/graph/functions';
 import { ValueStateDescriptor, type ValueState } from '../engine/state';
 import { ReplayableSource, type ReplayableTopic } from '../engine/connectors/replayable-source';
 import { DiscardingSink } from '../engine/connectors/discarding-sink';
-import type { LedgerExpectation, Scenario } from './scenario';
+import { sourceOptionsFor, type LedgerExpectation, type Scenario } from './scenario';
 
 export const KEYED_SUM_PARTITIONS = 8;
 /** Default rounds; the benchmark sets more through ScenarioParameters.rounds. */
@@ -54,7 +54,7 @@ export const keyedSum: Scenario = {
   build(env, parameters) {
     const topic = keyedSumTopic(parameters.keys, parameters.rounds);
     env
-      .fromSource(new ReplayableSource<Count>({ topic, recordsPerSecond: parameters.recordsPerSecond }), 'counts')
+      .fromSource(new ReplayableSource<Count>(sourceOptionsFor(topic, parameters)), 'counts')
       .uid('counts')
       .keyBy((record) => record.key)
       .process(new KeyedCount())

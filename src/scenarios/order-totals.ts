@@ -6,7 +6,7 @@ import { AggregatingStateDescriptor, type AggregatingState } from '../engine/sta
 import { ReplayableSource, type ReplayableTopic } from '../engine/connectors/replayable-source';
 import { TwoPhaseCommitSink } from '../engine/connectors/two-phase-commit-sink';
 import { AtLeastOnceSink } from '../engine/connectors/at-least-once-sink';
-import { groupByKey, recordsBetween, type LedgerExpectation, type Scenario, type ScenarioParameters } from './scenario';
+import { groupByKey, recordsBetween, sourceOptionsFor, type LedgerExpectation, type Scenario, type ScenarioParameters } from './scenario';
 
 export interface Order {
   readonly key: string;
@@ -111,7 +111,7 @@ export const orderTotals: Scenario = {
   build(env, parameters) {
     const topics = REGIONS.map((_, region) => ordersTopic(region, parameters.keys));
     const [eu, us] = topics.map((topic) =>
-      env.fromSource(new ReplayableSource<Order>({ topic, recordsPerSecond: parameters.recordsPerSecond }), topic.name).uid(topic.name),
+      env.fromSource(new ReplayableSource<Order>(sourceOptionsFor(topic, parameters)), topic.name).uid(topic.name),
     );
     const sink = parameters.mode === 'exactly-once' ? new TwoPhaseCommitSink<OrderTotal>('totals') : new AtLeastOnceSink<OrderTotal>('totals');
     eu!

@@ -11,6 +11,7 @@ import {
   checkAgainstLedger,
   groupByKey,
   recordsBetween,
+  sourceOptionsFor,
   type GenerationalTopic,
   type LedgerExpectation,
   type Scenario,
@@ -128,7 +129,7 @@ export const runningSum: Scenario = {
     const topic = runningSumTopicFor(parameters);
     const sink = parameters.mode === 'exactly-once' ? new TwoPhaseCommitSink<KeyedNumber>('sums') : new AtLeastOnceSink<KeyedNumber>('sums');
     env
-      .fromSource(new ReplayableSource<KeyedNumber>({ topic, recordsPerSecond: parameters.recordsPerSecond }), 'numbers')
+      .fromSource(new ReplayableSource<KeyedNumber>(sourceOptionsFor(topic, parameters)), 'numbers')
       .uid('numbers')
       .keyBy((record) => record.key)
       .process(new RunningSum())

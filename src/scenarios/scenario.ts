@@ -1,7 +1,7 @@
 // A named job with the knowledge to check it: how to build it, what its committed output must be
 // (exactly-once, at-least-once), and what a consistent checkpoint's keyed state is for given source offsets.
 import type { StreamExecutionEnvironment } from '../engine/graph/stream-execution-environment';
-import type { ReplayableTopic } from '../engine/connectors/replayable-source';
+import type { ReplayableSourceOptions, ReplayableTopic } from '../engine/connectors/replayable-source';
 
 export interface ScenarioParameters {
   /** Number of distinct keys. */
@@ -17,6 +17,13 @@ export interface ScenarioParameters {
    * checkExactlyOnce then checks a prefix of the run (keys still under way are no problem).
    */
   readonly unbounded?: boolean;
+  /**
+   * The bounded variant (FLIP-147's jobs that finish): every source ends where its partitions end (Flink's
+   * Boundedness.BOUNDED), its tasks finish, the last records are committed by the final checkpoint and the job
+   * ends FINISHED. Absent: the sources idle at the end of their input, as a Kafka source does, and the job runs on.
+   * Not with `unbounded` (input that never ends cannot be bounded).
+   */
+  readonly bounded?: boolean;
 }
 
 /** A topic whose partitions repeat in generations of fresh keys, forever (partitionLength is infinite). */
@@ -77,6 +84,12 @@ export interface Scenario {
   expectedOutput(from: SourceOffsets | null, to: SourceOffsets | null, parameters: ScenarioParameters): unknown[];
   /** The output ledger's expectation for this job's committed output. */
   ledger(parameters: ScenarioParameters): LedgerExpectation;
+}
+
+/** The options of a scenario's source over `topic`: its rate, and bounded in the bounded variant. */
+export function sourceOptionsFor(topic: ReplayableTopic, parameters: ScenarioParameters): ReplayableSourceOptions {
+  if (parameters.bounded && parameters.unbounded) throw new Error('A scenario is either bounded or unbounded, not both');
+  return { topic, recordsPerSecond: parameters.recordsPerSecond, ...(parameters.bounded ? { bounded: true } : {}) };
 }
 
 export function isGenerational(topic: ReplayableTopic): topic is GenerationalTopic {

@@ -19,6 +19,8 @@ export interface ScenarioJobOptions {
   readonly rounds?: number;
   /** See ScenarioParameters.unbounded: input that never runs dry (the page's default job). */
   readonly unbounded?: boolean;
+  /** See ScenarioParameters.bounded: sources that end, so the job finishes (FLIP-147). */
+  readonly bounded?: boolean;
   /** Further Flink options (e.g. restart-strategy.*). */
   readonly configuration?: ConfigurationMap;
 }
@@ -39,7 +41,9 @@ export function prepareScenarioJob(options: ScenarioJobOptions): ScenarioJob {
     mode: options.mode,
     ...(options.rounds === undefined ? {} : { rounds: options.rounds }),
     ...(options.unbounded ? { unbounded: true } : {}),
+    ...(options.bounded ? { bounded: true } : {}),
   };
+  if (parameters.bounded && parameters.unbounded) throw new Error('A job cannot be both bounded (sources that end) and unbounded (input that never ends)');
   const environment = new StreamExecutionEnvironment(null, { ...options.configuration });
   environment.setParallelism(options.parallelism);
   if (options.maxParallelism !== undefined) environment.setMaxParallelism(options.maxParallelism);
