@@ -1,6 +1,6 @@
 // One checkpoint the at-least-once tracker is counting barriers for (Flink's CheckpointBarrierCount).
 // An aborted entry is kept until all its barriers are in, so that late ones are recognised as such.
-import type { ChannelIndex, CheckpointId } from './types';
+import type { ChannelIndex, CheckpointBarrier, CheckpointId } from './types';
 
 export class CheckpointBarrierCount {
   private readonly alignedChannels = new Set<ChannelIndex>();
@@ -10,6 +10,8 @@ export class CheckpointBarrierCount {
     readonly checkpointId: CheckpointId,
     firstChannel: ChannelIndex,
     readonly targetChannelCount: number,
+    /** The first barrier counted: what an end of partition that completes the count triggers with. */
+    readonly barrier: CheckpointBarrier = { checkpointId, timestamp: 0, options: { checkpointType: 'CHECKPOINT' } },
   ) {
     this.alignedChannels.add(firstChannel);
   }

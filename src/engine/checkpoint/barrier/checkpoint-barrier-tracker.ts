@@ -3,7 +3,8 @@
 // be processed before the snapshot. A newer barrier does not abort older checkpoints. Assumes newer
 // checkpoints have higher ids; tracks at most MAX_CHECKPOINTS_TO_TRACK incomplete checkpoints.
 import { CheckpointBarrierCount } from './checkpoint-barrier-count';
-import { DEFAULT_CHECKPOINT_OPTIONS } from './checkpoint-options';
+import { barrierOf } from './checkpoint-options';
+
 import { requireChannelCount, requireCheckpointId, requireReadable } from './input-preconditions';
 import { OutcomeRecorder } from './outcome-recorder';
 import type {
@@ -12,6 +13,7 @@ import type {
   BarrierHandlerOutcome,
   ChannelIndex,
   CheckpointAbortReason,
+  CheckpointBarrier,
   CheckpointBarrierHandler,
   CheckpointId,
 } from './types';
@@ -54,7 +56,8 @@ export class CheckpointBarrierTracker implements CheckpointBarrierHandler {
     requireReadable(input, { ...NOT_BLOCKED, numberOfChannels: this.numberOfChannels, isEnded: (channel) => this.ended.has(channel) }, this.nowMs);
     this.recorder = new OutcomeRecorder();
     if (input.kind === 'advance-time') this.nowMs = input.toMs;
-    if (input.kind === 'barrier') this.processBarrier(input.checkpointId, input.channel);
+    // Announcements are ignored, as Flink's CheckpointBarrierTracker.processBarrierAnnouncement does.
+    if (input.kind === 'barrier') this.processBarrier(barrierOf(input), input.channel);
     else if (input.kind === 'cancellation-marker') this.processCancellationBarrier(input.checkpointId, input.channel);
     else if (input.kind === 'end-of-partition') this.processEndOfPartition(input.channel);
     return this.recorder.finish([]);
@@ -101,35 +104,39 @@ export class CheckpointBarrierTracker implements CheckpointBarrierHandler {
     return this.pendingCheckpoints.map((count) => count.checkpointId);
   }
 
-  private processBarrier(barrierId: CheckpointId, channel: ChannelIndex): void {
+  private processBarrier(barrier: CheckpointBarrier, channel: ChannelIndex): void {
+    const barrierId = barrier.checkpointId;
     this.highestSeenCheckpointId = Math.max(this.highestSeenCheckpointId, barrierId);
     // Fast path for a single open channel, only for new checkpoints: an older pending one must still
     // be completed by this barrier (Flink's testNoFastPathWithChannelFinishedDuringCheckpoints).
     if (barrierId > this.latestPendingCheckpointId && this.numOpenChannels === 1) {
       this.recorder.started(barrierId);
-      this.recorder.triggered({ checkpointId: barrierId, timestamp: 0, options: DEFAULT_CHECKPOINT_OPTIONS });
+      this.recorder.triggered(barrier);
       return;
     }
     const position = this.pendingCheckpoints.findIndex((count) => count.checkpointId === barrierId);
     const barrierCount = this.pendingCheckpoints[position];
     if (barrierCount !== undefined) {
       if (barrierCount.markChannelAligned(channel) === barrierCount.targetChannelCount) {
-        this.completeUpTo(position);
+        this.completeUpTo(position, barrier);
       }
     } else if (barrierId > this.latestPendingCheckpointId) {
       // Only a newer checkpoint can still succeed; a barrier of an older unknown one is stale.
       this.recorder.started(barrierId);
       this.latestPendingCheckpointId = barrierId;
-      this.pendingCheckpoints.push(new CheckpointBarrierCount(barrierId, channel, this.numOpenChannels));
+      this.pendingCheckpoints.push(new CheckpointBarrierCount(barrierId, channel, this.numOpenChannels, barrier));
       if (this.pendingCheckpoints.length > MAX_CHECKPOINTS_TO_TRACK) this.pendingCheckpoints.shift();
     }
   }
 
-  /** Removes the checkpoint at `position` and every older one (now subsumed, not reported), then triggers it. */
-  private completeUpTo(position: number): void {
+  /**
+   * Removes the checkpoint at `position` and every older one (now subsumed, not reported), then triggers
+   * it with the barrier that completed it (or its first one, when an end of partition did).
+   */
+  private completeUpTo(position: number, lastBarrier?: CheckpointBarrier): void {
     const removed = this.pendingCheckpoints.splice(0, position + 1);
     const completed = removed[removed.length - 1];
-    if (completed !== undefined && !completed.isAborted) this.recorder.triggered({ checkpointId: completed.checkpointId, timestamp: 0, options: DEFAULT_CHECKPOINT_OPTIONS });
+    if (completed !== undefined && !completed.isAborted) this.recorder.triggered(lastBarrier ?? completed.barrier);
   }
 
   private processCancellationBarrier(checkpointId: CheckpointId, channel: ChannelIndex): void {

@@ -1,10 +1,15 @@
 // Flink's CheckpointOptions predicates and conversions, over the plain options object barriers carry.
 // Absent alignment is ALIGNED; absent timeout is none (Flink's NO_ALIGNED_CHECKPOINT_TIME_OUT).
-import type { AlignmentType, CheckpointBarrier, CheckpointOptions } from './types';
+import type { AlignmentType, CheckpointBarrier, CheckpointId, CheckpointOptions } from './types';
 import type { CheckpointType } from '../../task/messages';
 
 /** What a barrier without options is: an aligned checkpoint, as every barrier was before issue 9. */
 export const DEFAULT_CHECKPOINT_OPTIONS: CheckpointOptions = { checkpointType: 'CHECKPOINT' };
+
+/** The barrier a barrier or announcement input stands for: without options an aligned checkpoint, without a timestamp one started at 0. */
+export function barrierOf(input: { readonly checkpointId: CheckpointId; readonly options?: CheckpointOptions; readonly timestamp?: number }): CheckpointBarrier {
+  return { checkpointId: input.checkpointId, timestamp: input.timestamp ?? 0, options: input.options ?? DEFAULT_CHECKPOINT_OPTIONS };
+}
 
 export function alignmentOf(options: CheckpointOptions): AlignmentType {
   return options.alignment ?? 'ALIGNED';

@@ -39,6 +39,11 @@ export function requireReadable(input: BarrierHandlerInput, channels: ChannelVie
   if ((input.kind === 'barrier' || input.kind === 'announcement') && input.timestamp !== undefined && !Number.isFinite(input.timestamp)) {
     throw new RangeError(`${text}: a barrier's timestamp is a finite number of ms, got ${input.timestamp}`);
   }
+  // Flink's CheckpointOptions constructor: "Savepoint can't be unaligned", "Unaligned checkpoint can't have timeout".
+  if ((input.kind === 'barrier' || input.kind === 'announcement') && input.options?.alignment === 'UNALIGNED') {
+    if (input.options.checkpointType !== 'CHECKPOINT') throw new RangeError(`${text}: a savepoint can't be unaligned`);
+    if (input.options.alignedCheckpointTimeoutMs !== undefined) throw new RangeError(`${text}: an unaligned checkpoint can't have a timeout`);
+  }
   if (channels.isEnded(channel)) {
     throw new Error(`${text}: channel ${channel} already delivered its end of partition`);
   }
