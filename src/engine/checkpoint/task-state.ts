@@ -74,10 +74,63 @@ export function restrictToKeyGroups(handle: KeyedStateHandle, range: KeyGroupRan
   return { ...handle, sharedState: handle.sharedState.filter((piece) => piece.keyGroup >= range.start && piece.keyGroup <= range.end) };
 }
 
+/** Flink's InputChannelInfo: an input channel of a subtask (one input gate here, so gateIndex is 0). */
+export interface InputChannelInfo {
+  readonly gateIndex: number;
+  readonly inputChannelIndex: number;
+}
+
+/** Flink's ResultSubpartitionInfo: a subpartition (consumer channel) of one of the subtask's result partitions. */
+export interface ResultSubpartitionInfo {
+  readonly partitionIndex: number;
+  readonly subpartitionIndex: number;
+}
+
+/**
+ * Flink's AbstractChannelStateHandle: the in-flight buffers of one channel in an unaligned checkpoint, in
+ * order, in the channel-state blob its subtask wrote for that checkpoint (Flink writes one stream per subtask,
+ * ChannelStateCheckpointWriter, and each handle points into it). Owned by that checkpoint alone: never shared.
+ */
+export interface ChannelStateHandle<Info> {
+  readonly info: Info;
+  readonly storageKey: string;
+  /** The buffers' records, and their bytes (persisted_data). */
+  readonly records: number;
+  readonly stateSizeBytes: number;
+}
+
+/** Flink's InputChannelStateHandle: buffers that were in an input channel, read before restore reads new input. */
+export type InputChannelStateHandle = ChannelStateHandle<InputChannelInfo>;
+/** Flink's ResultSubpartitionStateHandle: buffers an unaligned barrier overtook in an output subpartition. */
+export type ResultSubpartitionStateHandle = ChannelStateHandle<ResultSubpartitionInfo>;
+
 export interface OperatorSubtaskState {
   readonly operatorUid: OperatorUid;
   readonly keyed: KeyedStateHandle | null;
   readonly operator: OperatorStateSnapshot | null;
+  /** Unaligned checkpoints only, on the head operator of the chain (as Flink's SubtaskCheckpointCoordinatorImpl puts it); absent when empty. */
+  readonly inputChannelState?: readonly InputChannelStateHandle[];
+  /** Unaligned checkpoints only, on the tail operator of the chain; absent when empty. */
+  readonly resultSubpartitionState?: readonly ResultSubpartitionStateHandle[];
+}
+
+/** True if the subtask state holds in-flight data (an unaligned checkpoint's channel state). */
+export function hasChannelState(state: OperatorSubtaskState): boolean {
+  return (state.inputChannelState?.length ?? 0) > 0 || (state.resultSubpartitionState?.length ?? 0) > 0;
+}
+
+/** The channel-state blobs a subtask state names, each once (one per subtask and checkpoint here). */
+export function channelStateStorageKeys(state: OperatorSubtaskState): string[] {
+  const keys = new Set<string>();
+  for (const handle of state.inputChannelState ?? []) keys.add(handle.storageKey);
+  for (const handle of state.resultSubpartitionState ?? []) keys.add(handle.storageKey);
+  return [...keys];
+}
+
+/** Every blob a subtask state of checkpoint `checkpointId` needs: its keyed state's and its channel state's. */
+export function subtaskStateObjects(state: OperatorSubtaskState, checkpointId: CheckpointId): StateObjectReference[] {
+  const keyed = state.keyed ? stateObjectsOf(state.keyed, checkpointId) : [];
+  return [...keyed, ...channelStateStorageKeys(state).map((storageKey) => ({ storageKey, createdBy: checkpointId }))];
 }
 
 export interface TaskStateSnapshot {

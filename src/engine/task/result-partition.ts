@@ -1,15 +1,14 @@
-// A task's output: one subpartition per consumer channel. Records fill buffers; a finished buffer
-// waits in the subpartition's backlog until the consumer grants credit (credit-based flow control).
-// Events (barriers, markers, end of partition) need no credit but never overtake earlier buffers.
+// A task's output: one subpartition per consumer channel (PipelinedSubpartition). Records fill buffers; a
+// finished buffer waits in its subpartition's backlog until the consumer grants credit (credit-based flow
+// control). Events need no credit; an unaligned barrier overtakes the backlog, others never overtake.
 // Guarantee: nothing is dropped; a full backlog makes the task stop producing (backpressure).
 import type { CheckpointId } from '../ids';
+import type { ChannelStateBuffer, OutputDataFuture } from '../checkpoint/channel/channel-state-writer';
 import type { ChannelElement } from './messages';
 import type { NetworkLimits } from './network-limits';
+import { PipelinedSubpartition, type SubpartitionTarget } from './pipelined-subpartition';
 
-export interface SubpartitionTarget {
-  readonly taskId: string;
-  readonly channel: number;
-}
+export type { SubpartitionTarget } from './pipelined-subpartition';
 
 export interface SentElement {
   readonly target: SubpartitionTarget;
@@ -18,75 +17,17 @@ export interface SentElement {
   readonly epoch: CheckpointId;
 }
 
-class Subpartition {
-  credits: number;
-  #current: unknown[] = [];
-  #currentBytes = 0;
-  readonly backlog: ChannelElement[] = [];
-  /** The epoch of what is added now: one more than the last barrier added. */
-  #epoch: CheckpointId;
-  /** The epoch of each finished buffer still in the backlog. */
-  readonly #bufferEpochs = new WeakMap<ChannelElement, CheckpointId>();
-
-  constructor(
-    readonly target: SubpartitionTarget,
-    private readonly limits: NetworkLimits,
-    firstEpoch: CheckpointId,
-  ) {
-    this.credits = limits.buffersPerChannel;
-    this.#epoch = firstEpoch;
-  }
-
-  add(record: unknown, sizeBytes: number): void {
-    this.#current.push(record);
-    this.#currentBytes += sizeBytes;
-    if (this.#current.length >= this.limits.bufferCapacityRecords) this.finishBuffer();
-  }
-
-  finishBuffer(): void {
-    if (this.#current.length === 0) return;
-    const buffer: ChannelElement = { kind: 'buffer', records: this.#current, sizeBytes: this.#currentBytes };
-    this.#bufferEpochs.set(buffer, this.#epoch);
-    this.backlog.push(buffer);
-    this.#current = [];
-    this.#currentBytes = 0;
-  }
-
-  addEvent(element: ChannelElement): void {
-    this.finishBuffer();
-    this.backlog.push(element);
-    if (element.kind === 'barrier') this.#epoch = Math.max(this.#epoch, element.checkpointId + 1);
-  }
-
-  /** Send what credit allows, in order. */
-  drain(send: (element: ChannelElement, epoch: CheckpointId) => void): void {
-    while (this.backlog.length > 0) {
-      const head = this.backlog[0]!;
-      if (head.kind === 'buffer') {
-        if (this.credits === 0) return;
-        this.credits -= 1;
-      }
-      this.backlog.shift();
-      send(head, this.#bufferEpochs.get(head) ?? this.#epoch);
-    }
-  }
-
-  /** Records not yet sent: in finished buffers waiting for credit and in the buffer being filled. */
-  backlogRecords(): number {
-    let records = this.#current.length;
-    for (const element of this.backlog) if (element.kind === 'buffer') records += element.records.length;
-    return records;
-  }
-
-  bufferedBacklog(): number {
-    let buffers = 0;
-    for (const element of this.backlog) if (element.kind === 'buffer') buffers += 1;
-    return buffers;
-  }
+/** Buffers a priority barrier overtook in one subpartition: output channel state. */
+export interface OvertakenOutput {
+  readonly subpartition: number;
+  readonly target: SubpartitionTarget;
+  readonly buffers: readonly ChannelStateBuffer[];
 }
 
+type BarrierElement = Extract<ChannelElement, { kind: 'barrier' }>;
+
 export class ResultPartition {
-  readonly #subpartitions: Subpartition[];
+  readonly #subpartitions: PipelinedSubpartition[];
 
   /** `firstEpoch`: the epoch of the first records, one more than the checkpoint the task restored (1 for a fresh start). */
   constructor(
@@ -94,7 +35,7 @@ export class ResultPartition {
     private readonly limits: NetworkLimits,
     firstEpoch: CheckpointId = 1,
   ) {
-    this.#subpartitions = targets.map((target) => new Subpartition(target, limits, firstEpoch));
+    this.#subpartitions = targets.map((target) => new PipelinedSubpartition(target, limits, firstEpoch));
   }
 
   get numberOfSubpartitions(): number {
@@ -107,6 +48,35 @@ export class ResultPartition {
 
   broadcastEvent(element: ChannelElement): void {
     for (const subpartition of this.#subpartitions) subpartition.addEvent(element);
+  }
+
+  /** Flink's broadcastEvent(event, isPriorityEvent = true): ahead of every backlog; returns what it overtook per subpartition. */
+  broadcastPriorityEvent(element: ChannelElement): OvertakenOutput[] {
+    return this.#subpartitions.map((subpartition, index) => ({ subpartition: index, target: subpartition.target, buffers: subpartition.addPriorityEvent(element) }));
+  }
+
+  /** A timeoutable aligned barrier: in line, each subpartition with a future for what a timeout would make it overtake. */
+  broadcastTimeoutableBarrier(element: BarrierElement, futureFor: (subpartition: number) => OutputDataFuture): void {
+    this.#subpartitions.forEach((subpartition, index) => subpartition.addTimeoutableBarrier(element, futureFor(index)));
+  }
+
+  /** Flink's ResultPartition.alignedBarrierTimeout: queued timeoutable barriers of the checkpoint become `asPriority`. */
+  alignedBarrierTimeout(checkpointId: CheckpointId, asPriority: ChannelElement): OvertakenOutput[] {
+    const overtaken: OvertakenOutput[] = [];
+    this.#subpartitions.forEach((subpartition, index) => {
+      const buffers = subpartition.alignedBarrierTimeout(checkpointId, asPriority);
+      if (buffers) overtaken.push({ subpartition: index, target: subpartition.target, buffers });
+    });
+    return overtaken;
+  }
+
+  abortCheckpoint(checkpointId: CheckpointId): void {
+    for (const subpartition of this.#subpartitions) subpartition.abortCheckpoint(checkpointId);
+  }
+
+  /** Output channel state of the restored checkpoint, first in its subpartition, before anything new. */
+  restoreOutput(subpartition: number, buffers: readonly ChannelStateBuffer[], epoch: CheckpointId): void {
+    this.subpartition(subpartition).restore(buffers, epoch);
   }
 
   addCredit(subpartition: number, credits: number): void {
@@ -135,7 +105,7 @@ export class ResultPartition {
     return this.#subpartitions.map((subpartition) => ({ target: subpartition.target, backlog: subpartition.backlogRecords(), credits: subpartition.credits }));
   }
 
-  private subpartition(index: number): Subpartition {
+  private subpartition(index: number): PipelinedSubpartition {
     const subpartition = this.#subpartitions[index];
     if (!subpartition) throw new Error(`No subpartition ${index}`);
     return subpartition;
