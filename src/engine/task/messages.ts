@@ -75,6 +75,11 @@ export type JobMasterMessage =
       readonly message: string;
     }
   | { readonly type: 'task-state'; readonly taskId: TaskId; readonly attempt: AttemptNumber; readonly state: ExecutionState }
+  /**
+   * Flink's TaskManagerActions#notifyEndOfData (FLIP-147): the task's input ended, its operators finished and its
+   * output partitions ended; it stays RUNNING until a checkpoint taken after this completes (its final checkpoint).
+   */
+  | { readonly type: 'end-of-data'; readonly taskId: TaskId; readonly attempt: AttemptNumber }
   | { readonly type: 'task-failed'; readonly taskId: TaskId; readonly attempt: AttemptNumber; readonly cause: string };
 
 /** The Transport port, as a task sees it. */
