@@ -19,6 +19,7 @@ import { SimulatedClock } from './sim-clock';
 import { FaultyCheckpointStorage } from '../../storage/faulty-checkpoint-storage';
 import { formatFault, type Fault } from './fault-plan';
 import { MemoryKeyGroupStores } from '../../storage/memory-key-group-store';
+import type { NetworkLimits } from '../../engine/task/network-limits';
 
 export interface SimulationOptions {
   readonly seed: number;
@@ -33,6 +34,8 @@ export interface SimulationOptions {
   readonly recordCostMs?: number;
   /** Records a task handles per step. */
   readonly stepBudget?: number;
+  /** The data plane's bounds (buffer size, credits); default DEFAULT_NETWORK_LIMITS. The benchmark gives the Worker runtime's. */
+  readonly network?: NetworkLimits;
   readonly storageLatency?: StorageLatency;
   /** The indexeddb backend's bound on key groups in memory per subtask, and its working store's latency. */
   readonly maxResidentKeyGroups?: number;
@@ -105,6 +108,7 @@ export class Simulation {
       storage: this.storage,
       deployer,
       emit: this.#emit,
+      ...(options.network ? { network: options.network } : {}),
       ...(options.initialCheckpoint ? { initialCheckpoint: options.initialCheckpoint } : {}),
       ...(options.initialCheckpointPointer === undefined ? {} : { initialCheckpointPointer: options.initialCheckpointPointer }),
     });
