@@ -29,4 +29,11 @@ export interface TaskDeploymentDescriptor {
   readonly outputs: ReadonlyArray<{ readonly targets: readonly SubpartitionTarget[] }>;
   readonly restore: TaskRestore | null;
   readonly network: NetworkLimits;
+  /**
+   * Flink's areCheckpointsWithFinishedTasksEnabled (execution.checkpointing.checkpoints-after-tasks-finish, on by
+   * default, with checkpointing on): when its input ends the task finishes its operators, ends its output, and
+   * waits for a checkpoint taken after that (its final checkpoint) to complete before it is FINISHED. Absent:
+   * the task is FINISHED as soon as its input ends.
+   */
+  readonly checkpointsAfterTasksFinish?: true;
 }
