@@ -136,6 +136,16 @@ export function subtaskStateObjects(state: OperatorSubtaskState, checkpointId: C
 export interface TaskStateSnapshot {
   readonly subtaskIndex: number;
   readonly operators: readonly OperatorSubtaskState[];
+  /**
+   * Flink's TaskStateSnapshot#isTaskFinished (FLIP-147): the task's operators had finished (its input ended) when
+   * it took this snapshot; their state is in `operators` as usual (its final checkpoint). Absent: false.
+   */
+  readonly isTaskFinished?: true;
+  /**
+   * Flink's TaskStateSnapshot.FINISHED_ON_RESTORE: the task was deployed finished (its vertex fully finished in the
+   * checkpoint it restored), so it has no operator state (`operators` empty) and its vertex stays fully finished.
+   */
+  readonly isTaskDeployedAsFinished?: true;
 }
 
 /** Per-subtask checkpoint statistics, named after Flink's REST fields (durations in ms, sizes in bytes). */
