@@ -13,6 +13,7 @@ import { CompletedCheckpointStore } from '../engine/checkpoint/completed-checkpo
 import { CheckpointStatsFold } from '../engine/checkpoint/checkpoint-stats-fold';
 import type { SubtaskCheckpointMetrics, TaskStateSnapshot } from '../engine/checkpoint/task-state';
 import type { CheckpointType } from '../engine/task/messages';
+import type { CheckpointPlan } from '../engine/checkpoint/checkpoint-plan';
 import { Scheduler } from '../runtime/sim/scheduler';
 import { SimulatedClock } from '../runtime/sim/sim-clock';
 import { MemoryCheckpointStorage, type StorageLatency } from '../storage/memory-checkpoint-storage';
@@ -44,8 +45,9 @@ class RecordingGateway implements CoordinatorGateway {
     return this.running;
   }
 
-  tasksToAcknowledge(): TaskId[] {
-    return [...TASKS];
+  calculateCheckpointPlan(): CheckpointPlan | null {
+    if (!this.running) return null;
+    return { tasksToTrigger: ['source#0'], tasksToWaitFor: [...TASKS], tasksToCommitTo: [...TASKS], finishedTasks: [], fullyFinishedVertices: [] };
   }
 
   triggerCheckpoint(checkpointId: CheckpointId, timestamp: number, checkpointType: CheckpointType): void {
@@ -688,10 +690,10 @@ describe('checkpoint coordinator: effects live in actors', () => {
     const job = coordinator({ 'execution.checkpointing.interval': '100 ms', 'execution.checkpointing.timeout': '50 ms' }, { gatewayPort });
     job.start();
     job.runUntil(160);
-    // The job master's gateway is still asked whether tasks run (a query), but told nothing.
+    // The job master's gateway is still asked for the plan (a query), but told nothing.
     expect(job.gateway.calls).toEqual([]);
     expect(commands).toEqual([
-      { type: 'TRIGGER_CHECKPOINT', checkpointId: 1, timestamp: 100, checkpointType: 'CHECKPOINT' },
+      { type: 'TRIGGER_CHECKPOINT', checkpointId: 1, timestamp: 100, checkpointType: 'CHECKPOINT', tasks: ['source#0'] },
       { type: 'NOTIFY_CHECKPOINT_ABORTED', checkpointId: 1 },
       { type: 'FAIL_JOB', cause: 'Exceeded checkpoint tolerable failure threshold.' },
     ]);

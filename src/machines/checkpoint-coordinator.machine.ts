@@ -69,6 +69,8 @@ export type CheckpointCoordinatorEvent =
   | { type: 'STOP_WITH_SAVEPOINT' }
   | { type: 'ACKNOWLEDGE'; taskId: TaskId; checkpointId: CheckpointId; state: TaskStateSnapshot; metrics: SubtaskCheckpointMetrics }
   | { type: 'DECLINE'; taskId: TaskId; checkpointId: CheckpointId; reason: string; message: string }
+  /** A task reached end of data: its input ended, its operators finished, its output partitions ended (FLIP-147). */
+  | { type: 'TASK_END_OF_DATA'; taskId: TaskId }
   /** From a spawned checkpoint machine: it completed (metadata written) or failed (aborted, expired). */
   | PendingCheckpointOutcome
   | { type: 'PENDING_FINISHED' };
@@ -121,22 +123,39 @@ export const checkpointCoordinatorMachine = setup({
       const now = context.clock.now();
       // Only periodic triggers move the period on; a requested checkpoint leaves the schedule as it is.
       if (!isSavepoint && !requested) enqueue.assign({ lastTriggerTime: now });
-      // NOT_ALL_REQUIRED_TASKS_RUNNING: skipped until the next period, not counted as a failure (as Flink).
-      if (!context.gateway.allTasksRunning()) return;
+      // Flink's CheckpointPlanCalculator. NOT_ALL_REQUIRED_TASKS_RUNNING: skipped until the next period, not
+      // counted as a failure (as Flink).
+      const plan = context.gateway.calculateCheckpointPlan();
+      if (plan === null) return;
       const checkpointId = context.nextCheckpointId;
-      const tasks = context.gateway.tasksToAcknowledge();
-      const pending = new PendingCheckpoint(context.jobId, checkpointId, now, { isSavepoint, isSynchronous }, tasks);
+      const pending = new PendingCheckpoint(context.jobId, checkpointId, now, { isSavepoint, isSynchronous }, plan.tasksToWaitFor, plan);
+      const tasksToTrigger = pending.takeTasksToTrigger(plan.tasksToTrigger);
       context.pending.set(checkpointId, pending);
       enqueue.assign({ nextCheckpointId: checkpointId + 1 });
       if (isSynchronous) enqueue.assign({ stopWithSavepoint: { status: 'PENDING', checkpointId } });
       // Told before the spawn, as the effects always ran before the checkpoint's machine was created.
       const tell = tellerOf(enqueue);
       tell.emit({ type: 'checkpoint-triggered', time: now, checkpointId, isSavepoint, checkpointType });
-      tell({ type: 'TRIGGER_CHECKPOINT', checkpointId, timestamp: now, checkpointType });
+      tell({ type: 'TRIGGER_CHECKPOINT', checkpointId, timestamp: now, checkpointType, tasks: tasksToTrigger });
       enqueue.spawnChild('pendingCheckpoint', {
         id: checkpointActorId(checkpointId),
         input: { pending, operators: context.operators, storage: context.storage, clock: context.clock, timeoutMs: context.config.timeoutMs },
       });
+    }),
+    /**
+     * A task reached end of data (Flink's notifyEndOfData): its output partitions have ended, so a barrier of a
+     * pending checkpoint it had not forwarded yet reaches no consumer through them. Each pending checkpoint
+     * triggers the tasks it still waits for that the plan would trigger now (no producer still sends), as a
+     * checkpoint planned now would. Flink needs no such step: its EndOfData leaves the channels open to barriers.
+     */
+    triggerTasksBehindEndedInputs: enqueueActions(({ context, enqueue }) => {
+      const plan = context.gateway.calculateCheckpointPlan();
+      if (plan === null) return;
+      const tell = tellerOf(enqueue);
+      for (const pending of context.pending.values()) {
+        const tasks = pending.takeTasksToTrigger(plan.tasksToTrigger);
+        if (tasks.length > 0) tell({ type: 'TRIGGER_CHECKPOINT', checkpointId: pending.checkpointId, timestamp: pending.triggerTimestamp, checkpointType: checkpointTypeOf(pending), tasks });
+      }
     }),
     /** A checkpoint's machine reported its end: it leaves the coordinator's children. */
     forgetCheckpointActor: enqueueActions(({ event, enqueue }) => {
@@ -293,6 +312,7 @@ export const checkpointCoordinatorMachine = setup({
         CHECKPOINT_FAILED: { actions: 'forgetCheckpointActor' },
         SHUTDOWN: { actions: 'shutdown' },
         STOP_WITH_SAVEPOINT: { actions: 'refuseStopWithSavepoint' },
+        TASK_END_OF_DATA: {},
       },
     },
     running: {
@@ -309,6 +329,7 @@ export const checkpointCoordinatorMachine = setup({
         ],
         ACKNOWLEDGE: { actions: 'acknowledge' },
         DECLINE: { actions: 'abortOne' },
+        TASK_END_OF_DATA: { actions: 'triggerTasksBehindEndedInputs' },
         CHECKPOINT_FAILED: { actions: ['abortOne', 'forgetCheckpointActor'] },
         CHECKPOINT_COMPLETED: { actions: ['completeCheckpoint', 'forgetCheckpointActor'] },
       },
@@ -355,6 +376,7 @@ export const checkpointCoordinatorMachine = setup({
         STOP_WITH_SAVEPOINT: {},
         ACKNOWLEDGE: { actions: 'acknowledge' },
         DECLINE: { actions: 'abortOne' },
+        TASK_END_OF_DATA: { actions: 'triggerTasksBehindEndedInputs' },
         CHECKPOINT_FAILED: { actions: ['abortOne', 'forgetCheckpointActor'] },
         CHECKPOINT_COMPLETED: { actions: ['completeCheckpoint', 'forgetCheckpointActor'] },
         PENDING_FINISHED: { guard: 'stopFailed', target: 'running' },
@@ -362,6 +384,12 @@ export const checkpointCoordinatorMachine = setup({
     },
   },
 });
+
+/** The snapshot type a pending checkpoint was triggered with. */
+function checkpointTypeOf(pending: PendingCheckpoint): CheckpointType {
+  if (pending.properties.isSynchronous === true) return 'SYNC_SAVEPOINT';
+  return pending.properties.isSavepoint ? 'SAVEPOINT' : 'CHECKPOINT';
+}
 
 /** max-concurrent-checkpoints are pending (savepoints do not count). */
 function tooManyPending(context: CoordinatorContext): boolean {

@@ -3,7 +3,7 @@
 // handed over with tellPort is carried out at once. Time is the deterministic runtime's virtual clock.
 import { describe, expect, it } from 'vitest';
 import { createActor, enqueueActions, fromCallback, raise, sendTo, setup, type AnyActorRef } from 'xstate';
-import type { CheckpointId, TaskId } from '../engine/ids';
+import type { CheckpointId } from '../engine/ids';
 import type { EngineEvent } from '../engine/events';
 import type { StorageCallback } from '../engine/ports/checkpoint-storage';
 import type { Clock, TimerHandle } from '../engine/ports/clock';
@@ -79,18 +79,18 @@ describe('the coordinator ports', () => {
     const calls: string[] = [];
     const gateway: CoordinatorGateway = {
       allTasksRunning: () => true,
-      tasksToAcknowledge: (): TaskId[] => [],
-      triggerCheckpoint: (checkpointId, timestamp, checkpointType) => calls.push(`trigger ${checkpointId} at ${timestamp} ${checkpointType}`),
+      calculateCheckpointPlan: () => ({ tasksToTrigger: [], tasksToWaitFor: [], tasksToCommitTo: [], finishedTasks: [], fullyFinishedVertices: [] }),
+      triggerCheckpoint: (checkpointId, timestamp, checkpointType, tasks) => calls.push(`trigger ${checkpointId} at ${timestamp} ${checkpointType} to ${tasks.join(',')}`),
       notifyCheckpointComplete: (checkpointId) => calls.push(`complete ${checkpointId}`),
       notifyCheckpointAborted: (checkpointId) => calls.push(`aborted ${checkpointId}`),
       failJob: (cause) => calls.push(`failJob ${cause}`),
     };
     const port = createActor(gatewayPort, { input: gateway }).start();
-    port.send({ type: 'TRIGGER_CHECKPOINT', checkpointId: 3, timestamp: 100, checkpointType: 'SAVEPOINT' });
+    port.send({ type: 'TRIGGER_CHECKPOINT', checkpointId: 3, timestamp: 100, checkpointType: 'SAVEPOINT', tasks: ['source#0', 'source#1'] });
     port.send({ type: 'NOTIFY_CHECKPOINT_ABORTED', checkpointId: 2 });
     port.send({ type: 'NOTIFY_CHECKPOINT_COMPLETE', checkpointId: 3 });
     port.send({ type: 'FAIL_JOB', cause: 'too many failures' });
-    expect(calls).toEqual(['trigger 3 at 100 SAVEPOINT', 'aborted 2', 'complete 3', 'failJob too many failures']);
+    expect(calls).toEqual(['trigger 3 at 100 SAVEPOINT to source#0,source#1', 'aborted 2', 'complete 3', 'failJob too many failures']);
   });
 
   it('the events port hands each event to the sink as it is', () => {

@@ -13,14 +13,19 @@ import type { CheckpointId, JobId, TaskId } from '../engine/ids';
 import type { EngineEvent, EventSink } from '../engine/events';
 import type { CheckpointStorage } from '../engine/ports/checkpoint-storage';
 import type { CheckpointType } from '../engine/task/messages';
+import type { CheckpointPlan } from '../engine/checkpoint/checkpoint-plan';
 
 /** What the coordinator asks of the job master. */
 export interface CoordinatorGateway {
-  /** All tasks are RUNNING (Flink refuses to trigger otherwise: NOT_ALL_REQUIRED_TASKS_RUNNING). */
+  /** All tasks are RUNNING: a stop-with-savepoint may start (and the reason a refused one names). */
   allTasksRunning(): boolean;
-  /** Tasks that must acknowledge (all of them) and the sources that get the trigger. */
-  tasksToAcknowledge(): TaskId[];
-  triggerCheckpoint(checkpointId: CheckpointId, timestamp: number, checkpointType: CheckpointType): void;
+  /**
+   * Flink's CheckpointPlanCalculator over the job's tasks now: which to trigger, wait for and commit to, which
+   * finished (FLIP-147). Null when a task is neither running nor finished (NOT_ALL_REQUIRED_TASKS_RUNNING).
+   */
+  calculateCheckpointPlan(): CheckpointPlan | null;
+  /** Sends the trigger to `tasks` (the plan's tasks to trigger: the sources while every task runs). */
+  triggerCheckpoint(checkpointId: CheckpointId, timestamp: number, checkpointType: CheckpointType, tasks: readonly TaskId[]): void;
   notifyCheckpointComplete(checkpointId: CheckpointId): void;
   notifyCheckpointAborted(checkpointId: CheckpointId): void;
   failJob(cause: string): void;
@@ -28,9 +33,9 @@ export interface CoordinatorGateway {
 
 export type EventsCommand = { type: 'EMIT'; event: EngineEvent };
 
-/** The gateway's commands; its two queries (allTasksRunning, tasksToAcknowledge) are read, not commanded. */
+/** The gateway's commands; its two queries (allTasksRunning, calculateCheckpointPlan) are read, not commanded. */
 export type GatewayCommand =
-  | { type: 'TRIGGER_CHECKPOINT'; checkpointId: CheckpointId; timestamp: number; checkpointType: CheckpointType }
+  | { type: 'TRIGGER_CHECKPOINT'; checkpointId: CheckpointId; timestamp: number; checkpointType: CheckpointType; tasks: readonly TaskId[] }
   | { type: 'NOTIFY_CHECKPOINT_COMPLETE'; checkpointId: CheckpointId }
   | { type: 'NOTIFY_CHECKPOINT_ABORTED'; checkpointId: CheckpointId }
   | { type: 'FAIL_JOB'; cause: string };
@@ -60,7 +65,7 @@ export const gatewayPort = fromCallback<GatewayCommand, CoordinatorGateway>(({ i
   receive((command) => {
     switch (command.type) {
       case 'TRIGGER_CHECKPOINT':
-        return gateway.triggerCheckpoint(command.checkpointId, command.timestamp, command.checkpointType);
+        return gateway.triggerCheckpoint(command.checkpointId, command.timestamp, command.checkpointType, command.tasks);
       case 'NOTIFY_CHECKPOINT_COMPLETE':
         return gateway.notifyCheckpointComplete(command.checkpointId);
       case 'NOTIFY_CHECKPOINT_ABORTED':

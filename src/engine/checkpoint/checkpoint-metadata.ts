@@ -9,6 +9,17 @@ export interface OperatorStateMetadata {
   readonly maxParallelism: number;
   /** Indexed by subtask. */
   readonly subtaskStates: readonly OperatorSubtaskState[];
+  /**
+   * Flink's FullyFinishedOperatorState (FLIP-147): every subtask of the operator's vertex had FINISHED (or was
+   * deployed finished) when the checkpoint was taken. Its subtask states are empty; a restore deploys the vertex's
+   * tasks finished: they open no operator and end their output at once. Absent: not finished.
+   */
+  readonly fullyFinished?: true;
+  /**
+   * Subtasks that had FINISHED while others ran (Flink's FinishedOperatorSubtaskState): their state is empty,
+   * so a restore gives those subtasks nothing, as if the job had that many fewer subtasks. Absent: none.
+   */
+  readonly finishedSubtasks?: readonly number[];
 }
 
 export interface CheckpointMetadata {

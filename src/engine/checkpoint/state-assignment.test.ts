@@ -184,4 +184,49 @@ describe('assignStates', () => {
         'This indicates that the program has been changed in a non-compatible way after the checkpoint/savepoint.',
     );
   });
+
+  describe('with finished operators (FLIP-147)', () => {
+    /** The checkpoint with the numbers source as Flink's FullyFinishedOperatorState: no state, every subtask finished. */
+    function withSourceFinished(parallelism: number): CheckpointMetadata {
+      const base = checkpoint(parallelism);
+      const finished: OperatorStateMetadata = {
+        ...operatorMetadata('numbers', parallelism, Array.from({ length: parallelism }, () => ({ operatorUid: 'numbers', keyed: null, operator: null }))),
+        fullyFinished: true,
+      };
+      return { ...base, operators: base.operators.map((operator) => (operator.operatorUid === 'numbers' ? finished : operator)) };
+    }
+
+    it('deploys every task of a fully finished vertex finished (FINISHED_ON_RESTORE), with no state, at any parallelism', () => {
+      for (const parallelism of [2, 3]) {
+        const assignment = assignStates(withSourceFinished(2), jobGraph(parallelism));
+        for (let subtask = 0; subtask < parallelism; subtask++) {
+          expect(assignment.tasks.get(`numbers#${subtask}`)).toEqual({ checkpointId: 7, operators: [], finishedOnRestore: true });
+          expect(assignment.tasks.get(`sum#${subtask}`)!.finishedOnRestore).toBeUndefined();
+        }
+        expect(restoreOf(assignment, 'sum#0', 'sum')!.keyedHandles.length).toBeGreaterThan(0);
+      }
+    });
+
+    it('refuses a vertex with a finished operator beside one that is not, as Flink (mixed finished and unfinished operators)', () => {
+      const base = checkpoint(2);
+      const mixed = { ...base, operators: base.operators.map((operator) => (operator.operatorUid === 'sum' ? { ...operator, fullyFinished: true as const } : operator)) };
+      expect(() => assignStates(mixed, jobGraph(2))).toThrow('Vertex sum of checkpoint 7 mixes finished and unfinished operators');
+    });
+
+    it("gives a subtask that had finished (FinishedOperatorSubtaskState) empty state, and the others theirs", () => {
+      const base = checkpoint(2);
+      const partly = {
+        ...base,
+        operators: base.operators.map((operator) =>
+          operator.operatorUid === 'numbers'
+            ? { ...operator, subtaskStates: [operator.subtaskStates[0]!, { operatorUid: 'numbers', keyed: null, operator: null }], finishedSubtasks: [1] }
+            : operator,
+        ),
+      };
+      const assignment = assignStates(partly, jobGraph(2));
+      expect(entriesOf(restoreOf(assignment, 'numbers#0', 'numbers')!.operatorState, 'offsets')).toEqual(['partition-0', 'partition-1']);
+      expect(entriesOf(restoreOf(assignment, 'numbers#1', 'numbers')!.operatorState, 'offsets')).toEqual([]);
+      expect(assignment.tasks.get('numbers#1')!.finishedOnRestore).toBeUndefined();
+    });
+  });
 });

@@ -3,6 +3,8 @@
 // the pieces of the subtask's key groups, as Flink reads only the SSTs it needs), operator state by Flink's
 // round-robin repartitioning (even split or union). Operators missing from the checkpoint start empty;
 // a checkpoint that fails validateSavepointRestore (unclaimed state, max parallelism) is refused with its message.
+// Finished operators (FLIP-147, Flink's TaskStateAssignment): a vertex whose operators are fully finished is
+// deployed finished (TaskStateSnapshot.FINISHED_ON_RESTORE); a subtask that had finished has empty state.
 import type { CheckpointMetadata } from './checkpoint-metadata';
 import type { JobGraph } from '../graph/job-graph';
 import type { OperatorRestore, TaskRestore } from './task-restore';
@@ -21,6 +23,13 @@ export function assignStates(metadata: CheckpointMetadata, jobGraph: JobGraph, a
   if (!validation.ok) throw new Error(validation.message);
   const tasks = new Map<string, TaskRestore>();
   for (const vertex of jobGraph.vertices) {
+    if (isFullyFinished(metadata, vertex)) {
+      // StateAssignmentOperation.assignFinishedStateToTask: no state, the task is deployed finished.
+      for (let subtask = 0; subtask < vertex.parallelism; subtask++) {
+        tasks.set(`${vertex.id}#${subtask}`, { checkpointId: metadata.checkpointId, operators: [], finishedOnRestore: true });
+      }
+      continue;
+    }
     const perSubtask: OperatorRestore[][] = Array.from({ length: vertex.parallelism }, () => []);
     for (const node of vertex.operators) {
       const stored = metadata.operators.find((operator) => operator.operatorUid === node.uid);
@@ -41,4 +50,17 @@ export function assignStates(metadata: CheckpointMetadata, jobGraph: JobGraph, a
     perSubtask.forEach((operators, subtask) => tasks.set(`${vertex.id}#${subtask}`, { checkpointId: metadata.checkpointId, operators }));
   }
   return { tasks };
+}
+
+/**
+ * Whether the checkpoint holds `vertex`'s operators as fully finished. As Flink's TaskStateAssignment, a vertex is
+ * all finished or not at all: a finished operator beside one that is not (or one the checkpoint lacks) is refused.
+ */
+function isFullyFinished(metadata: CheckpointMetadata, vertex: JobGraph['vertices'][number]): boolean {
+  const stored = vertex.operators.map((node) => metadata.operators.find((operator) => operator.operatorUid === node.uid));
+  if (!stored.some((operator) => operator?.fullyFinished === true)) return false;
+  if (!stored.every((operator) => operator?.fullyFinished === true)) {
+    throw new Error(`Vertex ${vertex.id} of checkpoint ${metadata.checkpointId} mixes finished and unfinished operators (JobVertex could not have mixed finished and unfinished operators)`);
+  }
+  return true;
 }

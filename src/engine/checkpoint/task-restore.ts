@@ -21,4 +21,10 @@ export interface TaskRestore {
    * checkpoint in full, so the job never depends on files it does not own.
    */
   readonly reuseSharedState?: boolean;
+  /**
+   * Flink's TaskStateSnapshot.FINISHED_ON_RESTORE: the checkpoint holds the task's vertex as fully finished, so the
+   * task is deployed finished (Flink's FinishedOperatorChain): no operator is opened, `operators` is empty, its
+   * output ends at once and it acknowledges checkpoints as finished on restore until it is FINISHED. Absent: false.
+   */
+  readonly finishedOnRestore?: true;
 }

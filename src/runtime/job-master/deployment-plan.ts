@@ -22,6 +22,8 @@ export interface DeploymentOptions {
   readonly residentKeyGroups?: number;
   readonly network: NetworkLimits;
   readonly restore: ReadonlyMap<TaskId, TaskRestore> | null;
+  /** See TaskDeploymentDescriptor.checkpointsAfterTasksFinish. */
+  readonly checkpointsAfterTasksFinish?: boolean;
 }
 
 /** The producer subtasks that feed consumer subtask `subtask` over `edge`'s partitioner. */
@@ -78,6 +80,7 @@ export function createDeploymentDescriptors(jobGraph: JobGraph, options: Deploym
         outputs,
         restore: options.restore?.get(taskId) ?? null,
         network: options.network,
+        ...(options.checkpointsAfterTasksFinish ? { checkpointsAfterTasksFinish: true } : {}),
       });
     }
   }

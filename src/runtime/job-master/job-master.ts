@@ -1,6 +1,7 @@
 // The JobManager side of one job: wires the job lifecycle machine, the checkpoint coordinator machine
-// and a runtime's TaskDeployer. Routes task messages (acks, declines, state changes, failures), deploys
-// every attempt from the latest completed checkpoint, and exposes what the UI and CLI need to observe.
+// and a runtime's TaskDeployer. Routes task messages (acks, declines, state changes, ends of data, failures),
+// deploys every attempt from the latest completed checkpoint, plans each checkpoint over its tasks (FLIP-147:
+// also once some finished), and exposes what the UI and CLI need to observe.
 // Its checkpoint statistics are a fold over its runtime's event stream (the runtime feeds `stats`).
 import { createActor, type Actor } from 'xstate';
 import type { JobGraph } from '../../engine/graph/job-graph';
@@ -22,6 +23,7 @@ import { createRestartStrategy } from '../../engine/failover';
 import { checkpointCoordinatorMachine, type StopWithSavepointProgress } from '../../machines/checkpoint-coordinator.machine';
 import { jobLifecycleMachine, type JobStatus } from '../../machines/job-lifecycle.machine';
 import { createDeploymentDescriptors, deployedTopology } from './deployment-plan';
+import { calculateCheckpointPlan, type PlannedTask, type TaskProgress } from '../../engine/checkpoint/checkpoint-plan';
 import type { TaskDeployer } from './task-deployer';
 
 export interface JobMasterOptions {
@@ -54,6 +56,10 @@ export class JobMaster {
    */
   readonly stats = new CheckpointStatsFold();
   readonly #taskStates = new Map<TaskId, ExecutionState>();
+  /** Tasks of this attempt that reached end of data (Flink's VertexEndOfDataListener). */
+  readonly #endOfData = new Set<TaskId>();
+  /** This attempt's tasks in topological order, with the producers of their input channels, for the checkpoint plan. */
+  #plannedTasks: readonly PlannedTask[] = [];
   readonly #coordinator: Actor<typeof checkpointCoordinatorMachine>;
   readonly #lifecycle: Actor<typeof jobLifecycleMachine>;
   #attempt = 0;
@@ -86,12 +92,12 @@ export class JobMaster {
         firstCheckpointId: Math.max(options.initialCheckpoint?.checkpointId ?? 0, options.highestCheckpointIdInStorage ?? 0) + 1,
         externalPathOf: (checkpointId) => externalPath(options.storageLocation, options.jobId, checkpointId),
         operators: jobGraph.vertices.flatMap((vertex) =>
-          vertex.operators.map((node) => ({ operatorUid: node.uid, parallelism: vertex.parallelism, maxParallelism: jobGraph.maxParallelism })),
+          vertex.operators.map((node) => ({ operatorUid: node.uid, vertexId: vertex.id, parallelism: vertex.parallelism, maxParallelism: jobGraph.maxParallelism })),
         ),
         gateway: {
           allTasksRunning: () => this.allTasksRunning(),
-          tasksToAcknowledge: () => [...this.#taskStates.keys()],
-          triggerCheckpoint: (checkpointId, timestamp, checkpointType) => this.triggerSources(checkpointId, timestamp, checkpointType),
+          calculateCheckpointPlan: () => calculateCheckpointPlan(this.#plannedTasks, (taskId) => this.progressOf(taskId)),
+          triggerCheckpoint: (checkpointId, timestamp, checkpointType, tasks) => this.triggerTasks(checkpointId, timestamp, checkpointType, tasks),
           notifyCheckpointComplete: (checkpointId) => this.broadcast({ type: 'notify-checkpoint-complete', attempt: this.#attempt, checkpointId }),
           notifyCheckpointAborted: (checkpointId) => this.broadcast({ type: 'notify-checkpoint-aborted', attempt: this.#attempt, checkpointId }),
           failJob: (cause) => this.#lifecycle.send({ type: 'TASK_FAILED', cause }),
@@ -207,6 +213,9 @@ export class JobMaster {
         this.#taskStates.set(message.taskId, message.state);
         if ([...this.#taskStates.values()].every((state) => state === 'FINISHED')) this.#lifecycle.send({ type: 'ALL_TASKS_FINISHED' });
         return;
+      case 'end-of-data':
+        this.endOfData(message.taskId);
+        return;
       case 'task-failed':
         this.#taskStates.set(message.taskId, 'FAILED');
         this.#lifecycle.send({ type: 'TASK_FAILED', cause: `${message.taskId}: ${message.cause}` });
@@ -240,6 +249,7 @@ export class JobMaster {
       const cause = `Restoring checkpoint ${latest?.checkpointId} failed: ${error instanceof Error ? error.message : String(error)}`;
       // No task of this attempt runs; a millisecond passes so even a zero-delay restart loop moves time on.
       this.#taskStates.clear();
+      this.#endOfData.clear();
       this.options.clock.setTimeout(() => this.#lifecycle.send({ type: 'TASK_FAILED', cause }), 1);
       return;
     }
@@ -251,6 +261,8 @@ export class JobMaster {
       stateBackend: configuration.stateBackend,
       residentKeyGroups: configuration.indexedDbCacheKeyGroups,
       network: this.options.network ?? DEFAULT_NETWORK_LIMITS,
+      // Flink's areCheckpointsWithFinishedTasksEnabled: checkpoints-after-tasks-finish (on, as Flink's default) and checkpointing on.
+      checkpointsAfterTasksFinish: configuration.checkpointing.intervalMs !== null,
       restore: assignment ? withReuse(assignment.tasks, latest !== this.options.initialCheckpoint || this.store.restoredFrom()?.claimed === true) : null,
     });
     // The whole topology of this attempt goes into the stream before any of its tasks says a word.
@@ -263,7 +275,13 @@ export class JobMaster {
       ...deployedTopology(jobGraph, descriptors),
     });
     this.#taskStates.clear();
+    this.#endOfData.clear();
     for (const descriptor of descriptors) this.#taskStates.set(descriptor.taskId, 'CREATED');
+    this.#plannedTasks = descriptors.map((descriptor) => ({
+      taskId: descriptor.taskId,
+      vertexId: descriptor.vertexId,
+      producers: [...new Set(descriptor.inputChannels.map((channel) => channel.producerTaskId))],
+    }));
     this.options.deployer.deploy(descriptors);
   }
 
@@ -276,22 +294,34 @@ export class JobMaster {
     return this.options.allowNonRestoredState ?? this.options.configuration.stateRecovery.ignoreUnclaimedState;
   }
 
+  /**
+   * Flink's SchedulerBase#notifyEndOfData: pending checkpoints trigger the tasks behind the ended partitions, and
+   * once every task reached end of data the final checkpoint is triggered at once, not at the next period
+   * ("triggered immediately after all operators have reached end of data").
+   */
+  private endOfData(taskId: TaskId): void {
+    this.#endOfData.add(taskId);
+    this.#coordinator.send({ type: 'TASK_END_OF_DATA', taskId });
+    const ended = [...this.#taskStates.keys()].every((task) => this.#endOfData.has(task) || this.#taskStates.get(task) === 'FINISHED');
+    if (ended && this.options.configuration.checkpointing.intervalMs !== null) this.#coordinator.send({ type: 'TRIGGER_CHECKPOINT' });
+  }
+
+  /** A task as the checkpoint plan sees it. */
+  private progressOf(taskId: TaskId): TaskProgress {
+    const state = this.#taskStates.get(taskId);
+    if (state === 'FINISHED') return 'FINISHED';
+    if (state !== 'RUNNING') return 'NOT_RUNNING';
+    return this.#endOfData.has(taskId) ? 'END_OF_DATA' : 'RUNNING';
+  }
+
   private allTasksRunning(): boolean {
     return this.#taskStates.size > 0 && [...this.#taskStates.values()].every((state) => state === 'RUNNING');
   }
 
-  private triggerSources(checkpointId: CheckpointId, timestamp: number, checkpointType: CheckpointType): void {
-    for (const vertex of this.options.jobGraph.vertices) {
-      if (!vertex.isSource) continue;
-      for (let subtask = 0; subtask < vertex.parallelism; subtask++) {
-        this.options.deployer.sendToTask(`${vertex.id}#${subtask}`, {
-          type: 'trigger-checkpoint',
-          attempt: this.#attempt,
-          checkpointId,
-          timestamp,
-          options: { checkpointType },
-        });
-      }
+  /** The trigger to each of `tasks`: the sources while every task runs, else the plan's (FLIP-147). */
+  private triggerTasks(checkpointId: CheckpointId, timestamp: number, checkpointType: CheckpointType, tasks: readonly TaskId[]): void {
+    for (const taskId of tasks) {
+      this.options.deployer.sendToTask(taskId, { type: 'trigger-checkpoint', attempt: this.#attempt, checkpointId, timestamp, options: { checkpointType } });
     }
   }
 
