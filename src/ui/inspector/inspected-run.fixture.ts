@@ -12,14 +12,14 @@ export interface InspectedRun {
   readonly now: number;
 }
 
-export function inspectedRun(untilMs = 6000, killAtMs: number | null = 1500): InspectedRun {
+export function inspectedRun(untilMs = 6000, killAtMs: number | null = 1500, keys = 12): InspectedRun {
   const session = new SimulationSession({
     job: {
       scenario: 'running-sum',
       parallelism: 2,
       checkpointIntervalMs: 400,
       mode: 'exactly-once',
-      keys: 12,
+      keys,
       recordsPerSecond: 20,
       seed: 7,
       ...(killAtMs === null ? {} : { faults: [{ kind: 'kill' as const, uid: 'sum', subtask: 1, atMs: killAtMs }] }),

@@ -15,9 +15,9 @@ afterEach(() => {
   document.body.replaceChildren();
 });
 
-function foldedView(untilMs = Number.POSITIVE_INFINITY) {
+function foldedView(untilMs = Number.POSITIVE_INFINITY, run = inspectedRun()) {
   const fold = new StateInspectorFold();
-  for (const item of inspectedRun().delivered) {
+  for (const item of run.delivered) {
     if (('event' in item ? item.event.time : item.sample.time) > untilMs) break;
     if ('event' in item) fold.apply(item.event);
     else fold.applySample(item.sample);
@@ -68,6 +68,52 @@ it('mid-run, marks which sampled values the latest completed checkpoint holds an
   expect(marks).toContain('no');
   expect(root.querySelector('[data-rolled-back]')).toBeNull();
   await page.screenshot({ path: '../../../test-results/state-inspector-mid-run.png', element: root });
+});
+
+it('compares the state of two checkpoints: keys added and changed with both values, the source offsets, by keyboard', async () => {
+  const run = inspectedRun(3000, null, 40);
+  const root = await render(StateInspector, { view: foldedView(Number.POSITIVE_INFINITY, run) });
+  const compare = root.querySelector('[data-view="checkpoint-compare"]')!;
+  expect(compare.getAttribute('data-from')).toBe('6');
+  expect(compare.getAttribute('data-to')).toBe('7');
+  const counts = compare.querySelector('[data-changed]')!;
+  expect(Number(counts.getAttribute('data-changed'))).toBeGreaterThan(0);
+  const changed = compare.querySelector('tr[data-change="changed"]')!;
+  expect(changed.querySelectorAll('.value')).toHaveLength(2);
+  expect(compare.querySelectorAll('tr[data-change="unchanged"]')).toHaveLength(0);
+  expect(compare.querySelector('tr[data-source="numbers"][data-partition="0"]')?.textContent).toMatch(/numbers #0\s*24\s*28\s*4/);
+  await page.screenshot({ path: '../../../test-results/state-inspector-compare.png', element: compare });
+
+  // By keyboard: Tab to the From picker, pick the first checkpoint; tick "all subtasks" with Space.
+  const from = page.getByRole('combobox', { name: 'From' });
+  (from.element() as HTMLSelectElement).focus();
+  await userEvent.keyboard('{Home}');
+  await expect.poll(() => compare.getAttribute('data-from')).toBe('1');
+  await userEvent.tab();
+  await userEvent.tab();
+  await userEvent.tab();
+  await userEvent.keyboard(' ');
+  await expect.poll(() => compare.querySelector('th[scope="col"]:nth-child(2)')?.textContent).toBe('Subtask');
+  expect(Number(compare.querySelector('[data-added]')!.getAttribute('data-added'))).toBeGreaterThan(0);
+  expect(new Set([...compare.querySelectorAll('tr[data-subtask]')].map((row) => row.getAttribute('data-subtask')))).toEqual(new Set(['sum#0', 'sum#1']));
+  await page.screenshot({ path: '../../../test-results/state-inspector-compare-operator.png', element: compare });
+
+  await userEvent.click(page.getByRole('button', { name: 'Swap From and To' }));
+  await expect.poll(() => compare.getAttribute('data-from')).toBe('7');
+  expect(Number(compare.querySelector('[data-removed]')!.getAttribute('data-removed'))).toBeGreaterThan(0);
+});
+
+it('says when only one checkpoint is retained yet and compares it with now, and when none has completed', async () => {
+  const run = inspectedRun(3000, null, 40);
+  const root = await render(StateInspector, { view: foldedView(700, run) });
+  const compare = root.querySelector('[data-view="checkpoint-compare"]')!;
+  expect(compare.querySelector('[data-empty="one-checkpoint"]')?.textContent).toMatch(/Only one checkpoint retained yet \(checkpoint 1\)/);
+  expect(compare.getAttribute('data-to')).toBe('now');
+  await page.screenshot({ path: '../../../test-results/state-inspector-compare-one.png', element: compare });
+  if (mounted) void unmount(mounted);
+  document.body.replaceChildren();
+  const early = await render(StateInspector, { view: foldedView(300, run) });
+  expect(early.querySelector('[data-empty="no-checkpoint"]')).not.toBeNull();
 });
 
 it('computes key group and subtask as Flink does and says what is wrong with bad input', async () => {

@@ -1,18 +1,25 @@
 // The state inspector's model: per keyed subtask its key-group range, the keys and values of its latest
-// sample (each with the epoch that last wrote it), the latest completed checkpoint it acknowledged, and
-// after a restore which keys rolled back. Bounded: per subtask the latest sample, the last one of the
-// attempt before it and the first one of its attempt (each ≤ SAMPLE_KEY_LIMIT keys), plus pending acks.
+// sample (each with the epoch that last wrote it), the latest completed checkpoint it acknowledged, after a
+// restore which keys rolled back, and for each remembered completed checkpoint the sample that shows its
+// state at that checkpoint's barrier (./checkpoint-compare.ts compares two). Bounded: per subtask the latest
+// sample, the last one of the attempt before it, the first of each recent epoch (./epoch-samples.ts), each
+// ≤ SAMPLE_KEY_LIMIT keys; the newest REMEMBERED_CHECKPOINTS completed checkpoints, plus pending acks.
 //
 // What a checkpoint holds is not in the stream (only its id and sizes), so the inspector never shows a
 // checkpoint's values. It says, per sampled key, whether the latest completed checkpoint n holds *that*
 // value, from the epochs alone: a key's epoch e is the first checkpoint whose snapshot holds its value,
 // so n holds it when e ≤ n and the task had passed barrier n when sampled (sample.epoch > n: the value
 // was current at barrier n); e > n means n holds an older value or none; a sample taken before barrier
-// n cannot tell (the value may still have been overwritten before the barrier).
+// n cannot tell (the value may still have been overwritten before the barrier). So the values of
+// checkpoint n the inspector shows are those of the first sample after barrier n whose epoch is ≤ n.
 import type { EngineEvent } from '../../engine/events';
 import type { AttemptNumber, CheckpointId, TaskId } from '../../engine/ids';
 import type { SampledKey, TaskSample } from '../../engine/samples';
 import type { EventFold } from '../model/event-fold';
+import { CompletedCheckpoints, type RememberedCheckpoint, type SourceOffsets } from './completed-checkpoints';
+import { EpochSamples } from './epoch-samples';
+
+export type { RememberedCheckpoint, SourceOffsets } from './completed-checkpoints';
 
 export type InCheckpoint = 'yes' | 'no' | 'unknown';
 
@@ -50,6 +57,19 @@ export interface InspectedRestore {
   readonly rolledBack: readonly RolledBackKey[];
 }
 
+/** One sample's look at a subtask's keyed state: just after checkpoint n's barrier, or its latest ("now"). */
+export interface SampledKeyedState {
+  /** The checkpoint whose barrier the subtask had just passed; null: its latest sample. */
+  readonly checkpointId: CheckpointId | null;
+  readonly sampledAt: number;
+  readonly attempt: AttemptNumber;
+  /** The smallest SAMPLE_KEY_LIMIT keys, in natural order; for a checkpoint, those of epoch > n were written after its barrier. */
+  readonly keys: readonly SampledKey[];
+  readonly totalKeys: number;
+  /** For a checkpoint: the subtask's last sample before that barrier (bounds a key written again before `sampledAt`). */
+  readonly beforeBarrier: { readonly sampledAt: number; readonly keys: readonly SampledKey[]; readonly totalKeys: number } | null;
+}
+
 export interface InspectedSubtask {
   readonly taskId: TaskId;
   readonly vertexName: string;
@@ -67,10 +87,18 @@ export interface InspectedSubtask {
   readonly latestCompletedCheckpointId: CheckpointId | null;
   /** The latest restore, once a sample of the restored attempt has arrived; null otherwise. */
   readonly restore: InspectedRestore | null;
+  /** Per remembered checkpoint (the view's `checkpoints`, same order): its state as sampled just after its barrier, or null. */
+  readonly atCheckpoints: readonly (SampledKeyedState | null)[];
+  /** The latest sample's state; null until sampled. */
+  readonly now: SampledKeyedState | null;
 }
 
 export interface StateInspectorView {
   readonly subtasks: readonly InspectedSubtask[];
+  /** The completed checkpoints remembered (the newest REMEMBERED_CHECKPOINTS), oldest first. */
+  readonly checkpoints: readonly RememberedCheckpoint[];
+  /** Each source partition's next offset in its source subtask's latest sample; null until a source is sampled. */
+  readonly sourceOffsetsNow: { readonly sampledAt: number; readonly offsets: SourceOffsets } | null;
 }
 
 interface Deployed {
@@ -89,15 +117,19 @@ interface SampleHistory {
 }
 
 export class StateInspectorFold implements EventFold<StateInspectorView> {
+  /** Checkpoint n's values come from samples after its barrier: a rebuilt fold needs every kept sample, not the latest. */
+  readonly readsSampleHistory = true;
   #deployed = new Map<TaskId, Deployed>();
   #restoredAttempt: { attempt: AttemptNumber; checkpointId: CheckpointId | null } | null = null;
   readonly #restoredTasks = new Map<TaskId, { attempt: AttemptNumber; checkpointId: CheckpointId | null }>();
   readonly #samples = new Map<TaskId, SampleHistory>();
-  /** Pending checkpoint → the subtasks that acknowledged it (cleared when it completes or fails). */
-  readonly #acknowledged = new Map<CheckpointId, Set<TaskId>>();
-  readonly #latestCompleted = new Map<TaskId, CheckpointId>();
+  readonly #epochSamples = new EpochSamples();
+  readonly #completed = new CompletedCheckpoints();
+  /** Each source subtask's latest sample (its partitions' offsets). */
+  readonly #sources = new Map<TaskId, TaskSample>();
 
   apply(event: EngineEvent): void {
+    this.#completed.apply(event);
     switch (event.type) {
       case 'job-deployed':
         this.#deployed = deployedSubtasks(event);
@@ -106,30 +138,18 @@ export class StateInspectorFold implements EventFold<StateInspectorView> {
       case 'task-restored':
         this.#restoredTasks.set(event.taskId, { attempt: event.attempt, checkpointId: event.checkpointId });
         break;
-      case 'checkpoint-acknowledged': {
-        const tasks = this.#acknowledged.get(event.checkpointId) ?? new Set<TaskId>();
-        tasks.add(event.taskId);
-        this.#acknowledged.set(event.checkpointId, tasks);
-        break;
-      }
-      case 'checkpoint-completed':
-        for (const taskId of this.#acknowledged.get(event.checkpointId) ?? []) {
-          this.#latestCompleted.set(taskId, Math.max(event.checkpointId, this.#latestCompleted.get(taskId) ?? 0));
-        }
-        this.#acknowledged.delete(event.checkpointId);
-        break;
-      case 'checkpoint-aborted':
-      case 'checkpoint-expired':
-        this.#acknowledged.delete(event.checkpointId);
-        break;
       default:
         break;
     }
   }
 
   applySample(sample: TaskSample): void {
+    if (sample.sourcePartitions) this.#sourceSample(sample);
     if (!sample.keyedState) return;
+    this.#epochSamples.add(sample);
     const history = this.#samples.get(sample.taskId);
+    // Given again (a rebuilt fold is handed every kept sample up to the cursor): nothing new.
+    if (history && sample.time < history.latest.time) return;
     if (!history) {
       this.#samples.set(sample.taskId, { latest: sample, beforeRestore: null, firstOfAttempt: sample });
     } else if (sample.attempt > history.latest.attempt) {
@@ -139,14 +159,20 @@ export class StateInspectorFold implements EventFold<StateInspectorView> {
     }
   }
 
-  view(): StateInspectorView {
-    const subtasks = [...this.#deployed].map(([taskId, deployed]) => this.#subtask(taskId, deployed));
-    return { subtasks };
+  #sourceSample(sample: TaskSample): void {
+    const kept = this.#sources.get(sample.taskId);
+    if (!kept || sample.time >= kept.time) this.#sources.set(sample.taskId, sample);
   }
 
-  #subtask(taskId: TaskId, deployed: Deployed): InspectedSubtask {
+  view(): StateInspectorView {
+    const checkpoints = this.#completed.checkpoints();
+    const subtasks = [...this.#deployed].map(([taskId, deployed]) => this.#subtask(taskId, deployed, checkpoints));
+    return { subtasks, checkpoints, sourceOffsetsNow: this.#sourceOffsetsNow() };
+  }
+
+  #subtask(taskId: TaskId, deployed: Deployed, checkpoints: readonly RememberedCheckpoint[]): InspectedSubtask {
     const history = this.#samples.get(taskId) ?? null;
-    const latestCompleted = this.#latestCompleted.get(taskId) ?? null;
+    const latestCompleted = this.#completed.latestCompleted(taskId);
     const sample = history?.latest ?? null;
     return {
       taskId,
@@ -160,7 +186,34 @@ export class StateInspectorFold implements EventFold<StateInspectorView> {
       totalKeys: sample?.keyedState?.totalKeys ?? 0,
       latestCompletedCheckpointId: latestCompleted,
       restore: history ? this.#restore(taskId, history) : null,
+      atCheckpoints: checkpoints.map(({ checkpointId }) => this.#atCheckpoint(taskId, checkpointId, sample)),
+      now: sample ? sampledState(sample, null) : null,
     };
+  }
+
+  /**
+   * The subtask's state at checkpoint n: the first sample of the attempt that acknowledged n taken after barrier n;
+   * failing that, the first sample of an attempt restored from n (its keys of epoch ≤ n are n's values).
+   */
+  #atCheckpoint(taskId: TaskId, checkpointId: CheckpointId, latest: TaskSample | null): SampledKeyedState | null {
+    const attempt = this.#completed.acknowledgingAttempt(checkpointId, taskId);
+    if (attempt === undefined) return null;
+    const after = this.#epochSamples.afterBarrier(taskId, attempt, checkpointId);
+    if (after) return sampledState(after, checkpointId, this.#epochSamples.beforeBarrier(taskId, attempt, checkpointId));
+    if (!latest || this.#restoredCheckpointOf(taskId, latest.attempt) !== checkpointId) return null;
+    const restored = this.#epochSamples.firstOfAttempt(taskId, latest.attempt);
+    return restored ? sampledState(restored, checkpointId, null) : null;
+  }
+
+  #sourceOffsetsNow(): StateInspectorView['sourceOffsetsNow'] {
+    if (this.#sources.size === 0) return null;
+    const offsets: Record<string, Record<string, number>> = {};
+    let sampledAt = Number.NEGATIVE_INFINITY;
+    for (const sample of this.#sources.values()) {
+      sampledAt = Math.max(sampledAt, sample.time);
+      for (const { source, partition, offset } of sample.sourcePartitions ?? []) (offsets[source] ??= {})[String(partition)] = offset;
+    }
+    return { sampledAt, offsets };
   }
 
   #restore(taskId: TaskId, history: SampleHistory): InspectedRestore | null {
@@ -185,6 +238,12 @@ export class StateInspectorFold implements EventFold<StateInspectorView> {
     if (this.#restoredAttempt?.attempt === attempt) return this.#restoredAttempt.checkpointId;
     return undefined;
   }
+}
+
+function sampledState(sample: TaskSample, checkpointId: CheckpointId | null, before: TaskSample | null = null): SampledKeyedState {
+  const keyed = sample.keyedState ?? { keys: [], totalKeys: 0 };
+  const beforeBarrier = before?.keyedState ? { sampledAt: before.time, keys: before.keyedState.keys, totalKeys: before.keyedState.totalKeys } : null;
+  return { checkpointId, sampledAt: sample.time, attempt: sample.attempt, keys: keyed.keys, totalKeys: keyed.totalKeys, beforeBarrier };
 }
 
 /** See the module comment: the value is in checkpoint n iff it was written by epoch n and still current at barrier n. */

@@ -9,6 +9,12 @@ import type { TaskSample } from '../../engine/samples';
 export interface EventFold<View> {
   apply(event: EngineEvent): void;
   applySample?(sample: TaskSample): void;
+  /**
+   * True for a fold that reads every sample, not only each task's latest (the state inspector remembers the first
+   * sample after each barrier): rebuilt or moved forward, it is given each task's kept samples up to the cursor, in
+   * time order, and must ignore those it has seen.
+   */
+  readonly readsSampleHistory?: boolean;
   view(now: number): View;
 }
 

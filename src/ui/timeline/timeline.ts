@@ -2,7 +2,8 @@
 // delivers, and a set of EventFolds kept current at the cursor. The cursor is live (at the head: new
 // events are applied as they arrive) or at a past moment: seeking forward applies the recorded events up
 // to it, seeking back builds fresh folds and applies the recorded events up to it, then, either way, each
-// task's latest sample at or before it. Pure: no Svelte, no DOM, no clock (PageTimeline drives it).
+// task's latest sample at or before it (every kept one up to it, for a fold that reads sample history).
+// Pure: no Svelte, no DOM, no clock (PageTimeline drives it).
 //
 // Positions: events are kept in arrival order; a position counts the events applied. Time to position
 // uses the running maximum of event times, so it is monotone even where the Worker runtime's merged
@@ -226,13 +227,21 @@ export class Timeline<F extends FoldFactories> {
     this.#applied = Math.max(this.#applied, position);
   }
 
-  /** Each task's latest sample at or before `time`. */
+  /** Each task's latest sample at or before `time`; a fold that reads sample history gets all of them up to it. */
   private applyLatestSamples(time: number): void {
     const folds = this.foldList().filter((fold) => fold.applySample);
     if (folds.length === 0) return;
+    const historyFolds = folds.filter((fold) => fold.readsSampleHistory);
+    const latestFolds = folds.filter((fold) => !fold.readsSampleHistory);
     for (const list of this.#samples.values()) {
+      for (const fold of historyFolds) {
+        for (const sample of list) {
+          if (sample.time > time) break;
+          fold.applySample!(sample);
+        }
+      }
       const sample = latestAtOrBefore(list, time);
-      if (sample) for (const fold of folds) fold.applySample!(sample);
+      if (sample) for (const fold of latestFolds) fold.applySample!(sample);
     }
   }
 
