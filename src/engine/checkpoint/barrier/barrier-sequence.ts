@@ -136,9 +136,9 @@ export interface CapturedBuffer {
 }
 
 /**
- * One thing a replayed input caused. Within one input: aborts, then the start, then triggers, then the
- * barriers to prioritize, the finished input captures, and the captured buffer. Aligned sequences only
- * ever produce the first three kinds.
+ * One thing a replayed input caused. Within one input: aborts, then the start, the barriers to prioritize
+ * (a timeout prioritizes before it triggers), the triggers, the finished input captures, and the captured
+ * buffer. Aligned sequences only ever produce the aborts, starts and triggers.
  */
 export type ReplayEvent =
   | { readonly kind: 'started' | 'triggered'; readonly checkpointId: CheckpointId }
@@ -184,8 +184,8 @@ export function replayBarrierSequence(
     const outcome = handler.process(input);
     for (const aborted of outcome.aborted) result.events.push({ kind: 'aborted', ...aborted });
     if (outcome.started !== null) result.events.push({ kind: 'started', checkpointId: outcome.started });
-    for (const checkpointId of outcome.triggered) result.events.push({ kind: 'triggered', checkpointId });
     for (const barrier of outcome.prioritized) result.events.push({ kind: 'prioritized', ...barrier });
+    for (const checkpointId of outcome.triggered) result.events.push({ kind: 'triggered', checkpointId });
     for (const checkpointId of outcome.inputCaptureFinished) result.events.push({ kind: 'input-capture-finished', checkpointId });
     if (outcome.started !== null) result.started.push(outcome.started);
     result.triggered.push(...outcome.triggered);
