@@ -117,6 +117,43 @@ export type EngineEvent = Stamped &
       }
     | { readonly type: 'barrier-emitted'; readonly taskId: TaskId; readonly checkpointId: CheckpointId; readonly attempt: AttemptNumber }
     | { readonly type: 'barrier-received'; readonly taskId: TaskId; readonly checkpointId: CheckpointId; readonly channel: number; readonly attempt: AttemptNumber }
+    | {
+        /**
+         * An unaligned barrier went ahead of buffered records (issue 9): in the task's output backlog to one
+         * consumer (side output: `to` is the consumer, `channel` its input channel), or in one of the task's input
+         * channels (side input). The overtaken records become the checkpoint's channel state; they still flow on.
+         */
+        readonly type: 'barrier-overtook';
+        readonly taskId: TaskId;
+        readonly attempt: AttemptNumber;
+        readonly checkpointId: CheckpointId;
+        readonly side: 'output' | 'input';
+        readonly channel: number;
+        readonly to?: TaskId;
+        readonly records: number;
+        readonly sizeBytes: number;
+      }
+    | {
+        /** An aligned checkpoint whose alignment timed out (or met an unaligned barrier) is taken unaligned from here on (issue 9). */
+        readonly type: 'checkpoint-switched-to-unaligned';
+        readonly taskId: TaskId;
+        readonly attempt: AttemptNumber;
+        readonly checkpointId: CheckpointId;
+      }
+    | {
+        /**
+         * Channel state of the restored unaligned checkpoint was put back before any new input (issue 9): into an
+         * input channel of the task (side input), or first into its output to `to`'s input channel `channel` (side output).
+         */
+        readonly type: 'channel-state-restored';
+        readonly taskId: TaskId;
+        readonly attempt: AttemptNumber;
+        readonly checkpointId: CheckpointId;
+        readonly side: 'output' | 'input';
+        readonly channel: number;
+        readonly to?: TaskId;
+        readonly records: number;
+      }
     | { readonly type: 'channel-blocked'; readonly taskId: TaskId; readonly channel: number; readonly checkpointId: CheckpointId; readonly attempt: AttemptNumber }
     | { readonly type: 'channel-unblocked'; readonly taskId: TaskId; readonly channel: number; readonly checkpointId: CheckpointId; readonly attempt: AttemptNumber }
     | {

@@ -1,22 +1,22 @@
 // One subtask's part of a checkpoint (Flink's SubtaskCheckpointCoordinatorImpl): prepare, forward
-// the barrier, take the synchronous snapshot, then write it asynchronously while the task goes on
-// processing; acknowledge with state handles and metrics, or decline if the async part fails.
+// the barrier (ahead of the output backlogs if unaligned), take the synchronous snapshot, then write it
+// asynchronously while the task goes on processing (async-checkpoint.ts); acknowledge with state handles
+// and metrics, or decline if the async part fails. It owns the subtask's ChannelStateWriter.
 import type { CheckpointId } from '../ids';
-import type { AcknowledgementMetrics } from '../events';
 import type { HeapKeyedStateBackend, OperatorStateBackend } from '../state';
-import type { KeyedStateHandle, OperatorSubtaskState, SubtaskCheckpointMetrics } from '../checkpoint/task-state';
-import type { CheckpointOptions, ChannelElement } from './messages';
+import { ChannelStateWriter } from '../checkpoint/channel/channel-state-writer';
+import { isTimeoutable, isUnalignedCheckpoint } from '../checkpoint/barrier';
+import type { CheckpointOptions } from './messages';
 import type { OperatorChain } from './operator-chain';
 import type { TaskDeploymentDescriptor } from './task-deployment';
 import type { TaskEnvironment } from './task-environment';
-import { serializedSizeBytes } from './record-size';
-import {
-  FullSnapshotStrategy,
-  IncrementalSnapshotStrategy,
-  type AsyncKeyedSnapshot,
-  type IncrementalSnapshotBase,
-  type KeyedSnapshotStrategy,
-} from './keyed-snapshot-strategy';
+import type { TaskNetwork } from './task-network';
+import { FullSnapshotStrategy, IncrementalSnapshotStrategy, type IncrementalSnapshotBase, type KeyedSnapshotStrategy } from './keyed-snapshot-strategy';
+import { runAsyncCheckpoint } from './async-checkpoint';
+import { BarrierBroadcast, needsChannelState } from './barrier-broadcast';
+import type { AlignmentMetrics } from './checkpoint-metrics';
+
+export { acknowledgementMetricsOf, type AlignmentMetrics } from './checkpoint-metrics';
 
 export interface OperatorBackends {
   readonly operatorUid: string;
@@ -26,19 +26,14 @@ export interface OperatorBackends {
   readonly restoredBase?: IncrementalSnapshotBase | null;
 }
 
-export interface AlignmentMetrics {
-  readonly startDelayMs: number;
-  readonly alignmentDurationMs: number;
-  readonly processedDataBytes: number;
-  readonly alignmentBufferedBytes: number;
-}
-
 export interface CheckpointHost {
   readonly descriptor: TaskDeploymentDescriptor;
   readonly env: TaskEnvironment;
   readonly chain: OperatorChain;
   readonly backends: readonly OperatorBackends[];
-  broadcastEvent(element: ChannelElement): void;
+  readonly network: TaskNetwork;
+  /** False for a source chain: its unaligned checkpoints have no input channel state. */
+  readonly hasNetworkInput: boolean;
   /** False once the task was cancelled or failed: late async results are dropped. */
   isAlive(): boolean;
 }
@@ -47,9 +42,13 @@ export class SubtaskCheckpointCoordinator {
   readonly #strategies = new Map<string, KeyedSnapshotStrategy>();
   /** Fault injection: the async part of the next snapshot fails, whatever it uploads (a source's offsets too). */
   #failNextUpload = false;
+  /** Flink's ChannelStateWriter of this subtask: in-flight buffers of its unaligned checkpoints. */
+  readonly channelState = new ChannelStateWriter();
+  readonly #barriers: BarrierBroadcast;
 
   constructor(private readonly host: CheckpointHost) {
     const { descriptor, env } = host;
+    this.#barriers = new BarrierBroadcast(env, descriptor.taskId, descriptor.attempt, host.network, this.channelState, () => host.isAlive());
     for (const backends of host.backends) {
       if (!backends.keyed) continue;
       const target = { storage: env.storage, jobId: descriptor.jobId, taskId: descriptor.taskId, operatorUid: backends.operatorUid };
@@ -81,14 +80,41 @@ export class SubtaskCheckpointCoordinator {
 
   notifyCheckpointAborted(checkpointId: CheckpointId): void {
     for (const strategy of this.#strategies.values()) strategy.notifyCheckpointAborted(checkpointId);
+    this.abortChannelState(checkpointId, `Checkpoint ${checkpointId} was aborted`);
+  }
+
+  /**
+   * Flink's initInputsCheckpoint, before checkpointState: an unaligned checkpoint starts collecting channel
+   * state (a source has no input channels, so its input part is final at once); a timeoutable aligned one
+   * starts too, with its input final at once, as its output barrier may still time out.
+   */
+  initInputsCheckpoint(checkpointId: CheckpointId, options: CheckpointOptions): void {
+    if (!needsChannelState(options)) return;
+    this.channelState.start(checkpointId, options);
+    if (isTimeoutable(options) || !this.host.hasNetworkInput) this.channelState.finishInput(checkpointId);
+  }
+
+  /** The checkpoint's channel state is dropped (aborted, subsumed or declined); its output barrier no longer times out. */
+  abortChannelState(checkpointId: CheckpointId, reason: string): void {
+    this.channelState.abort(checkpointId, reason);
+    this.#barriers.abortCheckpoint(checkpointId);
+  }
+
+  /** The task stops: every checkpoint still collecting channel state is dropped, the alignment timer cancelled. */
+  close(): void {
+    this.channelState.abortAll('The task stopped');
+    this.#barriers.close();
   }
 
   checkpointState(checkpointId: CheckpointId, timestamp: number, options: CheckpointOptions, alignment: AlignmentMetrics): void {
     const { env, descriptor, chain } = this.host;
     const { taskId, attempt } = descriptor;
     chain.prepareSnapshotPreBarrier(checkpointId);
-    this.host.broadcastEvent({ kind: 'barrier', checkpointId, timestamp, options });
+    this.#barriers.broadcast({ kind: 'barrier', checkpointId, timestamp, options });
     env.emit({ type: 'barrier-emitted', time: env.clock.now(), taskId, attempt, checkpointId });
+    const withChannelState = needsChannelState(options);
+    // Flink's step (4): the output's in-flight buffers were taken while broadcasting.
+    if (withChannelState) this.channelState.finishOutput(checkpointId);
 
     const syncStart = env.clock.now();
     for (const operator of chain.operators) operator.snapshotState(checkpointId);
@@ -98,9 +124,18 @@ export class SubtaskCheckpointCoordinator {
       keyed: backends.keyed ? this.#strategies.get(backends.operatorUid)!.snapshot(backends.keyed.snapshot(), checkpointId, isSavepoint) : null,
       operator: backends.operator.snapshot(),
     }));
+    const channelState = withChannelState ? this.channelState.getAndRemoveWriteResult(checkpointId) : null;
     const syncDurationMs = env.clock.now() - syncStart;
     env.emit({ type: 'snapshot-sync-done', time: env.clock.now(), taskId, attempt, checkpointId, syncDurationMs });
-    this.runAsyncPhase(checkpointId, captured, syncDurationMs, alignment, this.takeInjectedFailure(checkpointId));
+    runAsyncCheckpoint(descriptor, env, () => this.host.isAlive(), {
+      checkpointId,
+      captured,
+      channelState,
+      unaligned: isUnalignedCheckpoint(options),
+      syncDurationMs,
+      alignment,
+      injectedFailure: this.takeInjectedFailure(checkpointId),
+    });
   }
 
   private takeInjectedFailure(checkpointId: CheckpointId): string | null {
@@ -110,103 +145,4 @@ export class SubtaskCheckpointCoordinator {
     env.emit({ type: 'fault-injected', time: env.clock.now(), fault: `fail-snapshot:${descriptor.taskId}@${checkpointId}` });
     return `Injected failure: upload of checkpoint ${checkpointId} by ${descriptor.taskId} failed`;
   }
-
-  private runAsyncPhase(
-    checkpointId: CheckpointId,
-    captured: ReadonlyArray<{ operatorUid: string; keyed: AsyncKeyedSnapshot | null; operator: OperatorSubtaskState['operator'] }>,
-    syncDurationMs: number,
-    alignment: AlignmentMetrics,
-    injectedFailure: string | null,
-  ): void {
-    const { env, descriptor } = this.host;
-    const { taskId, attempt } = descriptor;
-    const asyncStart = env.clock.now();
-    const keyedHandles = new Map<string, KeyedStateHandle>();
-    let outstanding = captured.length;
-    // An injected failure lets the uploads run (what they wrote is discarded with the declined checkpoint).
-    let failure: string | null = injectedFailure;
-    let wroteState = false;
-    const finishOne = () => {
-      outstanding -= 1;
-      if (outstanding > 0) return;
-      const now = env.clock.now();
-      if (!this.host.isAlive()) {
-        // This subtask never acknowledges, so the checkpoint cannot complete: drop what it wrote, as
-        // Flink's AsyncCheckpointRunnable cleans up on cancellation (else the blobs would be orphans).
-        if (wroteState) env.storage.discard(descriptor.jobId, checkpointId, new Set(), () => {});
-        return;
-      }
-      if (failure !== null) {
-        env.emit({ type: 'snapshot-failed', time: now, taskId, attempt, checkpointId, phase: 'async', message: failure });
-        env.transport.sendToJobMaster({
-          type: 'decline-checkpoint',
-          taskId,
-          attempt,
-          checkpointId,
-          reason: 'CHECKPOINT_ASYNC_EXCEPTION',
-          message: failure,
-        });
-        return;
-      }
-      const operators: OperatorSubtaskState[] = captured.map((c) => ({ operatorUid: c.operatorUid, keyed: keyedHandles.get(c.operatorUid) ?? null, operator: c.operator }));
-      const operatorBytes = captured.reduce((sum, c) => sum + serializedSizeBytes(c.operator), 0);
-      const handles = [...keyedHandles.values()];
-      const stateSizeBytes = operatorBytes + handles.reduce((sum, h) => sum + h.stateSizeBytes, 0);
-      const checkpointedSizeBytes = operatorBytes + handles.reduce((sum, h) => sum + ('checkpointedSizeBytes' in h ? h.checkpointedSizeBytes : h.stateSizeBytes), 0);
-      const asyncDurationMs = now - asyncStart;
-      env.emit({ type: 'snapshot-async-done', time: now, taskId, attempt, checkpointId, asyncDurationMs, stateSizeBytes });
-      const metrics: SubtaskCheckpointMetrics = {
-        ackTimestamp: now,
-        syncDurationMs,
-        asyncDurationMs,
-        alignmentDurationMs: alignment.alignmentDurationMs,
-        startDelayMs: alignment.startDelayMs,
-        checkpointedSizeBytes,
-        stateSizeBytes,
-        processedDataBytes: alignment.processedDataBytes,
-        persistedDataBytes: 0,
-        alignmentBufferedBytes: alignment.alignmentBufferedBytes,
-        unalignedCheckpoint: false,
-      };
-      // The event first: a runtime that forwards a task's events before its messages to the job master (the
-      // Worker runtime flushes them then) delivers the acknowledgement before the completion it causes.
-      env.emit({ type: 'checkpoint-acknowledged', time: now, taskId, attempt, checkpointId, ...acknowledgementMetricsOf(metrics) });
-      env.transport.sendToJobMaster({
-        type: 'acknowledge-checkpoint',
-        taskId,
-        attempt,
-        checkpointId,
-        subtaskState: { subtaskIndex: descriptor.subtaskIndex, operators },
-        metrics,
-      });
-    };
-
-    for (const snapshot of captured) {
-      if (!snapshot.keyed) {
-        finishOne();
-        continue;
-      }
-      wroteState = true;
-      snapshot.keyed((result) => {
-        if (result.ok) keyedHandles.set(snapshot.operatorUid, result.value);
-        else failure ??= result.error;
-        finishOne();
-      });
-    }
-  }
-}
-
-/** The acknowledgement's metrics as its event carries them: the very figures the coordinator receives. */
-export function acknowledgementMetricsOf(metrics: SubtaskCheckpointMetrics): AcknowledgementMetrics {
-  return {
-    syncDurationMs: metrics.syncDurationMs,
-    asyncDurationMs: metrics.asyncDurationMs,
-    alignmentDurationMs: metrics.alignmentDurationMs,
-    startDelayMs: metrics.startDelayMs,
-    checkpointedSizeBytes: metrics.checkpointedSizeBytes,
-    stateSizeBytes: metrics.stateSizeBytes,
-    processedDataBytes: metrics.processedDataBytes,
-    persistedDataBytes: metrics.persistedDataBytes,
-    unaligned: metrics.unalignedCheckpoint,
-  };
 }

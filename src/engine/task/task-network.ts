@@ -1,9 +1,16 @@
 // A task's end of the data plane: its input gate and result partitions, and the one place that talks
 // to the transport for data — flushing buffers that have credit, returning credits for consumed ones,
 // and recording each moved buffer as a `records-moved` event.
+import type { CheckpointId } from '../ids';
+import type { ChannelStateBuffer, OutputDataFuture } from '../checkpoint/channel/channel-state-writer';
 import type { ChannelElement, TaskMessage } from './messages';
 import { InputGate } from './input-gate';
-import { ResultPartition } from './result-partition';
+import { ResultPartition, type OvertakenOutput } from './result-partition';
+
+type BarrierElement = Extract<ChannelElement, { kind: 'barrier' }>;
+
+/** Buffers a priority barrier overtook in subpartition `subpartition` of output `partition`. */
+export type OvertakenPartitionOutput = OvertakenOutput & { readonly partition: number };
 import type { TaskDeploymentDescriptor } from './task-deployment';
 import type { TaskEnvironment } from './task-environment';
 
@@ -33,6 +40,32 @@ export class TaskNetwork {
 
   broadcast(element: ChannelElement): void {
     for (const partition of this.partitions) partition.broadcastEvent(element);
+  }
+
+  /** An unaligned barrier ahead of every output backlog; what it overtook, per subpartition. */
+  broadcastPriority(element: ChannelElement): OvertakenPartitionOutput[] {
+    return this.partitions.flatMap((partition, index) => partition.broadcastPriorityEvent(element).map((overtaken) => ({ ...overtaken, partition: index })));
+  }
+
+  /** A timeoutable aligned barrier in line, each subpartition with its channel-state future. */
+  broadcastTimeoutable(element: BarrierElement, futureFor: (partition: number, subpartition: number) => OutputDataFuture): void {
+    this.partitions.forEach((partition, index) => partition.broadcastTimeoutableBarrier(element, (subpartition) => futureFor(index, subpartition)));
+  }
+
+  /** Queued timeoutable barriers of the checkpoint become `asPriority`; what they overtook, per subpartition. */
+  alignedBarrierTimeout(checkpointId: CheckpointId, asPriority: ChannelElement): OvertakenPartitionOutput[] {
+    return this.partitions.flatMap((partition, index) => partition.alignedBarrierTimeout(checkpointId, asPriority).map((overtaken) => ({ ...overtaken, partition: index })));
+  }
+
+  abortCheckpoint(checkpointId: CheckpointId): void {
+    for (const partition of this.partitions) partition.abortCheckpoint(checkpointId);
+  }
+
+  /** Restored output channel state, first in its subpartition (before the task writes anything). */
+  restoreOutput(partition: number, subpartition: number, buffers: readonly ChannelStateBuffer[], epoch: CheckpointId): void {
+    const target = this.partitions[partition];
+    if (!target) throw new Error(`No output ${partition} to restore channel state into`);
+    target.restoreOutput(subpartition, buffers, epoch);
   }
 
   /** Send what credit allows (closing partly filled buffers, as Flink's output flusher) and return credits. */

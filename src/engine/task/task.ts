@@ -39,6 +39,8 @@ export class Task {
   readonly #input: StreamTaskInput;
   #backends: OperatorBackends[] = [];
   #checkpointing!: SubtaskCheckpointCoordinator;
+  /** Drops the checkpoints' channel state and alignment timer when the task stops (a no-op before RUNNING). */
+  #closeCheckpointing: () => void = () => {};
   /**
    * The synchronous savepoint (stop-with-savepoint) this task has snapshotted and waits for, as Flink's
    * StreamTask.runSynchronousSavepointMailboxLoop: only control messages run meanwhile, no input, no emission.
@@ -125,9 +127,12 @@ export class Task {
           env: this.env,
           chain: this.#chain,
           backends: this.#backends,
-          broadcastEvent: (element) => this.#network.broadcast(element),
+          network: this.#network,
+          hasNetworkInput: this.#source === null,
           isAlive: () => this.#state === 'RUNNING',
         });
+        const checkpointing = this.#checkpointing;
+        this.#closeCheckpointing = () => checkpointing.close();
         this.transition('RUNNING');
         this.env.requestStep();
       });
@@ -256,6 +261,7 @@ export class Task {
     if (this.isTerminal()) return;
     this.transition('CANCELING');
     this.#input.close();
+    this.#closeCheckpointing();
     this.closeOperators();
     this.transition('CANCELED');
   }
@@ -263,6 +269,7 @@ export class Task {
   /** The process hosting the task vanished (worker.terminate()): it stops at once and says nothing. */
   terminate(): void {
     this.#input.close();
+    this.#closeCheckpointing();
     this.#time.stop();
     this.#state = 'FAILED';
   }
@@ -271,6 +278,7 @@ export class Task {
   fail(cause: string): void {
     if (this.isTerminal()) return;
     this.#input.close();
+    this.#closeCheckpointing();
     // As Flink's StreamTask cleans up before the task is FAILED: its operators are closed first.
     this.closeOperators();
     this.transition('FAILED');
@@ -347,6 +355,7 @@ export class Task {
   private finishAfterSynchronousSavepoint(): void {
     this.#synchronousSavepoint = null;
     this.#input.close();
+    this.#closeCheckpointing();
     this.#network.broadcast({ kind: 'end-of-partition' });
     this.#network.flush();
     this.transition('FINISHED');

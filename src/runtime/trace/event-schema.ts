@@ -12,6 +12,7 @@ const keyGroups = v.nullable(v.object({ start: whole, end: whole }));
 const executionState = v.picklist(['CREATED', 'DEPLOYING', 'INITIALIZING', 'RUNNING', 'FINISHED', 'CANCELING', 'CANCELED', 'FAILED']);
 const checkpointType = v.picklist(['CHECKPOINT', 'SAVEPOINT', 'SYNC_SAVEPOINT']);
 const offsets = v.record(v.string(), whole);
+const channelSide = v.picklist(['output', 'input']);
 
 const operator = v.object({ uid: taskId, name: text, role: v.picklist(['source', 'keyed', 'operator', 'sink']), chained: v.boolean() });
 const vertex = v.object({ vertexId: taskId, name: text, parallelism: whole, maxParallelism: whole, operators: v.array(operator) });
@@ -38,6 +39,9 @@ const FIELDS = {
   'source-read': { ...onTask, source: taskId, partition: whole, fromOffset: whole, toOffset: whole },
   'barrier-emitted': onTaskCheckpoint,
   'barrier-received': { ...onTaskCheckpoint, channel: whole },
+  'barrier-overtook': { ...onTaskCheckpoint, side: channelSide, channel: whole, to: v.optional(taskId), records: whole, sizeBytes: whole },
+  'checkpoint-switched-to-unaligned': onTaskCheckpoint,
+  'channel-state-restored': { ...onTaskCheckpoint, side: channelSide, channel: whole, to: v.optional(taskId), records: whole },
   'channel-blocked': { ...onTaskCheckpoint, channel: whole },
   'channel-unblocked': { ...onTaskCheckpoint, channel: whole },
   'alignment-done': { ...onTaskCheckpoint, alignmentDurationMs: time },
