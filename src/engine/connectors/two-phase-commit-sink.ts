@@ -3,6 +3,8 @@
 // pre-committed transactions are committed; on restore those in the checkpoint are committed again
 // (idempotently). The open, never pre-committed transaction is aborted when the task closes (cancel,
 // failure); a killed task cannot abort it, it is simply never committed. Committed output is exactly-once.
+// Once its input ended (finish, FLIP-147) no transaction begins after the next snapshot's: the final
+// checkpoint pre-commits the last records and commits them when it completes.
 import { ListStateDescriptor, type ListState } from '../state';
 import type { CheckpointId } from '../ids';
 import type { Sink } from '../graph/data-stream';
@@ -30,7 +32,10 @@ export class TwoPhaseCommitSink<T = unknown> implements Sink<T> {
 export class TwoPhaseCommitSinkWriter extends AbstractStreamOperator {
   #output!: ExternalOutput;
   #state!: ListState<PendingTransaction>;
-  #current: unknown[] = [];
+  /** The open transaction's records; null once the input ended and the last one was pre-committed (Flink's currentTransactionHolder). */
+  #current: unknown[] | null = [];
+  /** The input ended (Flink's TwoPhaseCommitSinkFunction#finish): snapshots begin no new transaction. */
+  #finished = false;
   /** Pre-committed, waiting for their checkpoint to complete, oldest first. */
   #pendingCommit: PendingTransaction[] = [];
   /** The checkpoint the open transaction follows: the last snapshot's, or the restored one (0 for none). */
@@ -52,17 +57,25 @@ export class TwoPhaseCommitSinkWriter extends AbstractStreamOperator {
   }
 
   processElement(value: unknown): void {
+    if (this.#current === null) throw new Error(`${this.context.taskInfo.taskId} received a record after its input ended`);
     this.#current.push(value);
+  }
+
+  override endInput(): void {
+    this.#finished = true;
   }
 
   override snapshotState(checkpointId: CheckpointId): void {
     const { taskInfo } = this.context;
-    this.#pendingCommit.push({
-      transactionId: `${taskInfo.operatorUid}#${taskInfo.indexOfThisSubtask}@${checkpointId}`,
-      checkpointId,
-      records: this.#current,
-    });
-    this.#current = [];
+    if (this.#current !== null) {
+      this.#pendingCommit.push({
+        transactionId: `${taskInfo.operatorUid}#${taskInfo.indexOfThisSubtask}@${checkpointId}`,
+        checkpointId,
+        records: this.#current,
+      });
+    }
+    // "no need to start new transactions after sink function is closed (no more input data)"
+    this.#current = this.#finished ? null : [];
     this.#openedAfter = checkpointId;
     this.#state.update(this.#pendingCommit);
   }
@@ -78,6 +91,7 @@ export class TwoPhaseCommitSinkWriter extends AbstractStreamOperator {
    * restored job reads them again). Pre-committed ones are left as they are: a restore commits those its checkpoint holds.
    */
   override close(): void {
+    if (this.#current === null) return;
     const { taskInfo } = this.context;
     this.context.emit({
       type: 'sink-aborted',
