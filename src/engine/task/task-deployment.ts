@@ -36,4 +36,10 @@ export interface TaskDeploymentDescriptor {
    * the task is FINISHED as soon as its input ends.
    */
   readonly checkpointsAfterTasksFinish?: true;
+  /**
+   * `execution.checkpointing.unaligned.enabled` (exactly-once only): the barrier handler is Flink's alternating
+   * one, which takes each checkpoint as its barrier's options say (aligned, unaligned, aligned with a timeout).
+   * Absent: aligned only.
+   */
+  readonly unalignedCheckpoints?: true;
 }

@@ -24,6 +24,8 @@ export interface DeploymentOptions {
   readonly restore: ReadonlyMap<TaskId, TaskRestore> | null;
   /** See TaskDeploymentDescriptor.checkpointsAfterTasksFinish. */
   readonly checkpointsAfterTasksFinish?: boolean;
+  /** See TaskDeploymentDescriptor.unalignedCheckpoints. */
+  readonly unalignedCheckpoints?: boolean;
 }
 
 /** The producer subtasks that feed consumer subtask `subtask` over `edge`'s partitioner. */
@@ -81,6 +83,7 @@ export function createDeploymentDescriptors(jobGraph: JobGraph, options: Deploym
         restore: options.restore?.get(taskId) ?? null,
         network: options.network,
         ...(options.checkpointsAfterTasksFinish ? { checkpointsAfterTasksFinish: true } : {}),
+        ...(options.unalignedCheckpoints ? { unalignedCheckpoints: true } : {}),
       });
     }
   }

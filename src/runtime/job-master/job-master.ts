@@ -17,7 +17,8 @@ import type { CheckpointMetadata } from '../../engine/checkpoint/checkpoint-meta
 import type { TaskRestore } from '../../engine/checkpoint/task-restore';
 import { assignStates } from '../../engine/checkpoint/state-assignment';
 import { validateSavepointRestore } from '../../engine/checkpoint/savepoint-restore';
-import type { CheckpointType, ExecutionState, JobMasterMessage } from '../../engine/task/messages';
+import type { CheckpointOptions, CheckpointType, ExecutionState, JobMasterMessage } from '../../engine/task/messages';
+import { checkpointOptionsForConfig } from '../../engine/checkpoint/barrier';
 import { DEFAULT_NETWORK_LIMITS, type NetworkLimits } from '../../engine/task/network-limits';
 import { createRestartStrategy } from '../../engine/failover';
 import { checkpointCoordinatorMachine, type StopWithSavepointProgress } from '../../machines/checkpoint-coordinator.machine';
@@ -263,6 +264,7 @@ export class JobMaster {
       network: this.options.network ?? DEFAULT_NETWORK_LIMITS,
       // Flink's areCheckpointsWithFinishedTasksEnabled: checkpoints-after-tasks-finish (on, as Flink's default) and checkpointing on.
       checkpointsAfterTasksFinish: configuration.checkpointing.intervalMs !== null,
+      unalignedCheckpoints: configuration.checkpointing.unalignedEnabled,
       restore: assignment ? withReuse(assignment.tasks, latest !== this.options.initialCheckpoint || this.store.restoredFrom()?.claimed === true) : null,
     });
     // The whole topology of this attempt goes into the stream before any of its tasks says a word.
@@ -320,9 +322,25 @@ export class JobMaster {
 
   /** The trigger to each of `tasks`: the sources while every task runs, else the plan's (FLIP-147). */
   private triggerTasks(checkpointId: CheckpointId, timestamp: number, checkpointType: CheckpointType, tasks: readonly TaskId[]): void {
+    const options = this.checkpointOptions(checkpointType);
     for (const taskId of tasks) {
-      this.options.deployer.sendToTask(taskId, { type: 'trigger-checkpoint', attempt: this.#attempt, checkpointId, timestamp, options: { checkpointType } });
+      this.options.deployer.sendToTask(taskId, { type: 'trigger-checkpoint', attempt: this.#attempt, checkpointId, timestamp, options });
     }
+  }
+
+  /**
+   * Flink's CheckpointOptions.forConfig (CheckpointCoordinator#triggerCheckpoint): with unaligned checkpoints on,
+   * UNALIGNED for a timeout of 0, else ALIGNED with the timeout; a savepoint always ALIGNED. Off, the options stay
+   * as they always were here — no alignment field, which means ALIGNED.
+   */
+  private checkpointOptions(checkpointType: CheckpointType): CheckpointOptions {
+    const { checkpointing } = this.options.configuration;
+    if (!checkpointing.unalignedEnabled) return { checkpointType };
+    return checkpointOptionsForConfig(checkpointType, {
+      exactlyOnce: checkpointing.mode === 'EXACTLY_ONCE',
+      unalignedEnabled: true,
+      alignedCheckpointTimeoutMs: checkpointing.alignedCheckpointTimeoutMs,
+    });
   }
 
   private broadcast(message: Parameters<TaskDeployer['sendToTask']>[1]): void {
