@@ -3,6 +3,7 @@
 import { checkKey, keyHashCode, type Key } from './java-hash-code';
 import { KeyGroupRange } from './key-group-range';
 import { murmurHash, roundUpToPowerOfTwo } from './math-utils';
+import { mixedStringHash } from './key-hash-cache';
 
 export { type Key, javaStringHashCode, javaIntegerHashCode, javaDoubleHashCode, keyHashCode } from './java-hash-code';
 export { murmurHash, roundUpToPowerOfTwo } from './math-utils';
@@ -30,10 +31,12 @@ function checkParallelismAgainstMax(maxParallelism: number, parallelism: number)
   }
 }
 
-/** The key group of `key`: murmurHash(key.hashCode()) % maxParallelism. */
+/** The key group of `key`: murmurHash(key.hashCode()) % maxParallelism (a string key's mixed hash remembered, key-hash-cache.ts). */
 export function assignToKeyGroup(key: Key, maxParallelism: number): number {
   checkKey(key);
-  return computeKeyGroupForKeyHash(keyHashCode(key), maxParallelism);
+  if (typeof key !== 'string') return computeKeyGroupForKeyHash(keyHashCode(key), maxParallelism);
+  checkParallelismPreconditions(maxParallelism);
+  return mixedStringHash(key) % maxParallelism;
 }
 
 export function computeKeyGroupForKeyHash(keyHash: number, maxParallelism: number): number {
