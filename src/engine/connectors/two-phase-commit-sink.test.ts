@@ -20,15 +20,14 @@ function openWriter(external = new InMemoryExternalSystems()): { writer: TwoPhas
   return { writer, events, external };
 }
 
-const out = { collect: () => {} };
 
 describe('TwoPhaseCommitSink once its input ended (FLIP-147)', () => {
   it('pre-commits the last records in the final checkpoint, begins no transaction after it, and commits them when it completes', () => {
     const { writer, events, external } = openWriter();
-    writer.processElement('a', out);
+    writer.processElement('a');
     writer.snapshotState(1);
-    writer.processElement('b', out);
-    writer.endInput(out);
+    writer.processElement('b');
+    writer.endInput();
     writer.snapshotState(2);
     writer.notifyCheckpointComplete(2);
     expect(external.output('sums').records()).toEqual(['a', 'b']);
@@ -37,13 +36,13 @@ describe('TwoPhaseCommitSink once its input ended (FLIP-147)', () => {
     writer.notifyCheckpointComplete(3);
     writer.close();
     expect(events.map((event) => event.type)).toEqual(['sink-committed', 'sink-committed']);
-    expect(() => writer.processElement('c', out)).toThrow('sink#0 received a record after its input ended');
+    expect(() => writer.processElement('c')).toThrow('sink#0 received a record after its input ended');
   });
 
   it('commits the last transaction with a later checkpoint when the final one was aborted', () => {
     const { writer, external } = openWriter();
-    writer.processElement('a', out);
-    writer.endInput(out);
+    writer.processElement('a');
+    writer.endInput();
     writer.snapshotState(1);
     writer.notifyCheckpointAborted(1);
     writer.snapshotState(2);
@@ -53,7 +52,7 @@ describe('TwoPhaseCommitSink once its input ended (FLIP-147)', () => {
 
   it('aborts the open transaction on close while the input has not ended, as before', () => {
     const { writer, events } = openWriter();
-    writer.processElement('a', out);
+    writer.processElement('a');
     writer.close();
     expect(events).toMatchObject([{ type: 'sink-aborted', records: 1 }]);
   });

@@ -3,7 +3,7 @@
 // with every handle and the metrics, or declines if a write failed. Late results of a task that stopped, or
 // of a checkpoint whose channel state was aborted, are dropped and what they wrote is discarded.
 import type { CheckpointId } from '../ids';
-import type { KeyedStateHandle, OperatorSubtaskState, SubtaskCheckpointMetrics } from '../checkpoint/task-state';
+import type { KeyedStateHandle, OperatorSubtaskState, SubtaskCheckpointMetrics, TaskStateSnapshot } from '../checkpoint/task-state';
 import type { ChannelStateWriteResult } from '../checkpoint/channel/channel-state-writer';
 import { writeChannelState, type WrittenChannelState } from '../checkpoint/channel/channel-state-blob';
 import type { AsyncKeyedSnapshot } from './keyed-snapshot-strategy';
@@ -28,6 +28,8 @@ export interface AsyncCheckpointPart {
   readonly syncDurationMs: number;
   readonly alignment: AlignmentMetrics;
   readonly injectedFailure: string | null;
+  /** FLIP-147's flags of the snapshot (isTaskFinished, isTaskDeployedAsFinished); absent: none. */
+  readonly taskState?: Pick<TaskStateSnapshot, 'isTaskFinished' | 'isTaskDeployedAsFinished'>;
 }
 
 export function runAsyncCheckpoint(descriptor: TaskDeploymentDescriptor, env: TaskEnvironment, isAlive: () => boolean, part: AsyncCheckpointPart): void {
@@ -73,6 +75,11 @@ export function runAsyncCheckpoint(descriptor: TaskDeploymentDescriptor, env: Ta
         finishOne();
       });
     });
+  }
+  // A task deployed finished has no operator state: it acknowledges at once (Flink's FINISHED_ON_RESTORE report).
+  if (outstanding === 0) {
+    outstanding = 1;
+    finishOne();
   }
   for (const snapshot of captured) {
     if (!snapshot.keyed) {
@@ -140,7 +147,7 @@ function acknowledge(descriptor: TaskDeploymentDescriptor, env: TaskEnvironment,
     taskId,
     attempt,
     checkpointId,
-    subtaskState: { subtaskIndex: descriptor.subtaskIndex, operators },
+    subtaskState: { subtaskIndex: descriptor.subtaskIndex, operators, ...part.taskState },
     metrics,
   });
 }

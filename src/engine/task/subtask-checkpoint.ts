@@ -7,6 +7,7 @@ import type { HeapKeyedStateBackend, OperatorStateBackend } from '../state';
 import { ChannelStateWriter } from '../checkpoint/channel/channel-state-writer';
 import { isTimeoutable, isUnalignedCheckpoint } from '../checkpoint/barrier';
 import type { CheckpointOptions } from './messages';
+import type { TaskStateSnapshot } from '../checkpoint/task-state';
 import type { OperatorChain } from './operator-chain';
 import type { TaskDeploymentDescriptor } from './task-deployment';
 import type { TaskEnvironment } from './task-environment';
@@ -36,7 +37,16 @@ export interface CheckpointHost {
   readonly hasNetworkInput: boolean;
   /** False once the task was cancelled or failed: late async results are dropped. */
   isAlive(): boolean;
+  /**
+   * FLIP-147: whether the task's output partitions ended (its input ended; a barrier would follow their end of
+   * partition, so none is put on them) and the flags its snapshots carry (Flink's isTaskFinished,
+   * isTaskDeployedAsFinished). Absent: running as usual.
+   */
+  finishing?(): { readonly outputEnded: boolean; readonly taskState: TaskStateFlags };
 }
+
+/** Flink's TaskStateSnapshot flags of FLIP-147. */
+export type TaskStateFlags = Pick<TaskStateSnapshot, 'isTaskFinished' | 'isTaskDeployedAsFinished'>;
 
 export class SubtaskCheckpointCoordinator {
   readonly #strategies = new Map<string, KeyedSnapshotStrategy>();
@@ -110,8 +120,11 @@ export class SubtaskCheckpointCoordinator {
     const { env, descriptor, chain } = this.host;
     const { taskId, attempt } = descriptor;
     chain.prepareSnapshotPreBarrier(checkpointId);
-    this.#barriers.broadcast({ kind: 'barrier', checkpointId, timestamp, options });
-    env.emit({ type: 'barrier-emitted', time: env.clock.now(), taskId, attempt, checkpointId });
+    const finishing = this.host.finishing?.();
+    if (finishing?.outputEnded !== true) {
+      this.#barriers.broadcast({ kind: 'barrier', checkpointId, timestamp, options });
+      env.emit({ type: 'barrier-emitted', time: env.clock.now(), taskId, attempt, checkpointId });
+    }
     const withChannelState = needsChannelState(options);
     // Flink's step (4): the output's in-flight buffers were taken while broadcasting.
     if (withChannelState) this.channelState.finishOutput(checkpointId);
@@ -135,6 +148,7 @@ export class SubtaskCheckpointCoordinator {
       syncDurationMs,
       alignment,
       injectedFailure: this.takeInjectedFailure(checkpointId),
+      ...(finishing ? { taskState: finishing.taskState } : {}),
     });
   }
 
