@@ -1,11 +1,12 @@
-// A state of the aligned barrier protocol (Flink's BarrierHandlerState): each event method returns
-// the next state; an event the protocol cannot produce in this state throws. States see only the
-// narrow Controller below and their ChannelState, never the handler's bookkeeping.
+// A state of the aligned barrier protocol (Flink's BarrierHandlerState, reduced to checkpoint ids): each
+// event method returns the next state; an event the protocol cannot produce in this state throws. States
+// see only the narrow Controller below and their ChannelState, never the handler's bookkeeping. The
+// alternating states use the full interface (barrier-state.ts); aligned-state-adapter.ts bridges the two.
 import type { ChannelIndex, CheckpointId } from './types';
 
 /**
- * Flink's BarrierHandlerState.Controller: how a state asks the handler about the alignment in
- * progress and tells it to trigger. Unaligned checkpoints would add initInputsCheckpoint/isTimedOut.
+ * Flink's BarrierHandlerState.Controller, as the aligned states use it: how a state asks the handler
+ * about the alignment in progress and tells it to trigger (barrier-state.ts has the full one).
  */
 export interface BarrierHandlerController {
   /** Every open channel has delivered the pending checkpoint's barrier (or ended, see FLIP-147). */

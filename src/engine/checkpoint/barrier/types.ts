@@ -138,7 +138,7 @@ export interface CheckpointBarrierHandler {
   readonly kind: BarrierHandlerKind;
   readonly mode: CheckpointingMode;
   readonly numberOfChannels: number;
-  /** Highest checkpoint id seen so far (barrier, cancellation marker or abort); -1 before any. */
+  /** Highest checkpoint id seen so far (barrier, cancellation marker, abort; announcement but in the tracker); -1 before any. */
   readonly latestCheckpointId: CheckpointId;
   /**
    * Feeds one element read from a channel, or the clock moving on. Throws (and changes nothing) for
@@ -158,7 +158,10 @@ export interface CheckpointBarrierHandler {
   blockedChannels(): ChannelIndex[];
   /** Channels that have not yet delivered their end of partition, ascending. */
   openChannels(): ChannelIndex[];
-  /** Checkpoints some but not all of whose barriers have arrived, oldest first (Flink's isCheckpointPending). */
+  /**
+   * Checkpoints started (a barrier, or in exactly-once mode an announcement) whose alignment is not over,
+   * oldest first (Flink's isCheckpointPending).
+   */
   pendingCheckpointIds(): CheckpointId[];
 }
 
