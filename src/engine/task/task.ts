@@ -3,7 +3,7 @@
 // under the simulator's seeded loop and a Worker's message loop. Exceptions fail the task, never the runtime.
 import type { CheckpointId } from '../ids';
 import type { JobVertex } from '../graph/job-graph';
-import { isSourceOperator, type SourceOperator } from '../operators/stream-operator';
+import { isSourceOperator, type SourceOperator, type StreamOperator } from '../operators/stream-operator';
 import type { ExecutionState, TaskMessage } from './messages';
 import { TaskNetwork } from './task-network';
 import { OperatorChain } from './operator-chain';
@@ -21,6 +21,8 @@ import { TaskTimeMeter, type TaskTimeState } from './task-time-meter';
 import type { StreamTaskInput, TaskInputHost } from './input/stream-task-input';
 import { SourceInput } from './input/source-input';
 import { NetworkInput } from './input/network-input';
+import { FinalCheckpoint, type TriggerCheckpointMessage } from './final-checkpoint';
+import { FINISHED_OPERATOR_CHAIN } from './finished-operator-chain';
 
 export interface StepResult {
   /** Records (or source emissions) handled in this step. */
@@ -54,6 +56,10 @@ export class Task {
   #sampledKeyed: { readonly backend: HeapKeyedStateBackend; readonly epochs: KeyWriteEpochs } | null = null;
   /** Busy / backpressured / idle time while RUNNING, for samples (Flink's TaskIOMetricGroup). */
   readonly #time: TaskTimeMeter;
+  /** After the input ended: the final checkpoint this task waits for before it is FINISHED (FLIP-147). */
+  readonly #finalCheckpoint = new FinalCheckpoint();
+  /** Flink's isTaskDeployedAsFinished: restored from a checkpoint holding its vertex fully finished. */
+  readonly #deployedAsFinished: boolean;
 
   /** The runtime's environment, its event sink going through #batch. */
   private readonly env: TaskEnvironment;
@@ -79,6 +85,7 @@ export class Task {
     this.#source = isSourceOperator(this.#chain.head) ? this.#chain.head : null;
     this.#input = this.#source ? new SourceInput(this.inputHost(), this.#source) : new NetworkInput(this.inputHost(), vertex.operators[0]?.keySelector);
     this.#epoch = (descriptor.restore?.checkpointId ?? 0) + 1;
+    this.#deployedAsFinished = descriptor.restore?.finishedOnRestore === true;
     this.#time = new TaskTimeMeter(runtime.clock);
   }
 
@@ -121,12 +128,21 @@ export class Task {
         this.#backends = result.value;
         this.trackKeyWrites();
         this.#input.open(this.#backends);
-        this.openOperators();
+        if (this.#deployedAsFinished) this.restoredAsFinished();
+        else this.openOperators();
         this.#checkpointing = new SubtaskCheckpointCoordinator({
           descriptor: this.descriptor,
           env: this.env,
-          chain: this.#chain,
-          backends: this.#backends,
+          // Flink's FinishedOperatorChain: a task deployed finished snapshots no operator.
+          chain: this.#deployedAsFinished ? FINISHED_OPERATOR_CHAIN : this.#chain,
+          backends: this.#deployedAsFinished ? [] : this.#backends,
+          finishing: () => ({
+            outputEnded: this.#finalCheckpoint.endOfData,
+            taskState: {
+              ...(this.#finalCheckpoint.endOfData ? { isTaskFinished: true as const } : {}),
+              ...(this.#deployedAsFinished ? { isTaskDeployedAsFinished: true as const } : {}),
+            },
+          }),
           network: this.#network,
           hasNetworkInput: this.#source === null,
           isAlive: () => this.#state === 'RUNNING',
@@ -233,7 +249,7 @@ export class Task {
     this.#time.enter('busy');
     this.guard(() => {
       while (this.#control.length > 0 && this.#state === 'RUNNING') this.handleControl(this.#control.shift()!);
-      if (this.#state === 'RUNNING' && this.#synchronousSavepoint === null) processed = this.#input.processInput(budget);
+      if (this.canProcess()) processed = this.#deployedAsFinished && this.#input.kind === 'source' ? this.endOfInput() : this.#input.processInput(budget);
       this.#batch.flush();
       this.#network.flush();
     });
@@ -301,7 +317,7 @@ export class Task {
 
   private hasMoreWork(): boolean {
     if (this.#control.length > 0) return true;
-    if (this.#synchronousSavepoint !== null) return false;
+    if (this.#synchronousSavepoint !== null || this.#finalCheckpoint.endOfData) return false;
     if (!this.#network.outputAvailable()) return false;
     return this.#input.hasMoreWork();
   }
@@ -322,29 +338,78 @@ export class Task {
   private handleControl(message: TaskMessage): void {
     switch (message.type) {
       case 'trigger-checkpoint':
-        this.#input.triggerCheckpoint(message);
+        if (this.#finalCheckpoint.endOfData) this.checkpointAfterEndOfData(message);
+        // The plan triggers a task with network inputs once none of its producers sends (final-checkpoint.ts).
+        else if (this.#input.kind === 'network') this.#finalCheckpoint.waitForEndOfInput(message);
+        else this.#input.triggerCheckpoint(message);
         return;
       case 'notify-checkpoint-complete':
         this.#checkpointing.notifyCheckpointComplete(message.checkpointId);
-        for (const operator of this.#chain.operators) operator.notifyCheckpointComplete(message.checkpointId);
+        for (const operator of this.openedOperators()) operator.notifyCheckpointComplete(message.checkpointId);
         if (this.#synchronousSavepoint !== null && message.checkpointId >= this.#synchronousSavepoint) this.finishAfterSynchronousSavepoint();
+        else if (this.#synchronousSavepoint === null && this.#finalCheckpoint.completes(message.checkpointId)) this.finishAfterFinalCheckpoint();
         return;
       case 'notify-checkpoint-aborted':
         this.#checkpointing.notifyCheckpointAborted(message.checkpointId);
-        for (const operator of this.#chain.operators) operator.notifyCheckpointAborted(message.checkpointId);
+        for (const operator of this.openedOperators()) operator.notifyCheckpointAborted(message.checkpointId);
         // The stop failed: the task goes on as before (Flink resumes the mailbox loop).
         if (message.checkpointId === this.#synchronousSavepoint) this.#synchronousSavepoint = null;
+        this.#finalCheckpoint.aborted(message.checkpointId);
         return;
       default:
         throw new Error(`Unexpected control message ${message.type}`);
     }
   }
 
-  private endOfInput(): void {
-    this.#chain.endInput();
+  /**
+   * Every input ended (Flink's StreamTask#endData): the operators finish (a task deployed finished has none to),
+   * the output partitions end. With checkpoints after tasks finish the task runs on until its final checkpoint
+   * completes, and tells the job master it reached end of data; without, it is FINISHED now.
+   */
+  private endOfInput(): number {
+    if (this.#operatorsOpen) this.#chain.endInput();
     this.#network.broadcast({ kind: 'end-of-partition' });
     this.#network.flush();
+    if (this.descriptor.checkpointsAfterTasksFinish !== true) {
+      this.transition('FINISHED');
+      return 0;
+    }
+    const waiting = this.#finalCheckpoint.markEndOfData();
+    this.env.transport.sendToJobMaster({ type: 'end-of-data', taskId: this.taskId, attempt: this.descriptor.attempt });
+    for (const trigger of waiting) this.checkpointAfterEndOfData(trigger);
+    return 0;
+  }
+
+  /**
+   * A checkpoint after end of data (the first is the final checkpoint): the operators' state as it is, no barrier
+   * (the output ended), no channel state (nothing is in flight into or out of this task any more). A checkpoint
+   * this task already took, its barriers having come before its input ended, is not taken again.
+   */
+  private checkpointAfterEndOfData(trigger: TriggerCheckpointMessage): void {
+    const { checkpointId, timestamp, options } = trigger;
+    if (checkpointId < this.#epoch) return;
+    this.#finalCheckpoint.performing(checkpointId);
+    const checkpointing = this.#checkpointing;
+    if (!checkpointing.channelState.isStarted(checkpointId)) checkpointing.initInputsCheckpoint(checkpointId, options);
+    checkpointing.channelState.finishInput(checkpointId);
+    const startDelayMs = Math.max(0, this.env.clock.now() - timestamp);
+    checkpointing.checkpointState(checkpointId, timestamp, options, { startDelayMs, alignmentDurationMs: 0, processedDataBytes: 0, alignmentBufferedBytes: 0 });
+    this.passedBarrier(checkpointId);
+    if (options.checkpointType === 'SYNC_SAVEPOINT') this.#synchronousSavepoint = checkpointId;
+  }
+
+  /** The final checkpoint completed (Flink's afterInvoke): the operators close and the task is FINISHED. */
+  private finishAfterFinalCheckpoint(): void {
+    this.#input.close();
+    this.#closeCheckpointing();
+    this.closeOperators();
     this.transition('FINISHED');
+  }
+
+  /** Deployed finished: no operator opens (Flink's FinishedOperatorChain); it was restored all the same. */
+  private restoredAsFinished(): void {
+    const { descriptor, env } = this;
+    env.emit({ type: 'task-restored', time: env.clock.now(), taskId: this.taskId, attempt: descriptor.attempt, checkpointId: descriptor.restore!.checkpointId });
   }
 
   /**
@@ -369,7 +434,7 @@ export class Task {
       chain: this.#chain,
       network: this.#network,
       checkpointing: () => this.#checkpointing,
-      canProcess: () => this.#state === 'RUNNING' && this.#synchronousSavepoint === null,
+      canProcess: () => this.canProcess(),
       isRunning: () => this.#state === 'RUNNING',
       passedBarrier: (checkpointId) => this.passedBarrier(checkpointId),
       startSynchronousSavepoint: (checkpointId) => {
@@ -380,6 +445,16 @@ export class Task {
       fail: (cause) => this.fail(cause),
       consumed: (channel, records) => this.#batch.consumed(channel, records),
     };
+  }
+
+  /** The chain's operators, none for a task deployed finished (they were never opened). */
+  private openedOperators(): readonly StreamOperator[] {
+    return this.#deployedAsFinished ? [] : this.#chain.operators;
+  }
+
+  /** RUNNING, not waiting in a synchronous savepoint, input not ended: the input may process. */
+  private canProcess(): boolean {
+    return this.#state === 'RUNNING' && this.#synchronousSavepoint === null && !this.#finalCheckpoint.endOfData;
   }
 
   private guard(work: () => void): void {
