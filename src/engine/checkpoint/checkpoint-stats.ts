@@ -57,7 +57,8 @@ export interface CheckpointStatistics extends TaskCheckpointStatistics {
   readonly is_savepoint: boolean;
   /**
    * Flink's RestAPICheckpointType: SYNC_SAVEPOINT is the savepoint of stop-with-savepoint; UNALIGNED_CHECKPOINT
-   * is a checkpoint taken unaligned (Flink ≥ 1.14 reports it; this engine takes aligned ones only, see issue 9).
+   * is a checkpoint some subtask acknowledged as taken unaligned (Flink's PendingCheckpointStats:
+   * `unalignedCheckpoint |= subtask.getUnalignedCheckpoint()`), unaligned from the start or switched by a timeout.
    */
   readonly checkpoint_type: 'CHECKPOINT' | 'UNALIGNED_CHECKPOINT' | 'SAVEPOINT' | 'SYNC_SAVEPOINT';
   readonly trigger_timestamp: number;
@@ -241,7 +242,7 @@ export class CheckpointStatsTracker {
       id: tracked.id,
       status: tracked.status,
       is_savepoint: tracked.isSavepoint,
-      checkpoint_type: tracked.isSynchronous ? 'SYNC_SAVEPOINT' : tracked.isSavepoint ? 'SAVEPOINT' : 'CHECKPOINT',
+      checkpoint_type: checkpointTypeOf(tracked, all),
       trigger_timestamp: tracked.triggerTimestamp,
       ...aggregate(all, tracked.triggerTimestamp),
       ...(tracked.endToEndDurationMs === undefined ? {} : { end_to_end_duration: tracked.endToEndDurationMs }),
@@ -264,6 +265,13 @@ export class CheckpointStatsTracker {
       this.#history.splice(index, 1);
     }
   }
+}
+
+/** Flink's RestAPICheckpointType.valueOf(checkpointType, isUnalignedCheckpoint), the latter from the acknowledgements so far. */
+function checkpointTypeOf(tracked: TrackedCheckpoint, acknowledged: readonly SubtaskCheckpointMetrics[]): CheckpointStatistics['checkpoint_type'] {
+  if (tracked.isSynchronous) return 'SYNC_SAVEPOINT';
+  if (tracked.isSavepoint) return 'SAVEPOINT';
+  return acknowledged.some((metrics) => metrics.unalignedCheckpoint) ? 'UNALIGNED_CHECKPOINT' : 'CHECKPOINT';
 }
 
 function aggregate(metrics: readonly SubtaskCheckpointMetrics[], triggerTimestamp: number) {

@@ -110,7 +110,8 @@ export class InputGate {
 
   /**
    * Flink's convertToPriorityEvent: the queued barrier of `checkpointId` moves ahead of the data before it;
-   * returns copies of the buffers it overtook (also handed over when it is read). Null if it is not queued.
+   * returns copies of the buffers it overtook (the caller's to capture: reading it later hands over none).
+   * Null if it is not queued behind data.
    */
   prioritize(channel: number, checkpointId: CheckpointId): readonly ChannelStateBuffer[] | null {
     const queue = this.queue(channel);
@@ -121,7 +122,6 @@ export class InputGate {
     queue.elements.splice(index, 1);
     queue.elements.splice(queue.priority, 0, barrier);
     queue.priority += 1;
-    this.#overtaken.set(barrier, overtaken);
     return overtaken;
   }
 

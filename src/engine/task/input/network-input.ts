@@ -1,16 +1,33 @@
 // The input of a chain fed by input channels (Flink's StreamTaskNetworkInput with its
 // CheckpointedInputGate): polls the gate round robin past blocked channels, feeds buffers to the chain
 // (through the key-group prefetcher when keyed state must load first) and every element to the barrier
-// handler, then acts on its outcome — snapshot and forward on a trigger, decline on an abort, block and unblock.
+// handler, then acts on its outcome — snapshot and forward on a trigger, decline on an abort, block and
+// unblock; with unaligned checkpoints also capture in-flight buffers as input channel state, move timed-out
+// barriers ahead (prioritize) and finish the capture when every channel delivered its barrier.
 import type { CheckpointId } from '../../ids';
-import { createBarrierHandler, type BarrierHandlerOutcome, type CheckpointBarrierHandler } from '../../checkpoint/barrier';
+import {
+  createBarrierHandler,
+  isUnalignedCheckpoint,
+  type BarrierHandlerInput,
+  type BarrierHandlerOutcome,
+  type CheckpointBarrierHandler,
+} from '../../checkpoint/barrier';
+import type { ChannelStateBuffer } from '../../checkpoint/channel/channel-state-writer';
 import type { KeySelector } from '../../graph/functions';
 import { IndexedDbKeyedStateBackend } from '../../state';
-import type { ChannelElement } from '../messages';
+import type { ChannelElement, CheckpointOptions } from '../messages';
 import { AlignmentTracker } from '../alignment-tracker';
 import { KeyGroupPrefetcher } from '../key-group-prefetcher';
 import type { OperatorBackends } from '../subtask-checkpoint';
 import type { StreamTaskInput, TaskBarrierHandlerSample, TaskInputHost } from './stream-task-input';
+import { HandlerClock } from './handler-clock';
+
+/** What the element just read brings to the outcome it caused: the buffer itself, or what a priority barrier overtook. */
+interface ReadContext {
+  readonly channel: number;
+  readonly buffer?: ChannelStateBuffer;
+  readonly overtaken?: { readonly checkpointId: CheckpointId; readonly buffers: readonly ChannelStateBuffer[] };
+}
 
 export class NetworkInput implements StreamTaskInput {
   readonly kind = 'network' as const;
@@ -21,13 +38,19 @@ export class NetworkInput implements StreamTaskInput {
   readonly #blockedFor = new Map<number, CheckpointId>();
   /** Set when the head operator's keyed state must be loaded before records reach it (indexeddb backend). */
   #prefetcher: KeyGroupPrefetcher | null = null;
+  /** Set with unaligned checkpoints: the handler's clock and timers. */
+  readonly #clock: HandlerClock | null;
 
   constructor(
     private readonly host: TaskInputHost,
     /** The head operator's key selector, for the prefetcher. */
     private readonly keySelector: KeySelector<never> | null | undefined,
   ) {
-    this.#barriers = createBarrierHandler(host.descriptor.checkpointingMode, host.descriptor.inputChannels.length);
+    const { checkpointingMode, inputChannels, unalignedCheckpoints } = host.descriptor;
+    this.#barriers = unalignedCheckpoints
+      ? createBarrierHandler(checkpointingMode, inputChannels.length, { unalignedEnabled: true })
+      : createBarrierHandler(checkpointingMode, inputChannels.length);
+    this.#clock = unalignedCheckpoints ? new HandlerClock(host.env, this.#barriers) : null;
   }
 
   get barrierHandlerKind(): string {
@@ -46,7 +69,9 @@ export class NetworkInput implements StreamTaskInput {
     this.#prefetcher = this.createPrefetcher(backends);
   }
 
-  close(): void {}
+  close(): void {
+    this.#clock?.cancel();
+  }
 
   triggerCheckpoint(): void {
     throw new Error(`Only sources are triggered by the coordinator; ${this.host.descriptor.taskId} is not one`);
@@ -79,6 +104,7 @@ export class NetworkInput implements StreamTaskInput {
     const barriers = this.#barriers;
     let processed = 0;
     const prefetcher = this.#prefetcher;
+    this.advanceTime();
     while (processed < budget && host.canProcess() && host.network.outputAvailable()) {
       if (prefetcher?.hasBuffer) {
         // A buffer whose next record's key group is loading: nothing else may overtake it.
@@ -91,7 +117,7 @@ export class NetworkInput implements StreamTaskInput {
       const { channel, element } = polled;
       if (element.kind === 'buffer') {
         host.consumed(channel, element.records.length);
-        this.applyOutcome(barriers.process({ kind: 'data', channel }));
+        this.applyOutcome(barriers.process({ kind: 'data', channel }), { channel, buffer: element });
         this.#alignments.dataProcessed(element.sizeBytes);
         if (prefetcher) {
           prefetcher.start(element.records);
@@ -100,21 +126,25 @@ export class NetworkInput implements StreamTaskInput {
         for (const record of element.records) host.chain.processElement(record);
         processed += element.records.length;
       } else {
-        this.handleEvent(channel, element);
+        this.handleEvent(channel, element, polled.overtaken);
         processed += 1;
       }
     }
     return processed;
   }
 
-  private handleEvent(channel: number, element: Exclude<ChannelElement, { kind: 'buffer' }>): void {
+  private handleEvent(channel: number, element: Exclude<ChannelElement, { kind: 'buffer' }>, overtaken?: readonly ChannelStateBuffer[]): void {
     const { env, descriptor } = this.host;
     const barriers = this.#barriers;
     const now = env.clock.now();
-    if (element.kind === 'barrier') {
-      env.emit({ type: 'barrier-received', time: now, taskId: descriptor.taskId, attempt: descriptor.attempt, checkpointId: element.checkpointId, channel });
-      this.#alignments.barrierReceived(element.checkpointId, barriers.latestCheckpointId, now, element.timestamp, element.options);
-      this.applyOutcome(barriers.process({ kind: 'barrier', channel, checkpointId: element.checkpointId }));
+    if (element.kind === 'barrier' || element.kind === 'announcement') {
+      this.advanceTime();
+      const { checkpointId, timestamp, options } = element;
+      if (element.kind === 'barrier') env.emit({ type: 'barrier-received', time: now, taskId: descriptor.taskId, attempt: descriptor.attempt, checkpointId, channel });
+      // Flink's processBarrierAnnouncement starts the alignment (and its timer) as a barrier does.
+      this.#alignments.barrierReceived(checkpointId, barriers.latestCheckpointId, now, timestamp, options);
+      const input = this.barrierInput(element, channel);
+      this.applyOutcome(barriers.process(input), { channel, ...(overtaken ? { overtaken: { checkpointId, buffers: overtaken } } : {}) });
     } else if (element.kind === 'cancellation-marker') {
       this.applyOutcome(barriers.process({ kind: 'cancellation-marker', channel, checkpointId: element.checkpointId }));
     } else {
@@ -123,28 +153,85 @@ export class NetworkInput implements StreamTaskInput {
     }
   }
 
-  private applyOutcome(outcome: BarrierHandlerOutcome): void {
+  /** A barrier or announcement as the handler reads it: with its options and start when they can matter (unaligned checkpoints on). */
+  private barrierInput(element: Extract<ChannelElement, { kind: 'barrier' | 'announcement' }>, channel: number): BarrierHandlerInput {
+    const { checkpointId, timestamp, options } = element;
+    if (this.#clock) return { kind: element.kind, channel, checkpointId, options, timestamp };
+    if (element.kind === 'announcement') throw new Error(`Channel ${channel} announced barrier ${checkpointId}, but unaligned checkpoints are off`);
+    return { kind: 'barrier', channel, checkpointId };
+  }
+
+  /** With unaligned checkpoints: the handler's clock moves to now (a timed-out alignment switches), its next timer is set. */
+  private advanceTime(): void {
+    const outcome = this.#clock?.advance();
+    if (outcome) this.applyOutcome(outcome);
+  }
+
+  /**
+   * In Flink's order: aborts, triggers (each snapshot taken at once, an unaligned one starting its channel
+   * state), then the in-flight buffers of this read and of barriers moved ahead, then the captures that ended.
+   */
+  private applyOutcome(outcome: BarrierHandlerOutcome, read?: ReadContext): void {
     const { host } = this;
-    const { env, descriptor } = host;
-    const now = env.clock.now();
+    const now = host.env.clock.now();
     for (const aborted of outcome.aborted) {
       this.#alignments.aborted(aborted.checkpointId);
       host.decline(aborted.checkpointId, aborted.reason);
+      if (this.#clock) host.checkpointing().abortChannelState(aborted.checkpointId, `Checkpoint ${aborted.checkpointId} was declined: ${aborted.reason}`);
     }
-    for (const checkpointId of outcome.triggered) {
-      const alignment = this.#alignments.triggered(checkpointId, now);
-      const { alignmentDurationMs, startDelayMs, processedDataBytes } = alignment;
-      env.emit({ type: 'alignment-done', time: now, taskId: descriptor.taskId, attempt: descriptor.attempt, checkpointId, alignmentDurationMs });
-      host.checkpointing().checkpointState(checkpointId, alignment.barrierTimestamp, alignment.options, {
-        startDelayMs,
-        alignmentDurationMs,
-        processedDataBytes,
-        alignmentBufferedBytes: host.network.gate.bufferedBytes(this.#blocked),
-      });
-      host.passedBarrier(checkpointId);
-      if (alignment.options.checkpointType === 'SYNC_SAVEPOINT') host.startSynchronousSavepoint(checkpointId);
-    }
+    outcome.triggered.forEach((checkpointId, index) => this.trigger(checkpointId, this.#clock ? outcome.triggers[index] : undefined, now));
+    if (this.#clock) this.captureChannelState(outcome, read);
     this.updateBlocked(outcome.blocked, now);
+    this.#clock?.schedule();
+  }
+
+  private trigger(checkpointId: CheckpointId, barrier: { readonly timestamp: number; readonly options: CheckpointOptions } | undefined, now: number): void {
+    const { host } = this;
+    const { env, descriptor } = host;
+    const { taskId, attempt } = descriptor;
+    const alignment = this.#alignments.triggered(checkpointId, now);
+    const options = barrier?.options ?? alignment.options;
+    const { alignmentDurationMs, startDelayMs, processedDataBytes } = alignment;
+    if (isUnalignedCheckpoint(options) && !isUnalignedCheckpoint(alignment.options)) {
+      env.emit({ type: 'checkpoint-switched-to-unaligned', time: now, taskId, attempt, checkpointId });
+    }
+    env.emit({ type: 'alignment-done', time: now, taskId, attempt, checkpointId, alignmentDurationMs });
+    const checkpointing = host.checkpointing();
+    checkpointing.initInputsCheckpoint(checkpointId, options);
+    checkpointing.checkpointState(checkpointId, barrier?.timestamp ?? alignment.barrierTimestamp, options, {
+      startDelayMs,
+      alignmentDurationMs,
+      processedDataBytes,
+      alignmentBufferedBytes: host.network.gate.bufferedBytes(this.#blocked),
+    });
+    host.passedBarrier(checkpointId);
+    if (options.checkpointType === 'SYNC_SAVEPOINT') host.startSynchronousSavepoint(checkpointId);
+  }
+
+  /**
+   * Input channel state (Flink's ChannelStatePersister): a buffer read before its channel's barrier, the buffers a
+   * priority barrier overtook on arrival, those a timed-out barrier overtakes now that it moves ahead
+   * (convertToPriorityEvent); then the checkpoints whose every channel delivered its barrier finish their input.
+   */
+  private captureChannelState(outcome: BarrierHandlerOutcome, read: ReadContext | undefined): void {
+    if (read?.overtaken) this.captureInput(read.overtaken.checkpointId, read.channel, read.overtaken.buffers, true);
+    if (read?.buffer && outcome.captured !== null) this.captureInput(outcome.captured, read.channel, [read.buffer], false);
+    for (const { channel, checkpointId } of outcome.prioritized) {
+      const overtaken = this.host.network.gate.prioritize(channel, checkpointId);
+      if (overtaken) this.captureInput(checkpointId, channel, overtaken, true);
+    }
+    for (const checkpointId of outcome.inputCaptureFinished) this.host.checkpointing().channelState.finishInput(checkpointId);
+  }
+
+  private captureInput(checkpointId: CheckpointId, channel: number, buffers: readonly ChannelStateBuffer[], overtaken: boolean): void {
+    const writer = this.host.checkpointing().channelState;
+    if (buffers.length === 0 || !writer.isCollectingInput(checkpointId)) return;
+    writer.addInputData(checkpointId, { gateIndex: 0, inputChannelIndex: channel }, buffers);
+    if (!overtaken) return;
+    const { env, descriptor } = this.host;
+    const records = buffers.reduce((sum, buffer) => sum + buffer.records.length, 0);
+    const sizeBytes = buffers.reduce((sum, buffer) => sum + buffer.sizeBytes, 0);
+    env.emit({ type: 'barrier-overtook', time: env.clock.now(), taskId: descriptor.taskId, attempt: descriptor.attempt, checkpointId, side: 'input', channel, records, sizeBytes });
   }
 
   /**

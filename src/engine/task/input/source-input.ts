@@ -49,7 +49,10 @@ export class SourceInput implements StreamTaskInput {
 
   triggerCheckpoint(message: Extract<TaskMessage, { type: 'trigger-checkpoint' }>): void {
     const now = this.host.env.clock.now();
-    this.host.checkpointing().checkpointState(message.checkpointId, message.timestamp, message.options, {
+    const checkpointing = this.host.checkpointing();
+    // An unaligned checkpoint of a source has output channel state only (Flink's initInputsCheckpoint, then checkpointState).
+    checkpointing.initInputsCheckpoint(message.checkpointId, message.options);
+    checkpointing.checkpointState(message.checkpointId, message.timestamp, message.options, {
       startDelayMs: Math.max(0, now - message.timestamp),
       alignmentDurationMs: 0,
       processedDataBytes: 0,
