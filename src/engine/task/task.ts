@@ -12,6 +12,8 @@ import type { TaskEnvironment } from './task-environment';
 import { SubtaskCheckpointCoordinator, type OperatorBackends } from './subtask-checkpoint';
 import { serializedSizeBytes } from './record-size';
 import { restoreOperatorBackends } from './state-restore';
+import { putBackChannelState, readRestoredChannelState } from './channel-state-restore';
+import type { RestoredChannelState } from '../checkpoint/channel/channel-state-blob';
 import { TaskEventBatch } from './task-event-batch';
 import type { HeapKeyedStateBackend } from '../state';
 import { SAMPLE_KEY_LIMIT, type TaskSample } from '../samples';
@@ -124,8 +126,19 @@ export class Task {
     restoreOperatorBackends(this.descriptor, this.vertex, this.env, (result) => {
       if (this.#state !== 'INITIALIZING') return;
       if (!result.ok) return this.fail(`State restore failed: ${result.error}`);
+      // An unaligned checkpoint's in-flight data too (none for an aligned one: this calls back at once).
+      readRestoredChannelState(this.descriptor, this.env, (channels) => {
+        if (this.#state !== 'INITIALIZING') return;
+        if (!channels.ok) return this.fail(`Channel state restore failed: ${channels.error}`);
+        this.openAndRun(result.value, channels.value);
+      });
+    });
+  }
+
+  /** The operators open on their restored state, the channel state goes back in (Flink's restoreGates), the task runs. */
+  private openAndRun(backends: OperatorBackends[], channels: RestoredChannelState): void {
       this.guard(() => {
-        this.#backends = result.value;
+        this.#backends = backends;
         this.trackKeyWrites();
         this.#input.open(this.#backends);
         if (this.#deployedAsFinished) this.restoredAsFinished();
@@ -149,10 +162,10 @@ export class Task {
         });
         const checkpointing = this.#checkpointing;
         this.#closeCheckpointing = () => checkpointing.close();
+        putBackChannelState(channels, this.descriptor, this.env, this.#network);
         this.transition('RUNNING');
         this.env.requestStep();
       });
-    });
   }
 
   /**
@@ -237,7 +250,9 @@ export class Task {
 
   /** Enqueue only; the work happens in step(). */
   receive(message: TaskMessage): void {
-    if (message.attempt !== this.descriptor.attempt || this.isTerminal()) return;
+    if (message.attempt !== this.descriptor.attempt) return;
+    if (this.#state === 'FINISHED' && message.type === 'trigger-checkpoint') return this.declineAsFinished(message.checkpointId);
+    if (this.isTerminal()) return;
     if (message.type === 'channel' || message.type === 'credit') this.#network.receive(message);
     else this.#control.push(message);
     this.env.requestStep();
@@ -333,6 +348,20 @@ export class Task {
       message: `Task ${this.taskId} declined checkpoint ${checkpointId}: ${reason}`,
     });
     this.#network.broadcast({ kind: 'cancellation-marker', checkpointId });
+  }
+
+  /**
+   * A trigger that reached the task after it finished (planned while it still ran): Flink's Task declines a
+   * checkpoint for a task that is not running (CHECKPOINT_DECLINED_TASK_NOT_READY), so the checkpoint is aborted
+   * at once, without counting as a failure, and the next one is planned with this task finished. Nothing goes
+   * downstream: its output has ended.
+   */
+  private declineAsFinished(checkpointId: CheckpointId): void {
+    const reason = 'CHECKPOINT_DECLINED_TASK_NOT_READY';
+    const { attempt } = this.descriptor;
+    this.env.emit({ type: 'checkpoint-declined', time: this.env.clock.now(), taskId: this.taskId, attempt, checkpointId, reason });
+    const message = `Task ${this.taskId} declined checkpoint ${checkpointId}: ${reason} (the task is FINISHED)`;
+    this.env.transport.sendToJobMaster({ type: 'decline-checkpoint', taskId: this.taskId, attempt, checkpointId, reason, message });
   }
 
   private handleControl(message: TaskMessage): void {
