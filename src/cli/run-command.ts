@@ -97,7 +97,7 @@ function printSummary(options: RunOptions, result: RunScenarioResult, restored: 
     result.problems.length === 0
       ? `passed (${options.mode === 'exactly-once' ? 'no loss, no duplicate' : 'nothing lost'})`
       : `FAILED: ${result.problems.slice(0, 5).join('; ')}${result.problems.length > 5 ? ` (+${result.problems.length - 5} more)` : ''}`;
-  print(`scenario      ${result.scenario.name} (parallelism ${options.parallelism}, ${options.mode}, seed ${options.seed})`);
+  print(`scenario      ${result.scenario.name} (parallelism ${options.parallelism}, ${options.mode}, seed ${options.seed}${options.bounded ? ', bounded' : ''})`);
   if (restored !== null) print(`restored      ${restored}`);
   print(`faults        ${result.faults.map(formatFault).join(' ') || 'none'}`);
   print(`virtual time  ${result.endTimeMs} ms, job ${result.jobStatus}, ${result.numRestarts} restart(s)`);

@@ -41,6 +41,9 @@ Options:
                                ${FAULT_SYNTAX.join('\n                               ')}
   --keys N                   distinct keys, 1..${RUN_LIMITS.keys} (default ${DEFAULT_KEYS})
   --rate N                   records per second per source subtask (default ${DEFAULT_RECORDS_PER_SECOND})
+  --bounded                  sources end at the end of their partitions (Flink's bounded sources): tasks
+                             finish, the final checkpoint commits the last records and the run ends
+                             when the job does (FINISHED); not with --until
   --until T                  stop at this virtual time, at most ${formatDuration(RUN_LIMITS.untilMs)} (default: when all input is committed)
   --set KEY=VALUE            repeatable; any other Flink option, e.g. --set restart-strategy.type=fixed-delay
   --stop-with-savepoint T    at this virtual time stop the job with a savepoint (Flink's flink stop);
@@ -81,6 +84,7 @@ const OPTIONS = {
   keys: { type: 'string' },
   rate: { type: 'string' },
   until: { type: 'string' },
+  bounded: { type: 'boolean' },
   set: { type: 'string', multiple: true },
   'stop-with-savepoint': { type: 'string' },
   'from-savepoint': { type: 'string' },
@@ -123,6 +127,7 @@ export function parseRunOptions(argv: readonly string[]): RunOptions | 'help' {
   if (untilMs !== undefined && untilMs > RUN_LIMITS.untilMs) {
     throw new UsageError(`--until must be at most ${formatDuration(RUN_LIMITS.untilMs)} (the longest run), got '${values.until}'`);
   }
+  if (values.bounded === true && untilMs !== undefined) throw new UsageError('--bounded and --until cannot be combined: a bounded run ends when its job does', false);
   if (values.out === '') throw new UsageError(`--out needs a directory, got ''`, false);
   const stopWithSavepointAtMs = stopTime(values['stop-with-savepoint'], untilMs);
   if (values['from-savepoint'] === '') throw new UsageError(`--from-savepoint needs a snapshot file, got ''`, false);
@@ -137,6 +142,7 @@ export function parseRunOptions(argv: readonly string[]): RunOptions | 'help' {
     faults: faultSpecs.filter((spec) => spec !== 'random').map(fault),
     randomFaults: faultSpecs.includes('random'),
     ...(untilMs === undefined ? {} : { untilMs }),
+    ...(values.bounded === true ? { bounded: true } : {}),
     keys: positiveInteger('keys', values.keys, DEFAULT_KEYS, RUN_LIMITS.keys, 'more would run for minutes'),
     recordsPerSecond: positiveInteger('rate', values.rate, DEFAULT_RECORDS_PER_SECOND, RUN_LIMITS.recordsPerSecond),
     configuration: configurationOf(values.set ?? []),

@@ -1,6 +1,7 @@
 // Run a named scenario on the deterministic runtime, start to drained: until the latest completed
-// checkpoint covers all input and its commit had time to land (or until a fixed time, or until stopped with a
-// savepoint), optionally restored from a snapshot. Returns the event log, Flink-shaped checkpoint statistics,
+// checkpoint covers all input and its commit had time to land — for the bounded variant, until the job FINISHED
+// (its final checkpoint committed the last records) — or until a fixed time, or until stopped with a
+// savepoint, optionally restored from a snapshot. Returns the event log, Flink-shaped checkpoint statistics,
 // the committed output and the scenario's verdict on it as the part of a whole run that it is.
 import type { ConfigurationMap } from '../../engine/graph/stream-execution-environment';
 import type { EngineEvent, EventSink } from '../../engine/events';
@@ -34,6 +35,8 @@ export interface RunScenarioOptions {
   readonly recordsPerSecond?: number;
   /** See ScenarioParameters.unbounded (never drained: give `untilMs`). */
   readonly unbounded?: boolean;
+  /** See ScenarioParameters.bounded: the sources end and the run ends when the job does (FINISHED, or FAILED). */
+  readonly bounded?: boolean;
   /** Further Flink options (e.g. restart-strategy.*). */
   readonly configuration?: ConfigurationMap;
   /** With state.backend.type=indexeddb: key groups each subtask keeps in memory (small ⇒ eviction). */
@@ -125,20 +128,21 @@ export function runScenario(options: RunScenarioOptions): RunScenarioResult {
   simulation.start();
   const until = options.untilMs ?? options.maxTimeMs ?? MAX_RUN_TIME_MS;
   while (simulation.now < until) {
-    if (options.untilMs === undefined && drainedAt !== null && simulation.now >= drainedAt && !stopPending(simulation, options)) break;
+    // A bounded job ends on its own: FINISHED once its final checkpoint committed, so the run waits for that.
+    if (options.untilMs === undefined && !parameters.bounded && drainedAt !== null && simulation.now >= drainedAt && !stopPending(simulation, options)) break;
     if (isTerminal(simulation)) break;
     // A job that ends ends the run at that moment, not at the end of the slice.
     simulation.runUntil(Math.min(until, simulation.now + RUN_SLICE_MS), () => isTerminal(simulation));
   }
   const output = external.records();
-  const drained = drainedAt !== null && simulation.now >= drainedAt;
+  const drained = parameters.bounded ? simulation.jobMaster.status === 'FINISHED' : drainedAt !== null && simulation.now >= drainedAt;
   const stop = options.stopWithSavepointAtMs === undefined ? null : simulation.jobMaster.stopWithSavepointProgress();
   const stopFailure = stopFailureOf(options, stop, simulation.jobMaster.status);
   const problems =
     stopFailure !== null
       ? [stopFailure]
       : stop?.status !== 'COMPLETED' && !drained
-        ? [`not drained by ${simulation.now} ms (job ${simulation.jobMaster.status})`]
+        ? [parameters.bounded ? `not FINISHED by ${simulation.now} ms (job ${simulation.jobMaster.status})` : `not drained by ${simulation.now} ms (job ${simulation.jobMaster.status})`]
         : verdict(scenario, parameters, output, [...built.sources.keys()], restore?.metadata ?? null, stop?.status === 'COMPLETED' ? stop.savepoint : null);
   return {
     scenario,
