@@ -2,7 +2,7 @@
 // the deployment carries it: per operator, the keyed handles it must read and its operator state.
 import type { CheckpointId, OperatorUid } from '../ids';
 import type { OperatorStateSnapshot } from '../state';
-import type { KeyedStateHandle } from './task-state';
+import type { InputChannelStateHandle, KeyedStateHandle, ResultSubpartitionStateHandle } from './task-state';
 
 export interface OperatorRestore {
   readonly operatorUid: OperatorUid;
@@ -10,6 +10,10 @@ export interface OperatorRestore {
   readonly keyedHandles: readonly KeyedStateHandle[];
   /** This subtask's operator state after redistribution (even split or union). */
   readonly operatorState: OperatorStateSnapshot | null;
+  /** The same subtask's input channel state of an unaligned checkpoint (head operator; parallelism unchanged). */
+  readonly inputChannelState?: readonly InputChannelStateHandle[];
+  /** The same subtask's output channel state of an unaligned checkpoint (tail operator; parallelism unchanged). */
+  readonly resultSubpartitionState?: readonly ResultSubpartitionStateHandle[];
 }
 
 export interface TaskRestore {

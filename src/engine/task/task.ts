@@ -137,35 +137,35 @@ export class Task {
 
   /** The operators open on their restored state, the channel state goes back in (Flink's restoreGates), the task runs. */
   private openAndRun(backends: OperatorBackends[], channels: RestoredChannelState): void {
-      this.guard(() => {
-        this.#backends = backends;
-        this.trackKeyWrites();
-        this.#input.open(this.#backends);
-        if (this.#deployedAsFinished) this.restoredAsFinished();
-        else this.openOperators();
-        this.#checkpointing = new SubtaskCheckpointCoordinator({
-          descriptor: this.descriptor,
-          env: this.env,
-          // Flink's FinishedOperatorChain: a task deployed finished snapshots no operator.
-          chain: this.#deployedAsFinished ? FINISHED_OPERATOR_CHAIN : this.#chain,
-          backends: this.#deployedAsFinished ? [] : this.#backends,
-          finishing: () => ({
-            outputEnded: this.#finalCheckpoint.endOfData,
-            taskState: {
-              ...(this.#finalCheckpoint.endOfData ? { isTaskFinished: true as const } : {}),
-              ...(this.#deployedAsFinished ? { isTaskDeployedAsFinished: true as const } : {}),
-            },
-          }),
-          network: this.#network,
-          hasNetworkInput: this.#source === null,
-          isAlive: () => this.#state === 'RUNNING',
-        });
-        const checkpointing = this.#checkpointing;
-        this.#closeCheckpointing = () => checkpointing.close();
-        putBackChannelState(channels, this.descriptor, this.env, this.#network);
-        this.transition('RUNNING');
-        this.env.requestStep();
+    this.guard(() => {
+      this.#backends = backends;
+      this.trackKeyWrites();
+      this.#input.open(this.#backends);
+      if (this.#deployedAsFinished) this.restoredAsFinished();
+      else this.openOperators();
+      this.#checkpointing = new SubtaskCheckpointCoordinator({
+        descriptor: this.descriptor,
+        env: this.env,
+        // Flink's FinishedOperatorChain: a task deployed finished snapshots no operator.
+        chain: this.#deployedAsFinished ? FINISHED_OPERATOR_CHAIN : this.#chain,
+        backends: this.#deployedAsFinished ? [] : this.#backends,
+        finishing: () => ({
+          outputEnded: this.#finalCheckpoint.endOfData,
+          taskState: {
+            ...(this.#finalCheckpoint.endOfData ? { isTaskFinished: true as const } : {}),
+            ...(this.#deployedAsFinished ? { isTaskDeployedAsFinished: true as const } : {}),
+          },
+        }),
+        network: this.#network,
+        hasNetworkInput: this.#source === null,
+        isAlive: () => this.#state === 'RUNNING',
       });
+      const checkpointing = this.#checkpointing;
+      this.#closeCheckpointing = () => checkpointing.close();
+      putBackChannelState(channels, this.descriptor, this.env, this.#network);
+      this.transition('RUNNING');
+      this.env.requestStep();
+    });
   }
 
   /**

@@ -15,7 +15,7 @@ import { CompletedCheckpointStore } from '../../engine/checkpoint/completed-chec
 import { CheckpointStatsFold } from '../../engine/checkpoint/checkpoint-stats-fold';
 import type { CheckpointMetadata } from '../../engine/checkpoint/checkpoint-metadata';
 import type { TaskRestore } from '../../engine/checkpoint/task-restore';
-import { assignStates } from '../../engine/checkpoint/state-assignment';
+import { assignStates, channelStateRescaleProblem } from '../../engine/checkpoint/state-assignment';
 import { validateSavepointRestore } from '../../engine/checkpoint/savepoint-restore';
 import type { CheckpointOptions, CheckpointType, ExecutionState, JobMasterMessage } from '../../engine/task/messages';
 import { checkpointOptionsForConfig } from '../../engine/checkpoint/barrier';
@@ -79,6 +79,9 @@ export class JobMaster {
         ...(options.initialCheckpointPointer === undefined ? {} : { pointer: options.initialCheckpointPointer }),
       });
       if (!validation.ok) throw new SavepointRestoreError(validation.message);
+      // Before anything runs, too: in-flight data of an unaligned checkpoint cannot be rescaled here.
+      const rescaleProblem = channelStateRescaleProblem(options.initialCheckpoint, jobGraph);
+      if (rescaleProblem !== null) throw new SavepointRestoreError(rescaleProblem);
       this.store.addRestored(options.initialCheckpoint, configuration.stateRecovery.claimMode);
     }
     this.#coordinator = createActor(checkpointCoordinatorMachine, {
