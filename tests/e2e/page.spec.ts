@@ -143,7 +143,7 @@ test('bad URL parameters are reported and the page runs with the defaults', asyn
 
 const REPEATED_OR_NAMELESS = [
   { search: '?rate=1&rate=2&rate=3', notice: "URL parameter 'rate' is given 3 times ('1', '2', '3'); give it once. Using the default, 25." },
-  { search: '?foo=1&foo=2', notice: "Unknown URL parameter 'foo' (given 2 times); known: scenario, runtime, rate, parallelism, max-parallelism, interval, mode, backend, incremental, restart, seed, faults, storage." },
+  { search: '?foo=1&foo=2', notice: "Unknown URL parameter 'foo' (given 2 times); known: scenario, runtime, rate, parallelism, max-parallelism, interval, mode, backend, incremental, unaligned, aligned-timeout, restart, seed, faults, storage." },
   { search: '?&&&=&=', notice: "Ignored 2 URL parameters without a name (such as '=' or '=value')." },
 ];
 
