@@ -15,5 +15,7 @@ export const VIEW_HELP: readonly ViewHelp[] = [
   { name: 'Source logs', help: 'Each source partition as a log: the read head, and the offset stored in the latest completed checkpoint; a restore rewinds the head to it.' },
   { name: 'Output ledger', help: 'What the sink committed per key against the failure-free result; exactly-once means nothing lost and nothing duplicated.' },
   { name: 'Narration', help: 'What happened, in Flink’s words; click a line to see that moment.' },
+  { name: 'Space-time', help: 'One lane per subtask over time; each checkpoint’s consistent cut through its snapshots. Ctrl+wheel or pinch zooms, drag pans; with the view focused + and − zoom, ← and → pan, 0 resets.' },
+  { name: 'State inspector', help: 'A keyed subtask’s sampled keys by epoch, what a restore rolled back, and two checkpoints compared: keys added, removed and changed, and the source offsets each holds.' },
   { name: 'Scrubber', help: 'The whole run: ticks for checkpoints and faults; drag to see any past moment (replay), or go back to live.' },
 ];

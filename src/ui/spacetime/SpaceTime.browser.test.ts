@@ -75,3 +75,53 @@ it('lists a cut’s source offsets and state size on focus, and seeks to it on E
   element.blur();
   await expect.element(page.getByRole('tooltip')).not.toBeInTheDocument();
 });
+
+const windowOf = (root: HTMLElement) => {
+  const figure = root.querySelector('[data-view="space-time"]')!;
+  return [Number(figure.getAttribute('data-window-start')), Number(figure.getAttribute('data-window-end'))] as const;
+};
+
+it('zooms in time with + and −, pans with the arrows, and 0 or Reset follows the run again', async () => {
+  const root = await render();
+  const figure = root.querySelector('[data-view="space-time"]')!;
+  const [start, end] = windowOf(root);
+  expect(figure.getAttribute('data-zoomed')).toBe('false');
+  root.querySelector<HTMLElement>('.plot')!.focus();
+  await userEvent.keyboard('++');
+  await expect.poll(() => figure.getAttribute('data-zoomed')).toBe('true');
+  const [zoomedStart, zoomedEnd] = windowOf(root);
+  expect(zoomedEnd - zoomedStart).toBeCloseTo((end - start) / 2.25, -1);
+  expect((zoomedStart + zoomedEnd) / 2).toBeCloseTo((start + end) / 2, -1);
+  expect(root.querySelector('.zoom-state')!.textContent).toMatch(/×2\.3: .* held still/);
+  await page.screenshot({ path: '../../../test-results/space-time-zoomed.png', element: root });
+
+  await userEvent.keyboard('{ArrowRight}');
+  const [pannedStart] = windowOf(root);
+  expect(pannedStart - zoomedStart).toBeCloseTo(0.2 * (zoomedEnd - zoomedStart), -1);
+  await userEvent.keyboard('-');
+  expect(windowOf(root)[1] - windowOf(root)[0]).toBeCloseTo((end - start) / 1.5, -1);
+  await userEvent.keyboard('0');
+  expect(windowOf(root)).toEqual([start, end]);
+  expect(figure.getAttribute('data-zoomed')).toBe('false');
+
+  await userEvent.click(page.getByRole('button', { name: 'Zoom in' }));
+  expect(figure.getAttribute('data-zoomed')).toBe('true');
+  await userEvent.click(page.getByRole('button', { name: 'Reset zoom' }));
+  expect(windowOf(root)).toEqual([start, end]);
+});
+
+it('zooms with Ctrl+wheel (a trackpad pinch) around the pointer, and a plain wheel leaves it to the page', async () => {
+  const root = await render();
+  const svg = root.querySelector('svg')!;
+  const [start, end] = windowOf(root);
+  const box = svg.getBoundingClientRect();
+  const wheel = (ctrlKey: boolean) => svg.dispatchEvent(new WheelEvent('wheel', { deltaY: -100, ctrlKey, clientX: box.left + box.width / 2, clientY: box.top + 60, bubbles: true, cancelable: true }));
+  wheel(false);
+  flushSync();
+  expect(windowOf(root)).toEqual([start, end]);
+  wheel(true);
+  await expect.poll(() => root.querySelector('[data-view="space-time"]')!.getAttribute('data-zoomed')).toBe('true');
+  const [zoomedStart, zoomedEnd] = windowOf(root);
+  expect(zoomedEnd - zoomedStart).toBeLessThan(end - start);
+  expect(zoomedStart).toBeGreaterThan(start);
+});
