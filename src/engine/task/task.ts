@@ -152,7 +152,8 @@ export class Task {
         finishing: () => ({
           outputEnded: this.#finalCheckpoint.endOfData,
           taskState: {
-            ...(this.#finalCheckpoint.endOfData ? { isTaskFinished: true as const } : {}),
+            // Flink's TaskStateSnapshot.FINISHED_ON_RESTORE is (deployed as finished, finished): both flags, from the first trigger on.
+            ...(this.#finalCheckpoint.endOfData || this.#deployedAsFinished ? { isTaskFinished: true as const } : {}),
             ...(this.#deployedAsFinished ? { isTaskDeployedAsFinished: true as const } : {}),
           },
         }),
