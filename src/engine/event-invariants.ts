@@ -1,9 +1,15 @@
 // Checks of the receive side that any event log must pass, whichever runtime wrote it (docs/events.md,
 // "Ordering guarantees"): per attempt and input channel, a task never consumes more records than were
-// moved to it; in aligned mode it consumes nothing from a channel between its `channel-blocked` and
-// `channel-unblocked`; a source's reads of a partition are contiguous within an attempt, starting where
+// moved to it — or put back into it from a restored unaligned checkpoint's input channel state
+// (`channel-state-restored`, side input: those records are at the channel's head without a `records-moved`;
+// restored output channel state is sent later as ordinary `records-moved`); it consumes nothing from a
+// channel between its `channel-blocked` and `channel-unblocked` (aligned alignment, and the channels an aligned
+// barrier blocked before its checkpoint switched to unaligned, which stay blocked as in Flink; an unaligned
+// barrier blocks nothing); a source's reads of a partition are contiguous within an attempt, starting where
 // it was rewound to (or at 0); a buffer's epoch never goes back on its channel and is at most one more
-// than the sender's last barrier. Pure: a list of problems, empty when the log keeps every guarantee.
+// than the sender's last barrier (an unaligned barrier overtakes buffers of the epoch before it in the
+// sender's backlog: they keep that epoch, which is lower, and restored output channel state has the restored
+// checkpoint's epoch, one below the new records'). Pure: a list of problems, empty when the log keeps every guarantee.
 import type { EngineEvent } from './events';
 
 export function receiveSideProblems(events: Iterable<EngineEvent>): string[] {
@@ -29,6 +35,13 @@ export function receiveSideProblems(events: Iterable<EngineEvent>): string[] {
         }
         break;
       }
+      case 'channel-state-restored':
+        // Input channel state is at the head of the task's own channel `channel`, consumed like moved records.
+        if (event.side === 'input') {
+          const channel = `${event.attempt}/${event.taskId}/${event.channel}`;
+          moved.set(channel, (moved.get(channel) ?? 0) + event.records);
+        }
+        break;
       case 'barrier-emitted':
         lastBarrier.set(`${event.attempt}/${event.taskId}`, event.checkpointId);
         break;

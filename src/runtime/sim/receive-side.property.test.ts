@@ -68,6 +68,21 @@ it('flags a log that consumes from a blocked channel or more than was moved', ()
   ).toEqual(['1 ms: b#0 consumed 3 records from channel 0 (attempt 0), more than the 2 moved to it', '1 ms: b#0 consumed from channel 0 while it was blocked for checkpoint 1']);
 });
 
+it('counts restored input channel state as records at the channel, output channel state only once it is moved', () => {
+  const base = { time: 1, attempt: 1, checkpointId: 3 };
+  expect(
+    receiveSideProblems([
+      { ...base, type: 'channel-state-restored', taskId: 'b#0', side: 'output', channel: 0, to: 'c#0', records: 4 },
+      { ...base, type: 'channel-state-restored', taskId: 'b#0', side: 'input', channel: 1, records: 2 },
+      { ...base, type: 'records-consumed', taskId: 'b#0', channel: 1, count: 2 },
+      { ...base, type: 'records-consumed', taskId: 'c#0', channel: 0, count: 1 },
+      { ...base, type: 'records-moved', from: 'b#0', to: 'c#0', channel: 0, count: 4, sizeBytes: 40, epoch: 3 },
+      { ...base, type: 'records-consumed', taskId: 'c#0', channel: 0, count: 3 },
+      { ...base, type: 'records-consumed', taskId: 'b#0', channel: 1, count: 1 },
+    ]),
+  ).toEqual(['1 ms: c#0 consumed 1 records from channel 0 (attempt 1), more than the 0 moved to it', '1 ms: b#0 consumed 3 records from channel 1 (attempt 1), more than the 2 moved to it']);
+});
+
 it('gives a buffer sent behind a backlog the epoch it was written in, not the sender’s latest', () => {
   // sum#1 slowed a hundredfold: its input backs up, the sources' backlogs to it hold records of an older epoch
   // when the next barrier is broadcast behind them.
