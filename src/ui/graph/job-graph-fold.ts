@@ -6,7 +6,7 @@ import type { DeployedChannel, EngineEvent, EventOf } from '../../engine/events'
 import { backPressureLevel, type TaskSample } from '../../engine/samples';
 import { channelIdOf, type TaskId } from '../../engine/ids';
 import type { EventFold } from '../model/event-fold';
-import { type JobGraphView, type LaneView, type SubtaskTimeView, type SubtaskView, type VertexView } from './job-graph-view';
+import { type JobGraphView, type LaneView, type LeapView, type SubtaskTimeView, type SubtaskView, type VertexView } from './job-graph-view';
 import { LaneQueue } from './lane-queue';
 import { SubtaskStatus, type MotionTimes } from './subtask-status';
 import { TopologyFold, type Topology } from '../model/topology';
@@ -17,6 +17,8 @@ export interface JobGraphFoldOptions extends Partial<MotionTimes> {
   readonly travelMs?: number;
   /** Items (dots and barriers) drawn per lane at most; beyond, a dot stands for several batches. */
   readonly maxDrawnItemsPerLane?: number;
+  /** Clock ms an unaligned barrier's leap over queued records stays drawn (at least a few travel times). */
+  readonly leapMs?: number;
 }
 
 export const DEFAULT_JOB_GRAPH_OPTIONS = {
@@ -25,6 +27,7 @@ export const DEFAULT_JOB_GRAPH_OPTIONS = {
   envelopeMs: 3,
   defaultAsyncMs: 3,
   maxDrawnItemsPerLane: 14,
+  leapMs: 0,
 } as const satisfies Required<JobGraphFoldOptions>;
 
 interface Lane {
@@ -50,7 +53,8 @@ export class JobGraphFold implements EventFold<JobGraphView> {
   readonly #addedLatency = new Map<string, number>();
 
   constructor(options: JobGraphFoldOptions = {}) {
-    this.#options = { ...DEFAULT_JOB_GRAPH_OPTIONS, ...options };
+    const merged = { ...DEFAULT_JOB_GRAPH_OPTIONS, ...options };
+    this.#options = { ...merged, leapMs: options.leapMs ?? Math.max(150, 3 * merged.travelMs) };
   }
 
   apply(event: EngineEvent): void {
@@ -72,7 +76,8 @@ export class JobGraphFold implements EventFold<JobGraphView> {
       case 'barrier-emitted':
         return this.#barrierEmitted(event);
       case 'barrier-received':
-        this.#laneInto(event.taskId, event.channel)?.queue.receiveBarrier(event.checkpointId, event.time);
+        // records-consumed comes before any other event of its task (TaskEventBatch): then records still ahead were overtaken.
+        this.#laneInto(event.taskId, event.channel)?.queue.receiveBarrier(event.checkpointId, event.time, this.#consumptionReported);
         return this.#task(event.taskId).barrierReceived(event.checkpointId, event.channel, event.time);
       case 'channel-blocked':
         return this.#gate(event.taskId, event.channel, event.checkpointId, event.time);
@@ -85,7 +90,13 @@ export class JobGraphFold implements EventFold<JobGraphView> {
       case 'snapshot-async-done':
         return this.#task(event.taskId).asyncDone(event.checkpointId, event.time, event.asyncDurationMs);
       case 'checkpoint-acknowledged':
-        return this.#task(event.taskId).acknowledged(event.checkpointId, event.time);
+        return this.#task(event.taskId).acknowledged(event.checkpointId, event.time, event.unaligned);
+      case 'checkpoint-switched-to-unaligned':
+        return this.#task(event.taskId).switchedToUnaligned(event.checkpointId, event.time);
+      case 'barrier-overtook':
+        return this.#overtook(event);
+      case 'channel-state-restored':
+        return this.#channelStateRestored(event);
       case 'snapshot-failed':
         return this.#task(event.taskId).snapshotFailed(event.checkpointId, event.message);
       case 'checkpoint-declined':
@@ -155,6 +166,7 @@ export class JobGraphFold implements EventFold<JobGraphView> {
         sampledQueue: lane.sampledQueue,
         delayMs: lane.queue.delayMs,
         items,
+        leap: this.#leapView(lane.queue, now),
       });
     }
     return {
@@ -168,6 +180,12 @@ export class JobGraphFold implements EventFold<JobGraphView> {
       epochs: [...epochs].sort((a, b) => a - b),
       deployed: this.#topology.deployed,
     };
+  }
+
+  #leapView(queue: LaneQueue, now: number): LeapView | null {
+    const { leapMs } = this.#options;
+    const leap = queue.leap(now, leapMs);
+    return leap && { checkpointId: leap.checkpointId, records: leap.records, age: (now - leap.at) / leapMs };
   }
 
   #columns(topology: Topology, now: number): VertexView[][] {
@@ -233,6 +251,19 @@ export class JobGraphFold implements EventFold<JobGraphView> {
     if (!this.#consumptionReported && lane.blockedBy === null) lane.queue.consumeArrived(event.time - this.#options.travelMs);
     const onWire = wireEpochOf(event);
     lane.queue.pushRecords(event.count, onWire ?? sender.lastBarrier + 1, event.time, onWire !== undefined);
+  }
+
+  /** Unaligned: what the barrier went ahead of becomes channel state, in the receiver's input or the sender's output. */
+  #overtook(event: EventOf<'barrier-overtook'>): void {
+    this.#task(event.taskId).overtook(event.checkpointId, event.records);
+    if (event.side === 'input') this.#laneInto(event.taskId, event.channel)?.queue.capture(event.checkpointId, event.records);
+    else if (event.to !== undefined) this.#laneInto(event.to, event.channel)?.queue.captureNextPushed(event.checkpointId, event.records);
+  }
+
+  /** A restore put channel state back: at the head of an input channel, or first into the output to a consumer. */
+  #channelStateRestored(event: EventOf<'channel-state-restored'>): void {
+    if (event.side === 'input') this.#laneInto(event.taskId, event.channel)?.queue.pushRestored(event.records, event.checkpointId + 1, event.time);
+    else if (event.to !== undefined) this.#laneInto(event.to, event.channel)?.queue.restoreNextPushed(event.records);
   }
 
   #barrierEmitted(event: EventOf<'barrier-emitted'>): void {

@@ -81,6 +81,15 @@ export interface SnapshotView {
   /** 0 → 1 while the acknowledgement travels to the coordinator; null when not travelling. */
   readonly envelope: number | null;
   readonly failure: string | null;
+  /** Taken unaligned (FLIP-76), as far as the stream said so yet; null: aligned (or not known to be unaligned). */
+  readonly unaligned: UnalignedSnapshotView | null;
+}
+
+export interface UnalignedSnapshotView {
+  /** Began aligned and switched once alignment outlasted execution.checkpointing.aligned-checkpoint-timeout. */
+  readonly switched: boolean;
+  /** Records its barrier overtook, in its input channels and its output: persisted as channel state. */
+  readonly inFlightRecords: number;
 }
 
 export interface LaneView {
@@ -102,6 +111,16 @@ export interface LaneView {
   readonly delayMs: number;
   /** Items to draw, head (nearest the receiver) first: delivered ones, then at most maxDrawnItemsPerLane on the lane. */
   readonly items: readonly LaneItemView[];
+  /** A barrier that just overtook this lane's queued records (unaligned checkpoint), while it is drawn; else null. */
+  readonly leap: LeapView | null;
+}
+
+/** An unaligned barrier's leap over the records queued on a lane, drawn for a moment after the receiver took it. */
+export interface LeapView {
+  readonly checkpointId: CheckpointId;
+  readonly records: number;
+  /** 0 when the receiver took the barrier → 1 when the leap is no longer drawn. */
+  readonly age: number;
 }
 
 interface LaneItemBase {
@@ -125,6 +144,10 @@ export interface RecordItemView extends LaneItemBase {
   readonly count: number;
   /** Number of sent batches this dot stands for (1 unless the lane is sampled). */
   readonly batches: number;
+  /** The checkpoint whose channel state holds these records (an unaligned barrier overtook them), or null. */
+  readonly captured: CheckpointId | null;
+  /** Put back from a restored checkpoint's channel state, flowing in before any new input. */
+  readonly restored: boolean;
 }
 
 export interface BarrierItemView extends LaneItemBase {

@@ -107,3 +107,73 @@ describe('LaneQueue', () => {
     expect(queue.arrived(41)).toBe(2);
   });
 });
+
+describe('LaneQueue under unaligned checkpoints', () => {
+  const marks = (queue: LaneQueue, now = 100) =>
+    queue
+      .view(now, 20, false)
+      .filter((item) => !item.delivered)
+      .map((item) => (item.kind === 'barrier' ? `|${item.checkpointId}` : `${item.count}@${item.epoch}${item.captured !== null ? `c${item.captured}` : ''}${item.restored ? 'r' : ''}`));
+
+  it('a barrier taken with records still ahead (the queue is exact) overtook them: they stay, captured, and the leap is kept for a moment', () => {
+    const queue = new LaneQueue(10);
+    queue.pushRecords(4, 1, 0);
+    queue.pushRecords(2, 1, 1);
+    queue.pushBarrier(1, 2);
+    queue.pushRecords(3, 2, 3);
+    queue.receiveBarrier(1, 20, true);
+    expect(marks(queue)).toEqual(['4@1', '2@1', '3@2']);
+    expect(queue.leap(20, 50)).toEqual({ checkpointId: 1, records: 6, at: 20 });
+    expect(queue.leap(70, 50)).toBeNull();
+    // barrier-overtook (input) names 5 of them: the oldest, split where it ends.
+    queue.capture(1, 5);
+    expect(marks(queue)).toEqual(['4@1c1', '1@1c1', '1@1', '3@2']);
+    queue.consume(5, 30);
+    expect(marks(queue)).toEqual(['1@1', '3@2']);
+    expect(queue.queued).toBe(4);
+  });
+
+  it('without an exact queue a received barrier still takes what is ahead of it (older streams)', () => {
+    const queue = new LaneQueue();
+    queue.pushRecords(4, 1, 0);
+    queue.pushBarrier(1, 2);
+    queue.receiveBarrier(1, 20);
+    expect(queue.queued).toBe(0);
+    expect(queue.leap(20, 50)).toBeNull();
+  });
+
+  it('captures only records sent before the barrier, never newer epochs', () => {
+    const queue = new LaneQueue();
+    queue.pushRecords(2, 3, 0);
+    queue.pushRecords(2, 2, 0);
+    queue.capture(2, 10);
+    expect(marks(queue)).toEqual(['2@3', '2@2c2']);
+  });
+
+  it('marks the sender’s overtaken output as it goes on the wire after the barrier, then plain records again', () => {
+    const queue = new LaneQueue();
+    queue.pushBarrier(4, 0);
+    queue.captureNextPushed(4, 3);
+    queue.pushRecords(2, 5, 1, true);
+    queue.pushRecords(2, 5, 2, true);
+    expect(marks(queue)).toEqual(['|4', '2@5c4', '1@5c4', '1@5']);
+  });
+
+  it('puts restored input channel state at the head, and marks restored output as it is sent', () => {
+    const queue = new LaneQueue(10);
+    queue.pushRecords(1, 3, 0);
+    queue.pushRestored(2, 3, 5);
+    queue.restoreNextPushed(1);
+    queue.pushRecords(2, 3, 6);
+    expect(marks(queue)).toEqual(['2@3r', '1@3', '1@3r', '1@3']);
+    expect(queue.view(6, 20, false)[0]).toMatchObject({ arrived: true, restored: true });
+  });
+
+  it('never merges a captured dot with a plain one', () => {
+    const queue = new LaneQueue();
+    for (let i = 0; i < 8; i++) queue.pushRecords(1, 1, i);
+    queue.capture(1, 4);
+    const drawn = queue.view(100, 2, false);
+    expect(drawn.map((item) => item.kind === 'records' && item.captured)).toEqual([1, null]);
+  });
+});

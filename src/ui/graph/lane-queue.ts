@@ -4,6 +4,10 @@
 // the receiver (so dots glide even when the network is faster than the picture). Bounded
 // (MAX_LANE_ITEMS): beyond it, new batches merge into the tail batch of the same epoch; a receiver that
 // never takes its barriers (stuck behind a backlog for hours) costs at most twice that, the oldest dropped.
+// Unaligned checkpoints (FLIP-76): a barrier the receiver takes while records are still ahead of it overtook
+// them (a priority barrier); those records stay on the lane, marked as captured into the checkpoint's
+// channel state, and the lane remembers the leap for a moment so the picture can draw it. Records a
+// restore put back (channel state) are marked restored.
 import type { CheckpointId } from '../../engine/ids';
 import type { LaneItemView, RecordItemView } from './job-graph-view';
 
@@ -19,6 +23,10 @@ interface RecordItem {
   readonly travelMs: number;
   count: number;
   batches: number;
+  /** The checkpoint whose channel state holds these records (unaligned: overtaken by its barrier), or null. */
+  captured: CheckpointId | null;
+  /** Put back from a restored checkpoint's channel state (they flow in before any new input). */
+  readonly restored: boolean;
 }
 
 interface BarrierItem {
@@ -31,11 +39,29 @@ interface BarrierItem {
 
 type LaneItem = RecordItem | BarrierItem;
 
+/** A barrier that overtook queued records (unaligned), as the picture draws it for a moment after the receiver took it. */
+export interface LaneLeap {
+  readonly checkpointId: CheckpointId;
+  /** Records it went ahead of on this lane. */
+  readonly records: number;
+  readonly at: number;
+}
+
+/** Captures waiting for their records to be put on the lane (output-side channel state, restored output). */
+interface PendingMark {
+  readonly captured: CheckpointId | null;
+  readonly restored: boolean;
+  remaining: number;
+}
+
 export class LaneQueue {
   readonly #items: LaneItem[] = [];
   /** Items that left the lane but whose drawn trip is not over yet, oldest first. */
   readonly #delivered: LaneItem[] = [];
   #nextId = 0;
+  #leap: LaneLeap | null = null;
+  /** The next records pushed on the lane are marked so, in order (the sender's overtaken or restored output). */
+  readonly #pendingMarks: PendingMark[] = [];
 
   /**
    * Latency added to the channel (a delayed channel), ms: items sent from now on take this much longer
@@ -67,20 +93,79 @@ export class LaneQueue {
    * sender's backlog then goes behind these records (records of an older epoch never queue behind it).
    */
   pushRecords(count: number, epoch: CheckpointId, sentAt: number, onWire = false): void {
+    let left = count;
+    while (left > 0) {
+      const mark = this.#pendingMarks[0];
+      const taken = mark ? Math.min(left, mark.remaining) : left;
+      this.#push(taken, epoch, sentAt, onWire, mark?.captured ?? null, mark?.restored ?? false);
+      left -= taken;
+      if (mark && (mark.remaining -= taken) === 0) this.#pendingMarks.shift();
+    }
+  }
+
+  #push(count: number, epoch: CheckpointId, sentAt: number, onWire: boolean, captured: CheckpointId | null, restored: boolean): void {
+    const item: RecordItem = { kind: 'records', id: this.#nextId++, epoch, sentAt, travelMs: this.#tripMs, count, batches: 1, captured, restored };
     if (onWire) {
-      const behind = this.#items.findIndex((item) => item.kind === 'barrier' && item.checkpointId >= epoch);
+      const behind = this.#items.findIndex((other) => other.kind === 'barrier' && other.checkpointId >= epoch);
       if (behind >= 0) {
-        this.#items.splice(behind, 0, { kind: 'records', id: this.#nextId++, epoch, sentAt, travelMs: this.#tripMs, count, batches: 1 });
+        this.#items.splice(behind, 0, item);
         return;
       }
     }
     const tail = this.#items.at(-1);
-    if (this.#items.length >= MAX_LANE_ITEMS && tail?.kind === 'records' && tail.epoch === epoch) {
+    if (this.#items.length >= MAX_LANE_ITEMS && tail?.kind === 'records' && sameLook(tail, item)) {
       tail.count += count;
       tail.batches += 1;
       return;
     }
-    this.#items.push({ kind: 'records', id: this.#nextId++, epoch, sentAt, travelMs: this.#tripMs, count, batches: 1 });
+    this.#items.push(item);
+  }
+
+  /**
+   * The sender's barrier `checkpointId` overtook `records` records of its output to this lane (unaligned): they
+   * are in the sender's channel state and go on the wire after the barrier, so the next records pushed are marked.
+   */
+  captureNextPushed(checkpointId: CheckpointId, records: number): void {
+    if (records > 0) this.#pendingMarks.push({ captured: checkpointId, restored: false, remaining: records });
+  }
+
+  /** The sender put `records` records of restored output channel state first into its output to this lane. */
+  restoreNextPushed(records: number): void {
+    if (records > 0) this.#pendingMarks.push({ captured: null, restored: true, remaining: records });
+  }
+
+  /**
+   * The receiver put `records` records of restored input channel state back at the head of this channel (they
+   * were in its input queue when the checkpoint was taken): they wait at the gate, ahead of everything.
+   */
+  pushRestored(records: number, epoch: CheckpointId, time: number): void {
+    if (records <= 0) return;
+    this.#items.unshift({ kind: 'records', id: this.#nextId++, epoch, sentAt: time - this.#tripMs, travelMs: this.#tripMs, count: records, batches: 1, captured: null, restored: true });
+  }
+
+  /**
+   * The receiver's barrier `checkpointId` overtook `records` records on this channel (unaligned): the oldest
+   * records of its epoch or older still on the lane, not yet captured, become its channel state.
+   */
+  capture(checkpointId: CheckpointId, records: number): void {
+    let left = records;
+    for (let i = 0; i < this.#items.length && left > 0; i++) {
+      const item = this.#items[i]!;
+      if (item.kind !== 'records' || item.epoch > checkpointId || item.captured !== null) continue;
+      if (item.count > left) {
+        // Split: the captured head, the rest stays as it was.
+        this.#items.splice(i + 1, 0, { ...item, id: this.#nextId++, count: item.count - left, batches: 1 });
+        item.count = left;
+      }
+      item.captured = checkpointId;
+      left -= item.count;
+    }
+  }
+
+  /** The latest leap while it is drawn (`showMs` after the receiver took the barrier), else null. */
+  leap(now: number, showMs: number): LaneLeap | null {
+    const leap = this.#leap;
+    return leap && now >= leap.at && now - leap.at < showMs ? leap : null;
   }
 
   pushBarrier(checkpointId: CheckpointId, sentAt: number): void {
@@ -112,11 +197,23 @@ export class LaneQueue {
 
   /**
    * The receiver read barrier `checkpointId` at `time`: it leaves the lane, and so does everything ahead
-   * of it (FIFO: those records were consumed, whether or not a `records-consumed` said so yet).
+   * of it (FIFO: those records were consumed, whether or not a `records-consumed` said so yet). With
+   * `exactQueue` (the stream reports every consumption before the barrier's receipt), records still ahead
+   * were not consumed: the barrier overtook them (unaligned), so only the barrier leaves and the leap is kept.
    */
-  receiveBarrier(checkpointId: CheckpointId, time: number): void {
+  receiveBarrier(checkpointId: CheckpointId, time: number, exactQueue = false): void {
     const index = this.#items.findIndex((item) => item.kind === 'barrier' && item.checkpointId === checkpointId);
     if (index < 0) return;
+    if (exactQueue) {
+      let overtaken = 0;
+      for (const item of this.#items.slice(0, index)) if (item.kind === 'records') overtaken += item.count;
+      if (overtaken > 0) {
+        const [barrier] = this.#items.splice(index, 1);
+        this.#leap = { checkpointId, records: overtaken, at: time };
+        this.#deliver(barrier!, time);
+        return;
+      }
+    }
     for (const item of this.#items.splice(0, index + 1)) this.#deliver(item, time);
   }
 
@@ -138,6 +235,8 @@ export class LaneQueue {
   clear(): void {
     this.#items.length = 0;
     this.#delivered.length = 0;
+    this.#pendingMarks.length = 0;
+    this.#leap = null;
   }
 
   /**
@@ -203,11 +302,16 @@ function drawnItems(visible: readonly LaneItem[], groupSize: number, now: number
       drawn.push(itemView(item, now, drawn.length));
       continue;
     }
-    if (group.length > 0 && (group[0]!.epoch !== item.epoch || group.length >= groupSize)) flush();
+    if (group.length > 0 && (!sameLook(group[0]!, item) || group.length >= groupSize)) flush();
     group.push(item);
   }
   flush();
   return drawn;
+}
+
+/** Batches drawn as one dot must look alike: same epoch, same channel-state marks. */
+function sameLook(a: RecordItem, b: RecordItem): boolean {
+  return a.epoch === b.epoch && a.captured === b.captured && a.restored === b.restored;
 }
 
 function itemView(item: LaneItem, now: number, slot: number): LaneItemView {
@@ -225,6 +329,8 @@ function recordView(group: readonly RecordItem[], now: number, slot: number): Re
     epoch: head.epoch,
     count: group.reduce((sum, item) => sum + item.count, 0),
     batches: group.reduce((sum, item) => sum + item.batches, 0),
+    captured: head.captured,
+    restored: head.restored,
     progress,
     slot,
     arrived: progress >= 1,

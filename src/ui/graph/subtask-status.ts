@@ -28,6 +28,15 @@ interface Snapshot {
   failure: string | null;
 }
 
+/** What the stream said of a checkpoint being unaligned at this subtask (it may say so before the snapshot starts). */
+interface Unaligned {
+  readonly checkpointId: CheckpointId;
+  /** When its aligned checkpoint switched to unaligned (the alignment timed out), or null: unaligned from the start. */
+  switchedAt: number | null;
+  /** Records its barrier overtook, in and out: the snapshot's channel state. */
+  inFlightRecords: number;
+}
+
 export class SubtaskStatus {
   state: ExecutionState = 'CREATED';
   down: 'killed' | 'failed' | null = null;
@@ -38,6 +47,7 @@ export class SubtaskStatus {
   #alignment: Alignment | null = null;
   #snapshot: Snapshot | null = null;
   #lastAsyncMs: number | null = null;
+  #unaligned: Unaligned | null = null;
 
   /** A new attempt: alive again, nothing pending; checkpoint ids go on from `lastCheckpoint`. */
   redeploy(lastCheckpoint: CheckpointId): void {
@@ -47,6 +57,7 @@ export class SubtaskStatus {
     this.lastBarrier = lastCheckpoint;
     this.#alignment = null;
     this.#snapshot = null;
+    this.#unaligned = null;
   }
 
   takeDown(kind: 'killed' | 'failed', cause: string): void {
@@ -95,10 +106,26 @@ export class SubtaskStatus {
     this.#lastAsyncMs = asyncDurationMs;
   }
 
-  acknowledged(checkpointId: CheckpointId, time: number): void {
+  acknowledged(checkpointId: CheckpointId, time: number, unaligned = false): void {
     const snapshot = this.#snapshotOf(checkpointId);
     snapshot.asyncDoneAt ??= time;
     snapshot.ackAt = time;
+    if (unaligned) this.#unalignedOf(checkpointId);
+  }
+
+  /** Its alignment of `checkpointId` timed out: the checkpoint goes on unaligned (Flink's alternating handler). */
+  switchedToUnaligned(checkpointId: CheckpointId, time: number): void {
+    this.#unalignedOf(checkpointId).switchedAt ??= time;
+  }
+
+  /** Its unaligned barrier `checkpointId` overtook `records` records (input or output): channel state. */
+  overtook(checkpointId: CheckpointId, records: number): void {
+    this.#unalignedOf(checkpointId).inFlightRecords += records;
+  }
+
+  #unalignedOf(checkpointId: CheckpointId): Unaligned {
+    if (!this.#unaligned || this.#unaligned.checkpointId < checkpointId) this.#unaligned = { checkpointId, switchedAt: null, inFlightRecords: 0 };
+    return this.#unaligned;
   }
 
   snapshotFailed(checkpointId: CheckpointId, message: string): void {
@@ -135,6 +162,15 @@ export class SubtaskStatus {
       asyncDoneAt !== null || ackAt !== null ? 1 : syncAt === null ? 0 : expectedAsyncMs <= 0 ? 0.95 : Math.min(0.95, Math.max(0, (now - syncAt) / expectedAsyncMs));
     const syncFlash = syncAt === null || times.flashMs <= 0 ? 0 : Math.max(0, 1 - Math.max(0, now - syncAt) / times.flashMs);
     const envelope = ackAt === null || times.envelopeMs <= 0 || now - ackAt >= times.envelopeMs ? null : Math.max(0, (now - ackAt) / times.envelopeMs);
-    return { checkpointId: snapshot.checkpointId, phase, syncFlash, asyncProgress, envelope, failure };
+    const unaligned = this.#unaligned?.checkpointId === snapshot.checkpointId ? this.#unaligned : null;
+    return {
+      checkpointId: snapshot.checkpointId,
+      phase,
+      syncFlash,
+      asyncProgress,
+      envelope,
+      failure,
+      unaligned: unaligned && { switched: unaligned.switchedAt !== null, inFlightRecords: unaligned.inFlightRecords },
+    };
   }
 }
