@@ -89,7 +89,7 @@ describe('barrierscope run: bad input is refused before anything runs', () => {
     ['--until beyond the longest run', ['--until', '31min'], /--until must be at most 30 min \(the longest run\), got '31min'/],
     ['a fault time beyond the safe integers', ['--fault', 'kill:sum#0@99999999999999999999999'], /<ms> must be a whole number from 0 to 9007199254740991, got 99999999999999999999999/],
     ['a fault subtask beyond the max parallelism bound', ['--fault', 'kill:sum#99999@10'], /<subtask> must be a whole number from 0 to 32767, got 99999/],
-    ['unaligned checkpoints, not modelled yet', ['--set', 'execution.checkpointing.unaligned.enabled=true'], /execution\.checkpointing\.unaligned\.enabled: unaligned checkpoints \(FLIP-76\) are not modelled yet; set it to false/],
+    ['unaligned checkpoints at least once (Flink refuses them)', ['--set', 'execution.checkpointing.unaligned.enabled=true', '--mode', 'at-least-once'], /execution\.checkpointing\.unaligned\.enabled: requires execution\.checkpointing\.mode = EXACTLY_ONCE \(got AT_LEAST_ONCE\)/],
     ['--set __proto__', ['--set', '__proto__=1'], /- __proto__: unknown option/],
     ['--set toString', ['--set', 'toString=1'], /- toString: unknown option/],
     ['--set constructor', ['--set', 'constructor=1'], /- constructor: unknown option/],

@@ -111,7 +111,14 @@ function crossOptionProblems(configuration: JobConfiguration): ConfigurationProb
       message: `must be ≥ ${JOB_OPTIONS.parallelism.key} (${parallelism}), or -1 to derive it`,
     });
   }
-  // Unaligned checkpoints need EXACTLY_ONCE and one checkpoint at a time (CheckpointingOptions.ENABLE_UNALIGNED).
+  // Unaligned checkpoints need EXACTLY_ONCE and one checkpoint at a time, refused before anything runs as Flink refuses
+  // them (CheckpointingOptions.ENABLE_UNALIGNED: "can only be enabled if execution.checkpointing.mode is EXACTLY_ONCE
+  // and if execution.checkpointing.max-concurrent-checkpoints is 1"). Flink's own checks: CheckpointCoordinatorConfiguration's
+  // constructor, checkArgument(!isUnalignedCheckpointsEnabled || maxConcurrentCheckpoints <= 1, "maxConcurrentCheckpoints
+  // can't be > 1 if UnalignedCheckpoints enabled"), which fails the job's submission; InputProcessorUtil#createCheckpointBarrierHandler,
+  // IllegalStateException "Cannot use unaligned checkpoints with AT_LEAST_ONCE checkpointing mode", which fails every
+  // task with network input at deployment. Here both are configuration problems, found before the job is built.
+  // Savepoints stay aligned whatever these say (CheckpointOptions.forConfig, checkpointOptionsForConfig).
   if (checkpointing.unalignedEnabled && checkpointing.mode !== 'EXACTLY_ONCE') {
     problems.push({
       option: JOB_OPTIONS.unalignedEnabled.key,

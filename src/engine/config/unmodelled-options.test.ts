@@ -7,10 +7,14 @@ describe('unmodelledOptionProblems', () => {
     expect(unmodelledOptionProblems(parseJobConfiguration({ 'execution.checkpointing.interval': '1 s' }))).toEqual([]);
   });
 
-  it('names unaligned checkpoints, which Flink accepts but the simulator does not model yet', () => {
-    const configuration = parseJobConfiguration({ 'execution.checkpointing.interval': '1 s', 'execution.checkpointing.unaligned.enabled': true });
-    expect(unmodelledOptionProblems(configuration)).toEqual([
-      { option: 'execution.checkpointing.unaligned.enabled', value: true, message: 'unaligned checkpoints (FLIP-76) are not modelled yet; set it to false' },
-    ]);
+  it('lets unaligned checkpoints and the aligned-checkpoint timeout run (issue 9)', () => {
+    for (const timeout of ['0 ms', '200 ms']) {
+      const configuration = parseJobConfiguration({
+        'execution.checkpointing.interval': '1 s',
+        'execution.checkpointing.unaligned.enabled': true,
+        'execution.checkpointing.aligned-checkpoint-timeout': timeout,
+      });
+      expect(unmodelledOptionProblems(configuration)).toEqual([]);
+    }
   });
 });

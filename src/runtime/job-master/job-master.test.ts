@@ -107,8 +107,28 @@ describe('JobMaster started from a snapshot (Flink NO_CLAIM)', () => {
     for (const key of startedFrom) expect(stored.has(key)).toBe(true);
   });
 
-  it('refuses unaligned checkpoints rather than run aligned ones under that name', () => {
+  it('runs unaligned checkpoints (issue 9): they complete as UNALIGNED_CHECKPOINT, a savepoint stays aligned', () => {
     const unaligned = runningSumJob({ 'execution.checkpointing.unaligned.enabled': true });
-    expect(() => new Simulation({ seed: 1, jobGraph: unaligned.jobGraph, configuration: unaligned.configuration })).toThrow(/not modelled yet/);
+    const events: EngineEvent[] = [];
+    const sim = new Simulation({ seed: 1, jobGraph: unaligned.jobGraph, configuration: unaligned.configuration, onEvent: (event) => events.push(event) });
+    sim.start();
+    sim.runUntil(450);
+    sim.jobMaster.triggerSavepoint();
+    sim.runUntil(900);
+    const completed = events.filter((e): e is Extract<EngineEvent, { type: 'checkpoint-completed' }> => e.type === 'checkpoint-completed');
+    expect(completed.filter((e) => !e.isSavepoint).length).toBeGreaterThan(1);
+    for (const { checkpointId, isSavepoint } of completed) {
+      expect(sim.jobMaster.stats.details(checkpointId)!.checkpoint_type, `checkpoint ${checkpointId}`).toBe(isSavepoint ? 'SAVEPOINT' : 'UNALIGNED_CHECKPOINT');
+    }
+    expect(completed.some((e) => e.isSavepoint)).toBe(true);
+  });
+
+  it('refuses unaligned checkpoints at least once or with concurrent checkpoints, as Flink does', () => {
+    const atLeastOnce = () =>
+      prepareScenarioJob({ scenario: 'running-sum', parallelism: 2, checkpointIntervalMs: 200, mode: 'at-least-once', keys: 20, recordsPerSecond: 40, configuration: { 'execution.checkpointing.unaligned.enabled': true } });
+    expect(atLeastOnce).toThrow(/requires execution\.checkpointing\.mode = EXACTLY_ONCE/);
+    expect(() => runningSumJob({ 'execution.checkpointing.unaligned.enabled': true, 'execution.checkpointing.max-concurrent-checkpoints': 2 })).toThrow(
+      /requires execution\.checkpointing\.max-concurrent-checkpoints = 1/,
+    );
   });
 });

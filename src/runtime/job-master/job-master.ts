@@ -68,7 +68,8 @@ export class JobMaster {
 
   constructor(private readonly options: JobMasterOptions) {
     const { jobGraph, configuration, clock, emit } = options;
-    // Refused rather than silently ignored: a learner must not watch aligned checkpoints labelled unaligned.
+    // Options the runtimes cannot do yet are refused rather than silently ignored (none today: unaligned checkpoints and
+    // the aligned-checkpoint timeout run; Flink's own refusals of them are the configuration's, parse-job-configuration.ts).
     const unmodelled = unmodelledOptionProblems(configuration);
     if (unmodelled.length > 0) throw new ConfigurationError(unmodelled);
     this.store = new CompletedCheckpointStore(configuration.checkpointing.numRetained);
