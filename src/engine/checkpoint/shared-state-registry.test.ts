@@ -3,8 +3,8 @@
 // discard of its writer that keeps every blob still referenced.
 import { describe, expect, it } from 'vitest';
 import type { CheckpointMetadata } from './checkpoint-metadata';
-import { SharedStateRegistry } from './shared-state-registry';
-import type { KeyedStateHandle, SharedStatePiece } from './task-state';
+import { SharedStateRegistry, stateObjectsOfCheckpoint } from './shared-state-registry';
+import type { KeyedStateHandle, OperatorSubtaskState, SharedStatePiece } from './task-state';
 
 const piece = (keyGroup: number, checkpointId: number): SharedStatePiece => ({
   keyGroup,
@@ -138,5 +138,33 @@ describe('SharedStateRegistry', () => {
       [1, []],
       [2, []],
     ]);
+  });
+
+  it("counts an unaligned checkpoint's channel-state blobs as its own: kept while retained, released with it", () => {
+    const channelBlob = 'chk-2/channel-sum-0';
+    const withChannelState = (metadata: CheckpointMetadata): CheckpointMetadata => {
+      const [operator] = metadata.operators;
+      const state: OperatorSubtaskState = {
+        ...operator!.subtaskStates[0]!,
+        inputChannelState: [{ info: { gateIndex: 0, inputChannelIndex: 1 }, storageKey: channelBlob, records: 3, stateSizeBytes: 60 }],
+        resultSubpartitionState: [{ info: { partitionIndex: 0, subpartitionIndex: 0 }, storageKey: channelBlob, records: 1, stateSizeBytes: 20 }],
+      };
+      return { ...metadata, operators: [{ ...operator!, subtaskStates: [state] }] };
+    };
+    const second = withChannelState(checkpoint(2, [incremental(2, 0, [piece(0, 1)])]));
+    expect(stateObjectsOfCheckpoint(second).map((reference) => [reference.storageKey, reference.createdBy])).toEqual([
+      ['chk-2/meta-0', 2],
+      ['chk-1/kg-0', 1],
+      [channelBlob, 2],
+    ]);
+    const registry = new SharedStateRegistry();
+    registry.registerCheckpoint(checkpoint(1, [incremental(1, 0, [piece(0, 1)])]));
+    registry.registerCheckpoint(second);
+    expect(registry.referenceCount(channelBlob)).toBe(1);
+    expect(sorted(registry.liveStateCreatedBy(2))).toEqual(['chk-2/channel-sum-0', 'chk-2/meta-0']);
+    registry.registerCheckpoint(checkpoint(3, [incremental(3, 0, [piece(0, 1)])]));
+    // Subsumed: its discard keeps nothing of what it wrote, channel state included.
+    expect(registry.unregisterCheckpoint(2).map((d) => [d.checkpointId, sorted(d.keep)])).toEqual([[2, []]]);
+    expect(registry.referenceCount(channelBlob)).toBe(0);
   });
 });

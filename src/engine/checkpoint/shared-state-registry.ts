@@ -1,9 +1,11 @@
 // Flink's SharedStateRegistry, reference-counted: every blob a retained checkpoint or savepoint names
 // counts one reference per checkpoint; when a subsumed checkpoint drops the last reference, the blob may go.
 // Assumes blobs are stored under the checkpoint that wrote them, so deleting = discard(writer, keep).
+// An unaligned checkpoint's channel-state blobs (Flink's InputChannelStateHandle / ResultSubpartitionStateHandle)
+// are counted like its private keyed blobs: owned by that checkpoint alone, kept while it is retained, deleted with it.
 import type { CheckpointId } from '../ids';
 import type { CheckpointMetadata } from './checkpoint-metadata';
-import { stateObjectsOf, type StateObjectReference, type TaskStateSnapshot } from './task-state';
+import { stateObjectsOf, subtaskStateObjects, type StateObjectReference, type TaskStateSnapshot } from './task-state';
 
 /** One storage.discard call: delete what `checkpointId` wrote (and its metadata) except `keep`. */
 export interface DiscardRequest {
@@ -16,13 +18,13 @@ interface Entry {
   references: number;
 }
 
-/** Every blob a checkpoint's metadata names, each once. */
+/** Every blob a checkpoint's metadata names, each once: keyed state (with shared pieces) and channel state. */
 export function stateObjectsOfCheckpoint(metadata: CheckpointMetadata): StateObjectReference[] {
   const byKey = new Map<string, StateObjectReference>();
   for (const operator of metadata.operators) {
     for (const subtask of operator.subtaskStates) {
-      if (!subtask?.keyed) continue;
-      for (const reference of stateObjectsOf(subtask.keyed, metadata.checkpointId)) byKey.set(reference.storageKey, reference);
+      if (!subtask) continue;
+      for (const reference of subtaskStateObjects(subtask, metadata.checkpointId)) byKey.set(reference.storageKey, reference);
     }
   }
   return [...byKey.values()];

@@ -1,13 +1,23 @@
 // The facts of `_metadata` a schema cannot state: every operator id is its uid's hash, one subtask state per
-// subtask with exactly its key-group range, offsets that fit, unique uids and entries, savepoints self-contained.
+// subtask with exactly its key-group range, offsets that fit, unique uids and entries, savepoints self-contained,
+// channel state only in checkpoints of format version 2, each channel once per channel-state blob.
 import { computeKeyGroupRangeForOperatorIndex } from '../state/key-groups';
 import { checkEntryName, METADATA_ENTRY } from './entry-name';
 import { operatorIdOfUid } from './operator-id';
 import { fail, quote } from './snapshot-file-error';
-import type { EntryReference, KeyedStateHandleDocument, OperatorStateDocument, SnapshotMetadataDocument } from './snapshot-metadata-schema';
+import {
+  CHANNEL_STATE_FORMAT_VERSION,
+  type ChannelStateDocument,
+  type EntryReference,
+  type KeyedStateHandleDocument,
+  type OperatorStateDocument,
+  type SnapshotMetadataDocument,
+} from './snapshot-metadata-schema';
 
 class Checker {
   readonly #entries = new Set<string>();
+  /** Per channel-state storage key, the channels its handles name (`input 0/1`, `output 0/2`). */
+  readonly #channels = new Map<string, Set<string>>();
 
   constructor(readonly metadataDocument: SnapshotMetadataDocument) {}
 
@@ -19,6 +29,14 @@ class Checker {
     checkEntryName(reference.name, `${METADATA_ENTRY}: ${path}.name`);
     if (reference.name === METADATA_ENTRY || this.#entries.has(reference.name)) this.fail(`${path}.name`, `entry ${quote(reference.name)} is referenced twice`);
     this.#entries.add(reference.name);
+  }
+
+  /** A channel-state blob holds each channel once (restore finds a channel's buffers by its info). */
+  channel(storageKey: string, channel: string, path: string): void {
+    let channels = this.#channels.get(storageKey);
+    if (!channels) this.#channels.set(storageKey, (channels = new Set()));
+    if (channels.has(channel)) this.fail(path, `names ${channel} of channel-state blob ${quote(storageKey)} a second time`);
+    channels.add(channel);
   }
 }
 
@@ -57,7 +75,31 @@ function checkOperator(checker: Checker, operator: OperatorStateDocument, path: 
       const range = computeKeyGroupRangeForOperatorIndex(operator.maxParallelism, operator.parallelism, subtaskIndex);
       checkKeyedHandle(checker, state.managedKeyedState, { start: range.startKeyGroup, end: range.endKeyGroup }, `${at}.managedKeyedState`, isSavepoint);
     }
+    if (state.channelState) checkChannelState(checker, state.channelState, `${at}.channelState`, isSavepoint);
   });
+}
+
+/** Flink's InputChannelStateHandle / ResultSubpartitionStateHandle of one subtask: buffers in one entry, in handle order. */
+function checkChannelState(checker: Checker, channelState: ChannelStateDocument, path: string, isSavepoint: boolean): void {
+  const { formatVersion } = checker.metadataDocument;
+  if (formatVersion < CHANNEL_STATE_FORMAT_VERSION) checker.fail(path, `channel state needs format version ${CHANNEL_STATE_FORMAT_VERSION}, but formatVersion is ${formatVersion}`);
+  if (isSavepoint) checker.fail(path, 'a savepoint is always aligned: it holds no channel state (in-flight data)');
+  const { inputChannelState, resultSubpartitionState, entry } = channelState;
+  if (inputChannelState.length === 0 && resultSubpartitionState.length === 0) checker.fail(path, 'names no channel (leave channelState out)');
+  checker.entry(entry, `${path}.entry`);
+  let previous = -1;
+  const handles = [
+    ...inputChannelState.map((handle, index) => ({ handle, at: `${path}.inputChannelState[${index}]`, channel: `input channel ${handle.gateIndex}/${handle.inputChannelIndex}` })),
+    ...resultSubpartitionState.map((handle, index) => ({ handle, at: `${path}.resultSubpartitionState[${index}]`, channel: `subpartition ${handle.partitionIndex}/${handle.subpartitionIndex}` })),
+  ];
+  for (const { handle, at, channel } of handles) {
+    checker.channel(handle.storageKey, channel, at);
+    if (handle.offsets.length === 0) checker.fail(`${at}.offsets`, 'is empty: a channel in channel state holds at least one buffer');
+    handle.offsets.forEach((offset, index) => {
+      if (offset <= previous || offset >= entry.sizeBytes) checker.fail(`${at}.offsets[${index}]`, `${offset} is not ascending within the entry's ${entry.sizeBytes} bytes`);
+      previous = offset;
+    });
+  }
 }
 
 function checkOperatorStateOffsets(checker: Checker, states: readonly { name: string; offsets: readonly number[] }[], sizeBytes: number, path: string): void {
@@ -111,6 +153,7 @@ export function referencedEntries(metadataDocument: SnapshotMetadataDocument): E
       const keyed = state.managedKeyedState;
       if (keyed?.type === 'KEY_GROUPS_HANDLE') references.push(keyed.entry);
       if (keyed?.type === 'INCREMENTAL_KEY_GROUPS_HANDLE') references.push(keyed.metaState, ...keyed.sharedState.map((piece) => piece.entry));
+      if (state.channelState) references.push(state.channelState.entry);
     }
   }
   return references;

@@ -4,6 +4,7 @@ import type { CheckpointMetadata, OperatorStateMetadata } from '../checkpoint/ch
 import type { KeyedStateHandle, OperatorSubtaskState } from '../checkpoint/task-state';
 import type { KeyedStateSnapshot, KeyGroupSnapshot } from '../state/keyed-state-snapshot';
 import { ByteReader } from './byte-reader';
+import { ChannelStateBlobs, decodeChannelState } from './channel-state-encoding';
 import { readKeyedStateHeader, readKeyGroupBlock, type KeyedStateHeader } from './key-group-encoding';
 import { decodeOperatorState } from './operator-state-encoding';
 import { fail } from './snapshot-file-error';
@@ -20,13 +21,14 @@ export interface DecodedState {
 interface Context {
   readonly entryBytes: EntryBytes;
   readonly blobs: Map<string, Uint8Array>;
+  readonly channelStateBlobs: ChannelStateBlobs;
   readonly maxJsonDepth: number;
 }
 
 const encoder = new TextEncoder();
 
 export function decodeSnapshotState(metadataDocument: SnapshotMetadataDocument, entryBytes: EntryBytes, maxJsonDepth: number): DecodedState {
-  const context: Context = { entryBytes, blobs: new Map(), maxJsonDepth };
+  const context: Context = { entryBytes, blobs: new Map(), channelStateBlobs: new ChannelStateBlobs(), maxJsonDepth };
   const metadata: CheckpointMetadata = {
     version: 1,
     jobId: metadataDocument.jobId,
@@ -36,16 +38,27 @@ export function decodeSnapshotState(metadataDocument: SnapshotMetadataDocument, 
     completionTimestamp: metadataDocument.completionTimestamp,
     operators: metadataDocument.operators.map((operator) => decodeOperator(operator, context)),
   };
+  // A subtask's channel-state blob is named by its chain's head (input) and tail (output): assembled from both.
+  for (const [storageKey, blob] of context.channelStateBlobs.entries()) putBlob(context, storageKey, blob);
   return { metadata, blobs: context.blobs };
 }
 
 function decodeOperator(operator: OperatorStateDocument, context: Context): OperatorStateMetadata {
   const subtaskStates = operator.subtaskStates.map((state): OperatorSubtaskState => {
     const operatorState = state.managedOperatorState;
-    return {
+    const decoded: OperatorSubtaskState = {
       operatorUid: operator.operatorUid,
       keyed: state.managedKeyedState === null ? null : decodeKeyedHandle(state.managedKeyedState, operator.maxParallelism, context),
       operator: operatorState === null ? null : decodeOperatorState(context.entryBytes(operatorState.entry), operatorState.entry.name, operatorState.states, context.maxJsonDepth),
+    };
+    if (!state.channelState) return decoded;
+    const channelState = decodeChannelState(context.entryBytes(state.channelState.entry), state.channelState, context.maxJsonDepth);
+    context.channelStateBlobs.add(channelState);
+    // As the engine holds them: a side without channels is absent.
+    return {
+      ...decoded,
+      ...(channelState.inputChannelState.length > 0 ? { inputChannelState: channelState.inputChannelState } : {}),
+      ...(channelState.resultSubpartitionState.length > 0 ? { resultSubpartitionState: channelState.resultSubpartitionState } : {}),
     };
   });
   return { operatorUid: operator.operatorUid, parallelism: operator.parallelism, maxParallelism: operator.maxParallelism, subtaskStates };

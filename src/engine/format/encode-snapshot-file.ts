@@ -1,7 +1,9 @@
 // Writing a completed checkpoint or savepoint as one `.bscp` file: `_metadata` first, then one entry per
 // state handle. Pure and deterministic: the same checkpoint, blobs and job always give the same bytes.
+// A checkpoint with channel state (unaligned) is written as format version 2, any other as version 1.
 import type { CheckpointMetadata, OperatorStateMetadata } from '../checkpoint/checkpoint-metadata';
 import { checkpointPropertiesOf, type CheckpointProperties } from './checkpoint-properties';
+import { encodeChannelState } from './channel-state-encoding';
 import { encodeKeyedStateHandle } from './encode-keyed-state';
 import { METADATA_ENTRY, operatorStateEntryName } from './entry-name';
 import { formatMetadataJson } from './metadata-json';
@@ -11,7 +13,14 @@ import { SnapshotEntries } from './snapshot-entries';
 import { SnapshotEncodingError, SnapshotFileFailure } from './snapshot-file-error';
 import { readMetadataDocument } from './read-metadata-document';
 import type { SnapshotJob } from './snapshot-job';
-import { SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION, type OperatorStateDocument, type SnapshotMetadataDocument } from './snapshot-metadata-schema';
+import {
+  CHANNEL_STATE_FORMAT_VERSION,
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_FORMAT_VERSIONS,
+  type OperatorStateDocument,
+  type OperatorSubtaskStateDocument,
+  type SnapshotMetadataDocument,
+} from './snapshot-metadata-schema';
 import { writeZip } from './zip-writer';
 
 export interface SnapshotFileInput {
@@ -35,9 +44,12 @@ export function encodeSnapshotFile(input: SnapshotFileInput): Uint8Array {
 
 function metadataDocument(input: SnapshotFileInput, entries: SnapshotEntries): SnapshotMetadataDocument {
   const { metadata, job } = input;
+  const operators = metadata.operators.map((operator) => operatorDocument(operator, input, entries));
+  const hasChannelState = operators.some((operator) => operator.subtaskStates.some((state) => state.channelState !== undefined));
   return {
     format: SNAPSHOT_FORMAT,
-    formatVersion: SNAPSHOT_FORMAT_VERSION,
+    // The oldest version that holds the checkpoint: files without channel state stay readable by version-1 readers.
+    formatVersion: hasChannelState ? CHANNEL_STATE_FORMAT_VERSION : SNAPSHOT_FORMAT_VERSIONS[0],
     checkpointId: metadata.checkpointId,
     checkpointType: metadata.isSavepoint ? 'SAVEPOINT' : 'CHECKPOINT',
     properties: input.properties ?? checkpointPropertiesOf(metadata.isSavepoint, job.configuration),
@@ -46,7 +58,7 @@ function metadataDocument(input: SnapshotFileInput, entries: SnapshotEntries): S
     triggerTimestamp: metadata.triggerTimestamp,
     completionTimestamp: metadata.completionTimestamp,
     configuration: Object.fromEntries(Object.entries(job.configuration)),
-    operators: metadata.operators.map((operator) => operatorDocument(operator, input, entries)),
+    operators,
   };
 }
 
@@ -61,16 +73,18 @@ function operatorDocument(operator: OperatorStateMetadata, input: SnapshotFileIn
     operatorId,
     parallelism: operator.parallelism,
     maxParallelism: operator.maxParallelism,
-    subtaskStates: operator.subtaskStates.map((state, subtaskIndex) => {
+    subtaskStates: operator.subtaskStates.map((state, subtaskIndex): OperatorSubtaskStateDocument => {
       if (state.operatorUid !== operator.operatorUid) throw new SnapshotEncodingError(`Subtask ${subtaskIndex} of ${operator.operatorUid} holds state of ${state.operatorUid}`);
       const target = { operatorId, subtaskIndex, maxParallelism: operator.maxParallelism, blobs: input.blobs, entries };
       const operatorState = state.operator === null ? null : encodeOperatorState(state.operator);
-      return {
+      const document: OperatorSubtaskStateDocument = {
         subtaskIndex,
         managedOperatorState:
           operatorState === null ? null : { entry: entries.add(operatorStateEntryName(operatorId, subtaskIndex), operatorState.bytes), states: operatorState.states.map((meta) => ({ ...meta, offsets: [...meta.offsets] })) },
         managedKeyedState: state.keyed === null ? null : encodeKeyedStateHandle(state.keyed, target),
       };
+      const channelState = encodeChannelState(state, target);
+      return channelState === undefined ? document : { ...document, channelState };
     }),
   };
 }

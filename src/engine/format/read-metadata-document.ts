@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import { fail, quote } from './snapshot-file-error';
 import { METADATA_ENTRY } from './entry-name';
 import { checkMetadataDocument } from './check-metadata-document';
-import { SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION, snapshotMetadataSchema, type SnapshotMetadataDocument } from './snapshot-metadata-schema';
+import { SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSIONS, snapshotMetadataSchema, type SnapshotMetadataDocument } from './snapshot-metadata-schema';
 
 export function readMetadataDocument(json: unknown): SnapshotMetadataDocument {
   checkMagicAndVersion(json);
@@ -25,9 +25,9 @@ function checkMagicAndVersion(json: unknown): void {
     fail('bad-magic', `${METADATA_ENTRY}: format`, `expected ${quote(SNAPSHOT_FORMAT)}, found ${found}: not a Barrierscope snapshot`);
   }
   const version = metadataDocument!['formatVersion'];
-  if (version !== SNAPSHOT_FORMAT_VERSION) {
+  if (!(SNAPSHOT_FORMAT_VERSIONS as readonly unknown[]).includes(version)) {
     const found = typeof version === 'number' ? String(version) : typeof version;
-    fail('unsupported-version', `${METADATA_ENTRY}: formatVersion`, `version ${found}; this reader reads version ${SNAPSHOT_FORMAT_VERSION}`);
+    fail('unsupported-version', `${METADATA_ENTRY}: formatVersion`, `version ${found}; this reader reads versions ${SNAPSHOT_FORMAT_VERSIONS.join(' and ')}`);
   }
 }
 

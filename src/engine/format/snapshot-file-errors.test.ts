@@ -5,7 +5,7 @@ import { decodeSnapshotFile } from './decode-snapshot-file';
 import { encodeSnapshotFile } from './encode-snapshot-file';
 import { SNAPSHOT_FILE_LIMITS } from './snapshot-file-limits';
 import type { SnapshotFileError } from './snapshot-file-error';
-import { EXAMPLE_SNAPSHOT } from './snapshot-format-example.fixture';
+import { EXAMPLE_SNAPSHOT, EXAMPLE_UNALIGNED_SNAPSHOT } from './snapshot-format-example.fixture';
 import { metadataOf, operate, patchUint32 } from './snapshot-file-surgery.fixture';
 import { readZipDirectory } from './zip-reader';
 import { writeZip } from './zip-writer';
@@ -108,9 +108,9 @@ describe('decoding a bad snapshot file', () => {
   });
 
   it('refuses a format version it does not read', () => {
-    const error = refused(operate(good, { metadata: (document) => ({ ...document, formatVersion: 2 }) }));
+    const error = refused(operate(good, { metadata: (document) => ({ ...document, formatVersion: 3 }) }));
     expect(error.kind).toBe('unsupported-version');
-    expect(error.message).toBe('_metadata: formatVersion: version 2; this reader reads version 1');
+    expect(error.message).toBe('_metadata: formatVersion: version 3; this reader reads versions 1 and 2');
   });
 
   it('refuses a zip without _metadata', () => {
@@ -266,6 +266,102 @@ describe('decoding a bad snapshot file', () => {
       const error = refused(operate(good, { metadata: (document) => setPath(document, ['operators', 1, 'subtaskStates', 0, 'managedKeyedState', 'keyGroupOffsets'], [15, null, 30, 47]) }));
       expect(error.kind).toBe('invalid-entry');
       expect(error.message).toBe(`${KEYED_ENTRY} @ byte 31: key group 2 should begin at byte 30 (from _metadata)`);
+    });
+  });
+
+  describe('whose channel state (format version 2) is wrong', () => {
+    const unaligned = encodeSnapshotFile(EXAMPLE_UNALIGNED_SNAPSHOT);
+    const SUM_CHANNEL_STATE = ['operators', 1, 'subtaskStates', 0, 'channelState'] as const;
+    const CHANNEL_ENTRY = `${SUM}/0/channel-state`;
+    const at = (...path: Array<string | number>) => [...SUM_CHANNEL_STATE, ...path];
+    /** The sum's channel-state entry with `edit` applied to a copy of its bytes. */
+    const withEntry = (edit: (data: Uint8Array) => Uint8Array) =>
+      operate(unaligned, { entries: (entries) => entries.map((entry) => (entry.name === CHANNEL_ENTRY ? { ...entry, data: edit(entry.data.slice()) } : entry)) });
+
+    it('accepts the good unaligned file it starts from, as version 2', () => {
+      const decoded = decodeSnapshotFile(unaligned);
+      expect(decoded.ok && decoded.value.formatVersion).toBe(2);
+    });
+
+    it('refuses channel state in a version-1 file', () => {
+      const error = refused(operate(unaligned, { metadata: (document) => ({ ...document, formatVersion: 1 }) }));
+      expect(error.kind).toBe('invalid-metadata');
+      expect(error.message).toBe('_metadata: operators[0].subtaskStates[0].channelState: channel state needs format version 2, but formatVersion is 1');
+    });
+
+    it('refuses channel state in a savepoint, which is always aligned', () => {
+      const error = refused(
+        operate(unaligned, {
+          metadata: (document) => {
+            setPath(document, ['checkpointType'], 'SAVEPOINT');
+            setPath(document, ['properties', 'savepointFormat'], 'CANONICAL');
+          },
+        }),
+      );
+      expect(error.message).toBe('_metadata: operators[0].subtaskStates[0].channelState: a savepoint is always aligned: it holds no channel state (in-flight data)');
+    });
+
+    it('refuses an empty channel state, a channel without buffers and a channel index beyond a Java int', () => {
+      const none = refused(operate(unaligned, { metadata: (document) => setPath(document, at('inputChannelState'), []) }));
+      expect(none.message).toBe('_metadata: operators[1].subtaskStates[0].channelState: names no channel (leave channelState out)');
+      const empty = refused(operate(unaligned, { metadata: (document) => setPath(document, at('inputChannelState', 0, 'offsets'), []) }));
+      expect(empty.message).toBe('_metadata: operators[1].subtaskStates[0].channelState.inputChannelState[0].offsets: is empty: a channel in channel state holds at least one buffer');
+      const huge = refused(operate(unaligned, { metadata: (document) => setPath(document, at('inputChannelState', 0, 'inputChannelIndex'), 2 ** 31) }));
+      expect(huge.message).toBe('_metadata: operators[1].subtaskStates[0].channelState.inputChannelState[0].inputChannelIndex: Invalid value: Expected <=2147483647 but received 2147483648');
+    });
+
+    it('refuses a channel named twice in one channel-state blob', () => {
+      const error = refused(
+        operate(unaligned, {
+          metadata: (document) => {
+            type Handles = Array<Record<string, unknown>>;
+            const operators = document['operators'] as unknown as Array<{ subtaskStates: Array<{ channelState: { inputChannelState: Handles } }> }>;
+            const handles = operators[1]!.subtaskStates[0]!.channelState.inputChannelState;
+            handles.push({ ...handles[0]!, offsets: [70] });
+          },
+        }),
+      );
+      expect(error.message).toBe('_metadata: operators[1].subtaskStates[0].channelState.inputChannelState[1]: names input channel 0/0 of channel-state blob "running-sum/chk-3/sum#0/sum/8" a second time');
+    });
+
+    it('refuses buffer offsets that are not ascending within the entry', () => {
+      const error = refused(operate(unaligned, { metadata: (document) => setPath(document, at('inputChannelState', 0, 'offsets'), [0, 82]) }));
+      expect(error.message).toBe("_metadata: operators[1].subtaskStates[0].channelState.inputChannelState[0].offsets[1]: 82 is not ascending within the entry's 82 bytes");
+    });
+
+    it('refuses a buffer offset that is not where a buffer begins', () => {
+      const error = refused(operate(unaligned, { metadata: (document) => setPath(document, at('inputChannelState', 0, 'offsets'), [0, 53]) }));
+      expect(error.kind).toBe('invalid-entry');
+      expect(error.message).toBe(`${CHANNEL_ENTRY} @ byte 54: buffer 1 of input channel 0/0 should begin at byte 53 (from _metadata)`);
+    });
+
+    it('refuses record counts and sizes that disagree with _metadata', () => {
+      const records = refused(operate(unaligned, { metadata: (document) => setPath(document, at('inputChannelState', 0, 'records'), 4) }));
+      expect(records.message).toBe(`${CHANNEL_ENTRY} @ byte 0: input channel 0/0 holds 3 records, _metadata says 4`);
+      const size = refused(operate(unaligned, { metadata: (document) => setPath(document, at('inputChannelState', 0, 'stateSizeBytes'), 100) }));
+      expect(size.message).toBe(`${CHANNEL_ENTRY} @ byte 0: input channel 0/0's buffers are 99 bytes, _metadata says 100`);
+    });
+
+    it('refuses a record count the entry cannot hold, and bytes after the last buffer', () => {
+      const count = refused(withEntry((data) => ((data[1] = 0x7f), data)));
+      expect(count.message).toBe(`${CHANNEL_ENTRY} @ byte 1: the record count of buffer 0 of input channel 0/0 is 127, more than the 80 bytes left can hold`);
+      const trailing = refused(withEntry((data) => new Uint8Array([...data, 0])));
+      expect(trailing.message).toBe(`${CHANNEL_ENTRY} @ byte 82: 1 bytes follow the last buffer`);
+    });
+
+    it('refuses a record that is not JSON or nests too deep', () => {
+      const notJson = refused(withEntry((data) => ((data[3] = 0x7e), data)));
+      expect(notJson.kind).toBe('invalid-entry');
+      expect(notJson.message).toMatch(new RegExp(`^${CHANNEL_ENTRY} @ byte 2: not JSON \\(`));
+      const deep = encodeSnapshotFile({
+        ...EXAMPLE_UNALIGNED_SNAPSHOT,
+        blobs: new Map(
+          [...EXAMPLE_UNALIGNED_SNAPSHOT.blobs].map(([key, bytes]) =>
+            key.includes('sum#0/sum/8') ? [key, new TextEncoder().encode(new TextDecoder().decode(bytes).replace('{"key":"key-1","value":2}', JSON.stringify({ key: 'key-1', value: JSON.parse(`${'['.repeat(70)}${']'.repeat(70)}`) })))] : [key, bytes],
+          ),
+        ),
+      });
+      expect(refused(deep).message).toMatch(new RegExp(`^${CHANNEL_ENTRY} @ byte 56: JSON nested 71 levels deep, more than the 64 allowed$`));
     });
   });
 });

@@ -25,3 +25,6 @@ export const SNAPSHOT_FILE_LIMITS: SnapshotFileLimits = Object.freeze({
 
 /** Longest entry name, state name, uid or storage key, in UTF-8 bytes or UTF-16 units. */
 export const MAX_NAME_LENGTH = 1024;
+
+/** Largest gate, channel, partition or subpartition index: a Java int, as Flink's InputChannelInfo and ResultSubpartitionInfo hold. */
+export const MAX_CHANNEL_INDEX = 2 ** 31 - 1;

@@ -10,14 +10,17 @@ import type { SnapshotFile, SnapshotFileResult } from './snapshot-file';
 import { EXAMPLE_SNAPSHOT } from './snapshot-format-example.fixture';
 import { metadataOf, operate } from './snapshot-file-surgery.fixture';
 import { METADATA_ENTRY } from './entry-name';
+import { holdsChannelState, unalignedCheckpoints } from './unaligned-checkpoints.fixture';
 
 const SEED = 20_261_127;
 const RUNS = 1_000;
 
 const incremental = realCheckpoints({ untilMs: 1_000, keys: 12, configuration: { 'execution.checkpointing.incremental': true } }).snapshots.filter((s) => isIncremental(s.metadata)).at(-1)!;
-const FILES = { example: encodeSnapshotFile(EXAMPLE_SNAPSHOT), incremental: encodeSnapshotFile(incremental) };
-const REFERENCE = { example: decodeOk(FILES.example), incremental: decodeOk(FILES.incremental) };
-const which = fc.constantFrom<keyof typeof FILES>('example', 'incremental');
+// A real unaligned checkpoint (format version 2) with input and output channel state, kept small.
+const unaligned = unalignedCheckpoints({ untilMs: 500 }).snapshots.filter((s) => holdsChannelState(s.metadata)).at(-1)!;
+const FILES = { example: encodeSnapshotFile(EXAMPLE_SNAPSHOT), incremental: encodeSnapshotFile(incremental), unaligned: encodeSnapshotFile(unaligned) };
+const REFERENCE = { example: decodeOk(FILES.example), incremental: decodeOk(FILES.incremental), unaligned: decodeOk(FILES.unaligned) };
+const which = fc.constantFrom<keyof typeof FILES>('example', 'incremental', 'unaligned');
 
 function decodeOk(bytes: Uint8Array): SnapshotFile {
   const result = decodeSnapshotFile(bytes);
@@ -105,7 +108,7 @@ describe(`decoding corrupted snapshot files (seed ${SEED})`, () => {
   });
 
   it('returns a clean error when entries are removed', () => {
-    const names = { example: REFERENCE.example.entries.map((e) => e.name), incremental: REFERENCE.incremental.entries.map((e) => e.name) };
+    const names = { example: REFERENCE.example.entries.map((e) => e.name), incremental: REFERENCE.incremental.entries.map((e) => e.name), unaligned: REFERENCE.unaligned.entries.map((e) => e.name) };
     fc.assert(
       fc.property(which, fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), fc.boolean(), (name, picks, fixReferences) => {
         const removed = new Set(picks.map((pick) => names[name][pick % names[name].length]!));
@@ -170,5 +173,8 @@ describe(`decoding corrupted snapshot files (seed ${SEED})`, () => {
   it('keeps the reference files valid (the fuzzing starts from good files)', () => {
     expect(metadataOf(FILES.incremental)['checkpointType']).toBe('CHECKPOINT');
     expect(REFERENCE.incremental.entries.some((entry) => entry.name.startsWith('shared/'))).toBe(true);
+    expect(REFERENCE.unaligned.formatVersion).toBe(2);
+    const channelState = REFERENCE.unaligned.document.operators.flatMap((operator) => operator.subtaskStates.flatMap((state) => (state.channelState ? [state.channelState] : [])));
+    expect(channelState.some((state) => state.inputChannelState.length > 0) && channelState.some((state) => state.resultSubpartitionState.length > 0)).toBe(true);
   });
 });

@@ -1,10 +1,17 @@
-// The schema of `_metadata` (format version 1), in valibot: the file's tree after Flink's MetadataV5
+// The schema of `_metadata` (format versions 1 and 2), in valibot: the file's tree after Flink's MetadataV5
 // (checkpoint, properties, operators with name/uid/id, subtask states and their handles) plus the job.
+// Version 2 adds one optional field, a subtask's channel state (an unaligned checkpoint's in-flight data); a
+// file without channel state is written as version 1, byte for byte as before, and both versions are read.
 import * as v from 'valibot';
-import { MAX_NAME_LENGTH } from './snapshot-file-limits';
+import { MAX_CHANNEL_INDEX, MAX_NAME_LENGTH } from './snapshot-file-limits';
 
 export const SNAPSHOT_FORMAT = 'barrierscope-snapshot';
-export const SNAPSHOT_FORMAT_VERSION = 1;
+/** The newest version this code reads and writes: files with channel state. */
+export const SNAPSHOT_FORMAT_VERSION = 2;
+/** Every version this reader reads; a file without channel state is written as the first. */
+export const SNAPSHOT_FORMAT_VERSIONS = [1, 2] as const;
+/** The first version with channel state (`channelState` in a subtask state). */
+export const CHANNEL_STATE_FORMAT_VERSION = 2;
 /** Flink's bound on parallelism and max parallelism (Transformation.UPPER_BOUND_MAX_PARALLELISM). */
 const UPPER_BOUND_MAX_PARALLELISM = 32_768;
 const MAX_CONFIGURATION_OPTIONS = 1_000;
@@ -66,10 +73,39 @@ const operatorStreamStateHandle = v.strictObject({
   states: v.array(operatorStateMetaInfo),
 });
 
+/** A Java int, as Flink's channel indexes are. */
+const channelIndex = v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(MAX_CHANNEL_INDEX));
+
+/**
+ * Flink's AbstractChannelStateHandle: one channel's in-flight buffers, `offsets` where each begins in the subtask's
+ * channel-state entry; `records` and `stateSizeBytes` (persisted_data) are what the buffers hold, `storageKey` the
+ * channel-state blob of the checkpoint storage.
+ */
+const channelStateHandleFields = {
+  storageKey: name,
+  records: count,
+  stateSizeBytes: count,
+  offsets: v.array(count),
+};
+
+/** Flink's InputChannelStateHandle: InputChannelInfo (gate, channel) and the buffers. */
+const inputChannelStateHandle = v.strictObject({ gateIndex: channelIndex, inputChannelIndex: channelIndex, ...channelStateHandleFields });
+
+/** Flink's ResultSubpartitionStateHandle: ResultSubpartitionInfo (partition, subpartition) and the buffers. */
+const resultSubpartitionStateHandle = v.strictObject({ partitionIndex: channelIndex, subpartitionIndex: channelIndex, ...channelStateHandleFields });
+
+/** A subtask's channel state (format version 2): one entry with every buffer, input channels' first. */
+const channelState = v.strictObject({
+  entry: entryReference,
+  inputChannelState: v.array(inputChannelStateHandle),
+  resultSubpartitionState: v.array(resultSubpartitionStateHandle),
+});
+
 const operatorSubtaskState = v.strictObject({
   subtaskIndex: count,
   managedOperatorState: v.nullable(operatorStreamStateHandle),
   managedKeyedState: v.nullable(v.variant('type', [keyGroupsStateHandle, incrementalKeyedStateHandle])),
+  channelState: v.optional(channelState),
 });
 
 const operatorState = v.strictObject({
@@ -101,7 +137,7 @@ const configuration = v.pipe(
 
 export const snapshotMetadataSchema = v.strictObject({
   format: v.literal(SNAPSHOT_FORMAT),
-  formatVersion: v.literal(SNAPSHOT_FORMAT_VERSION),
+  formatVersion: v.picklist(SNAPSHOT_FORMAT_VERSIONS),
   checkpointId: count,
   checkpointType: v.picklist(['CHECKPOINT', 'SAVEPOINT']),
   properties: checkpointProperties,
@@ -121,4 +157,7 @@ export type KeyGroupsStateHandleDocument = v.InferOutput<typeof keyGroupsStateHa
 export type IncrementalKeyedStateHandleDocument = v.InferOutput<typeof incrementalKeyedStateHandle>;
 export type OperatorStreamStateHandleDocument = v.InferOutput<typeof operatorStreamStateHandle>;
 export type EntryReference = v.InferOutput<typeof entryReference>;
+export type ChannelStateDocument = v.InferOutput<typeof channelState>;
+export type InputChannelStateHandleDocument = v.InferOutput<typeof inputChannelStateHandle>;
+export type ResultSubpartitionStateHandleDocument = v.InferOutput<typeof resultSubpartitionStateHandle>;
 export type CheckpointPropertiesDocument = v.InferOutput<typeof checkpointProperties>;
