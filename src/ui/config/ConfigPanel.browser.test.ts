@@ -68,3 +68,16 @@ it("copies the running run's link, which reopens the same run", async () => {
   await expect.element(page.getByText(/copy the link from here/)).toBeVisible();
   expect(root.querySelector<HTMLInputElement>('.fallback input')!.value).toBe(copied);
 });
+
+it('fills the draft from a preset, says what it shows, and applies it only on Apply', async () => {
+  const applied: PageRunOptions[] = [];
+  const root = await render(applied);
+  await userEvent.click(page.getByRole('button', { name: 'Backpressure, unaligned' }));
+  await expect.element(page.getByRole('status')).toHaveTextContent(/barriers overtake the queue/);
+  expect(page.getByLabelText('Unaligned checkpoints').element()).toHaveProperty('checked', true);
+  expect(page.getByLabelText('Fault plan').element()).toHaveProperty('value', 'slow-task:sum#1@0x4000');
+  expect(applied).toEqual([]);
+  await page.screenshot({ path: '../../../test-results/config-panel-preset.png', element: root });
+  await userEvent.click(page.getByRole('button', { name: 'Apply and restart' }));
+  expect(applied).toMatchObject([{ runtime: 'deterministic', unaligned: true, alignedCheckpointTimeoutMs: 0, faults: [{ kind: 'slow-task', uid: 'sum', subtask: 1, atMs: 0, factor: 4000 }] }]);
+});

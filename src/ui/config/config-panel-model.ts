@@ -210,6 +210,60 @@ export const CONFIG_CONTROLS: readonly ControlDefinition[] = Object.freeze([
   },
 ] satisfies ControlDefinition[]);
 
+/**
+ * Ready-made runs to learn from, filled into the draft (nothing restarts until Apply). The backpressure ones are
+ * one job three ways: sum#1 slowed ×4000 from the start (0.02 ms of virtual work per record becomes 80 ms, about
+ * 12 records/s against the 25 records/s its two inputs send), so its input queues fill, credit runs out and the
+ * sources are backpressured; barriers queue behind the buffered records. Aligned, each checkpoint waits for its
+ * barriers to get through the queue; unaligned, the barrier overtakes the queue and the queued records go into the
+ * checkpoint as channel state; with an aligned-checkpoint timeout it starts aligned and switches when it runs long.
+ */
+export interface ConfigPreset {
+  readonly id: string;
+  readonly label: string;
+  /** What the run shows, one sentence. */
+  readonly explanation: string;
+  readonly options: (current: PageRunOptions) => PageRunOptions;
+}
+
+/** The slow subtask of the backpressure presets, in the fault plan's syntax. */
+export const BACKPRESSURE_FAULT = 'slow-task:sum#1@0x4000';
+
+const backpressured = (current: PageRunOptions, unaligned: boolean, alignedCheckpointTimeoutMs: number): PageRunOptions => ({
+  ...current,
+  scenario: 'running-sum',
+  runtime: 'deterministic',
+  recordsPerSecond: 25,
+  parallelism: 2,
+  maxParallelism: null,
+  checkpointIntervalMs: 1000,
+  mode: 'exactly-once',
+  unaligned,
+  alignedCheckpointTimeoutMs,
+  faults: [parseFault(BACKPRESSURE_FAULT)],
+});
+
+export const CONFIG_PRESETS: readonly ConfigPreset[] = Object.freeze([
+  {
+    id: 'backpressure-aligned',
+    label: 'Backpressure, aligned',
+    explanation: 'A slow sink subtask (sum#1 ×4000): barriers wait behind the queued records, so alignment and checkpoint durations grow.',
+    options: (current) => backpressured(current, false, 0),
+  },
+  {
+    id: 'backpressure-unaligned',
+    label: 'Backpressure, unaligned',
+    explanation: 'The same slow sink with unaligned checkpoints: barriers overtake the queue, the overtaken records become channel state, checkpoints stay short.',
+    options: (current) => backpressured(current, true, 0),
+  },
+  {
+    id: 'backpressure-timeout',
+    label: 'Backpressure, aligned timeout 200ms',
+    explanation: 'The same slow sink: each checkpoint starts aligned and switches to unaligned once it has run 200 ms.',
+    options: (current) => backpressured(current, true, 200),
+  },
+] satisfies ConfigPreset[]);
+
 export function draftOf(options: PageRunOptions): ConfigDraft {
   return {
     scenario: options.scenario,

@@ -20,7 +20,7 @@ const HEADER = 34;
 const SIDE = 10;
 /** The straight run at a lane's receiving end, where its input queue stacks. */
 const QUEUE_RUN = 64;
-const FOOTER = 66;
+const FOOTER = 80;
 const BOX_MAX_WIDTH = 190;
 const BOX_MAX_HEIGHT = 96;
 /** Distance between stacked items in an input queue, in px at most. */

@@ -260,10 +260,14 @@ export class JobGraphFold implements EventFold<JobGraphView> {
     else if (event.to !== undefined) this.#laneInto(event.to, event.channel)?.queue.captureNextPushed(event.checkpointId, event.records);
   }
 
-  /** A restore put channel state back: at the head of an input channel, or first into the output to a consumer. */
+  /**
+   * A restore put channel state back: at the head of an input channel, or first into the output to a consumer. The
+   * records are drawn in the epoch of the barrier that follows them now, the first after the restored checkpoint.
+   */
   #channelStateRestored(event: EventOf<'channel-state-restored'>): void {
-    if (event.side === 'input') this.#laneInto(event.taskId, event.channel)?.queue.pushRestored(event.records, event.checkpointId + 1, event.time);
-    else if (event.to !== undefined) this.#laneInto(event.to, event.channel)?.queue.restoreNextPushed(event.records);
+    const epoch = event.checkpointId + 1;
+    if (event.side === 'input') this.#laneInto(event.taskId, event.channel)?.queue.pushRestored(event.records, epoch, event.time);
+    else if (event.to !== undefined) this.#laneInto(event.to, event.channel)?.queue.restoreNextPushed(event.records, epoch);
   }
 
   #barrierEmitted(event: EventOf<'barrier-emitted'>): void {

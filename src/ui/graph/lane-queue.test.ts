@@ -150,6 +150,16 @@ describe('LaneQueue under unaligned checkpoints', () => {
     expect(marks(queue)).toEqual(['2@3', '2@2c2']);
   });
 
+  it('marks records an older checkpoint captured in the sender’s output with the newer one whose input captures them', () => {
+    const queue = new LaneQueue();
+    queue.captureNextPushed(2, 2);
+    queue.pushRecords(2, 2, 0, true);
+    queue.capture(3, 2);
+    expect(marks(queue)).toEqual(['2@2c3']);
+    queue.capture(2, 2);
+    expect(marks(queue)).toEqual(['2@2c3']);
+  });
+
   it('marks the sender’s overtaken output as it goes on the wire after the barrier, then plain records again', () => {
     const queue = new LaneQueue();
     queue.pushBarrier(4, 0);
@@ -163,9 +173,9 @@ describe('LaneQueue under unaligned checkpoints', () => {
     const queue = new LaneQueue(10);
     queue.pushRecords(1, 3, 0);
     queue.pushRestored(2, 3, 5);
-    queue.restoreNextPushed(1);
+    queue.restoreNextPushed(1, 4);
     queue.pushRecords(2, 3, 6);
-    expect(marks(queue)).toEqual(['2@3r', '1@3', '1@3r', '1@3']);
+    expect(marks(queue)).toEqual(['2@3r', '1@3', '1@4r', '1@3']);
     expect(queue.view(6, 20, false)[0]).toMatchObject({ arrived: true, restored: true });
   });
 

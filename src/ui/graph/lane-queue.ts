@@ -51,6 +51,8 @@ export interface LaneLeap {
 interface PendingMark {
   readonly captured: CheckpointId | null;
   readonly restored: boolean;
+  /** The epoch drawn for them instead of the wire's (restored records: the barrier that follows them after the restore). */
+  readonly epoch?: CheckpointId;
   remaining: number;
 }
 
@@ -97,7 +99,7 @@ export class LaneQueue {
     while (left > 0) {
       const mark = this.#pendingMarks[0];
       const taken = mark ? Math.min(left, mark.remaining) : left;
-      this.#push(taken, epoch, sentAt, onWire, mark?.captured ?? null, mark?.restored ?? false);
+      this.#push(taken, mark?.epoch ?? epoch, sentAt, onWire, mark?.captured ?? null, mark?.restored ?? false);
       left -= taken;
       if (mark && (mark.remaining -= taken) === 0) this.#pendingMarks.shift();
     }
@@ -129,9 +131,9 @@ export class LaneQueue {
     if (records > 0) this.#pendingMarks.push({ captured: checkpointId, restored: false, remaining: records });
   }
 
-  /** The sender put `records` records of restored output channel state first into its output to this lane. */
-  restoreNextPushed(records: number): void {
-    if (records > 0) this.#pendingMarks.push({ captured: null, restored: true, remaining: records });
+  /** The sender put `records` records of restored output channel state first into its output to this lane; drawn as of `epoch`. */
+  restoreNextPushed(records: number, epoch: CheckpointId): void {
+    if (records > 0) this.#pendingMarks.push({ captured: null, restored: true, epoch, remaining: records });
   }
 
   /**
@@ -145,13 +147,14 @@ export class LaneQueue {
 
   /**
    * The receiver's barrier `checkpointId` overtook `records` records on this channel (unaligned): the oldest
-   * records of its epoch or older still on the lane, not yet captured, become its channel state.
+   * records of its epoch or older still on the lane become its channel state (records an older checkpoint
+   * captured, in the sender's output, are in this one's input too: the newest checkpoint is marked).
    */
   capture(checkpointId: CheckpointId, records: number): void {
     let left = records;
     for (let i = 0; i < this.#items.length && left > 0; i++) {
       const item = this.#items[i]!;
-      if (item.kind !== 'records' || item.epoch > checkpointId || item.captured !== null) continue;
+      if (item.kind !== 'records' || item.epoch > checkpointId || (item.captured !== null && item.captured >= checkpointId)) continue;
       if (item.count > left) {
         // Split: the captured head, the rest stays as it was.
         this.#items.splice(i + 1, 0, { ...item, id: this.#nextId++, count: item.count - left, batches: 1 });

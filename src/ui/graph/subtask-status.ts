@@ -68,6 +68,8 @@ export class SubtaskStatus {
   }
 
   barrierReceived(checkpointId: CheckpointId, channel: number, time: number): void {
+    // A barrier of a checkpoint it already snapshotted (unaligned: the first barrier triggers it) ends no alignment.
+    if (checkpointId <= this.lastBarrier && this.#alignment?.checkpointId !== checkpointId) return;
     if (!this.#alignment || this.#alignment.checkpointId < checkpointId) {
       this.#alignment = { checkpointId, startedAt: time, received: new Set(), blocked: new Set() };
     }
