@@ -4,7 +4,7 @@
 import type { CheckpointMetadata } from '../engine/checkpoint/checkpoint-metadata';
 import type { CheckpointStorage, StateWriteRequest, StorageCallback } from '../engine/ports/checkpoint-storage';
 import { requiredBlobs, withStorageKeys } from '../engine/format';
-import { storageKeysOf } from '../engine/checkpoint/task-state';
+import { subtaskStateObjects } from '../engine/checkpoint/task-state';
 import { IndexedDbCheckpointStorage } from './indexeddb-checkpoint-storage';
 import { newImportJobId, newStorageKey } from './storage-key';
 
@@ -55,8 +55,8 @@ function writeRequests(snapshot: ImportableSnapshot, importJobId: string): Map<s
   const requests = new Map<string, StateWriteRequest>();
   for (const operator of metadata.operators) {
     operator.subtaskStates.forEach((state, subtask) => {
-      if (!state.keyed) return;
-      for (const key of storageKeysOf(state.keyed)) {
+      // Keyed state and an unaligned checkpoint's channel state.
+      for (const { storageKey: key } of subtaskStateObjects(state, metadata.checkpointId)) {
         if (requests.has(key)) continue;
         const bytes = blobs.get(key);
         if (!bytes) throw new Error(`the snapshot names state '${key}' but does not hold it`);

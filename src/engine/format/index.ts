@@ -10,6 +10,8 @@ export { snapshotJobOf, type SnapshotJob } from './snapshot-job';
 export { requiredBlobs, withStorageKeys } from './snapshot-storage-keys';
 export { inspectSnapshot } from './inspect-snapshot';
 export type {
+  ChannelInspection,
+  ChannelStateInspection,
   KeyedStateInspection,
   KeyedStateRow,
   KeyGroupInspection,
@@ -21,7 +23,7 @@ export type {
 export type { PendingTransactionRow, SourceOffsetRow } from './inspect-operator-state';
 export { operatorIdOfUid, murmur3x64Hash128 } from './operator-id';
 export { checkpointPropertiesOf, type CheckpointProperties, type CheckpointType } from './checkpoint-properties';
-export { SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION, snapshotMetadataSchema, type SnapshotMetadataDocument } from './snapshot-metadata-schema';
+export { SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION, SNAPSHOT_FORMAT_VERSIONS, snapshotMetadataSchema, type SnapshotMetadataDocument } from './snapshot-metadata-schema';
 
 /** The file name extension, and the media type a download should carry. */
 export const SNAPSHOT_FILE_EXTENSION = '.bscp';

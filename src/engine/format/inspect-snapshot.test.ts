@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { decodeSnapshotFile } from './decode-snapshot-file';
 import { encodeSnapshotFile } from './encode-snapshot-file';
 import { inspectSnapshot } from './inspect-snapshot';
-import { EXAMPLE_SNAPSHOT } from './snapshot-format-example.fixture';
+import { EXAMPLE_SNAPSHOT, EXAMPLE_UNALIGNED_SNAPSHOT } from './snapshot-format-example.fixture';
 
-function inspectExample() {
-  const decoded = decodeSnapshotFile(encodeSnapshotFile(EXAMPLE_SNAPSHOT));
+function inspectExample(example = EXAMPLE_SNAPSHOT) {
+  const decoded = decodeSnapshotFile(encodeSnapshotFile(example));
   if (!decoded.ok) throw new Error(decoded.error.message);
   return inspectSnapshot(decoded.value);
 }
@@ -42,6 +42,26 @@ describe('inspecting a snapshot file', () => {
       { partition: 3, offset: 3 },
     ]);
     expect(sink!.subtasks[0]!.pendingTransactions).toEqual([{ transactionId: 'sink#0@3', checkpointId: 3, records: 1 }]);
+  });
+
+  it("lists an unaligned checkpoint's channel state per subtask: channels, buffers, records and bytes", () => {
+    const inspection = inspectExample(EXAMPLE_UNALIGNED_SNAPSHOT);
+    const [source, sum, sink] = inspection.operators;
+    expect(source!.subtasks[0]!.channelState).toEqual({
+      channels: [{ side: 'output', gateOrPartitionIndex: 0, channelIndex: 0, buffers: 1, records: 1, sizeBytes: 33 }],
+      records: 1,
+      persistedDataBytes: 33,
+      entrySizeBytes: 28,
+    });
+    expect(sum!.subtasks[0]!.channelState).toEqual({
+      channels: [{ side: 'input', gateOrPartitionIndex: 0, channelIndex: 0, buffers: 2, records: 3, sizeBytes: 99 }],
+      records: 3,
+      persistedDataBytes: 99,
+      entrySizeBytes: 82,
+    });
+    expect(sink!.subtasks[0]!.channelState).toBeNull();
+    expect(inspection.savepointMetadata.map((row) => row['operator-total-size-in-bytes'])).toEqual([108 + 28, 63 + 82, 84]);
+    expect(inspectExample().operators.every((operator) => operator.subtasks.every((subtask) => subtask.channelState === null))).toBe(true);
   });
 });
 

@@ -1,13 +1,14 @@
 // What is in a snapshot file, as a view model: FLIP-512's `savepoint_metadata` rows, and per operator and
-// subtask its key groups, keys and values (as the State Processor API reads them), offsets, transactions, sizes.
+// subtask its key groups, keys and values (as the State Processor API reads them), channel state (an unaligned
+// checkpoint's in-flight records per channel), offsets, transactions, sizes.
 import type { Json } from '../state/json';
 import type { Key } from '../state/java-hash-code';
 import type { KeyedStateSnapshot, KeyGroupSnapshot } from '../state/keyed-state-snapshot';
 import type { OperatorStateSnapshot } from '../state/operator-state-snapshot';
 import type { SnapshotFile } from './snapshot-file';
-import type { KeyedStateHandleDocument, OperatorStateDocument, OperatorSubtaskStateDocument } from './snapshot-metadata-schema';
+import type { ChannelStateDocument, KeyedStateHandleDocument, OperatorStateDocument, OperatorSubtaskStateDocument } from './snapshot-metadata-schema';
 import { sourceOffsetsOf, pendingTransactionsOf } from './inspect-operator-state';
-import type { KeyedStateInspection, KeyedStateRow, OperatorInspection, SnapshotInspection, SubtaskInspection } from './snapshot-inspection';
+import type { ChannelInspection, ChannelStateInspection, KeyedStateInspection, KeyedStateRow, OperatorInspection, SnapshotInspection, SubtaskInspection } from './snapshot-inspection';
 
 export type * from './snapshot-inspection';
 
@@ -56,13 +57,46 @@ function inspectOperator(file: SnapshotFile, operator: OperatorStateDocument, in
 function inspectSubtask(file: SnapshotFile, state: OperatorSubtaskStateDocument, operatorState: OperatorStateSnapshot | null): SubtaskInspection {
   const keyedState = state.managedKeyedState === null ? null : inspectKeyedState(file, state.managedKeyedState);
   const operatorStateBytes = state.managedOperatorState?.entry.sizeBytes ?? 0;
+  const channelState = state.channelState ? inspectChannelState(state.channelState) : null;
   return {
     subtaskIndex: state.subtaskIndex,
-    sizeBytes: operatorStateBytes + (keyedState?.keyGroups.reduce((sum, keyGroup) => sum + keyGroup.sizeBytes, 0) ?? 0) + keyedHeaderBytes(state.managedKeyedState),
+    sizeBytes:
+      operatorStateBytes +
+      (keyedState?.keyGroups.reduce((sum, keyGroup) => sum + keyGroup.sizeBytes, 0) ?? 0) +
+      keyedHeaderBytes(state.managedKeyedState) +
+      (channelState?.entrySizeBytes ?? 0),
     keyedState,
+    channelState,
     operatorState: Object.entries(operatorState?.states ?? {}).map(([name, list]) => ({ name, distributionMode: list.mode, entries: list.entries })),
     sourceOffsets: sourceOffsetsOf(operatorState),
     pendingTransactions: pendingTransactionsOf(operatorState),
+  };
+}
+
+function inspectChannelState(channelState: ChannelStateDocument): ChannelStateInspection {
+  const channels: ChannelInspection[] = [
+    ...channelState.inputChannelState.map((handle) => ({
+      side: 'input' as const,
+      gateOrPartitionIndex: handle.gateIndex,
+      channelIndex: handle.inputChannelIndex,
+      buffers: handle.offsets.length,
+      records: handle.records,
+      sizeBytes: handle.stateSizeBytes,
+    })),
+    ...channelState.resultSubpartitionState.map((handle) => ({
+      side: 'output' as const,
+      gateOrPartitionIndex: handle.partitionIndex,
+      channelIndex: handle.subpartitionIndex,
+      buffers: handle.offsets.length,
+      records: handle.records,
+      sizeBytes: handle.stateSizeBytes,
+    })),
+  ];
+  return {
+    channels,
+    records: channels.reduce((sum, channel) => sum + channel.records, 0),
+    persistedDataBytes: channels.reduce((sum, channel) => sum + channel.sizeBytes, 0),
+    entrySizeBytes: channelState.entry.sizeBytes,
   };
 }
 
@@ -129,7 +163,7 @@ function rowsOf(keyGroup: KeyGroupSnapshot): KeyedStateRow[] {
 }
 
 function hasState(subtask: SubtaskInspection): boolean {
-  return subtask.keyedState !== null || subtask.operatorState.length > 0;
+  return subtask.keyedState !== null || subtask.operatorState.length > 0 || subtask.channelState !== null;
 }
 
 function blobJson(file: SnapshotFile, storageKey: string): unknown {

@@ -1,5 +1,5 @@
 // The view model of a snapshot file's contents: FLIP-512's savepoint_metadata rows and, per operator and
-// subtask, key groups, keys and values, operator state, offsets, pending transactions and sizes. Plain data.
+// subtask, key groups, keys and values, operator state, channel state, offsets, pending transactions and sizes. Plain data.
 import type { Json } from '../state/json';
 import type { Key } from '../state/java-hash-code';
 import type { KeyedStateSnapshot } from '../state/keyed-state-snapshot';
@@ -50,10 +50,36 @@ export interface KeyedStateInspection {
   readonly rows: readonly KeyedStateRow[];
 }
 
+/** One channel of an unaligned checkpoint's channel state: the in-flight buffers the barrier overtook. */
+export interface ChannelInspection {
+  /** `input`: an input channel (Flink's InputChannelStateHandle); `output`: a subpartition (ResultSubpartitionStateHandle). */
+  readonly side: 'input' | 'output';
+  /** Input: the gate index; output: the partition index. */
+  readonly gateOrPartitionIndex: number;
+  /** Input: the channel index in its gate; output: the subpartition (the consumer subtask's channel). */
+  readonly channelIndex: number;
+  readonly buffers: number;
+  readonly records: number;
+  /** The buffers' bytes as the job measured them (Flink's persisted_data). */
+  readonly sizeBytes: number;
+}
+
+export interface ChannelStateInspection {
+  /** Input channels first, then subpartitions, as `_metadata` lists them. */
+  readonly channels: readonly ChannelInspection[];
+  readonly records: number;
+  /** persisted_data of the subtask: every channel's bytes. */
+  readonly persistedDataBytes: number;
+  /** Its entry's bytes in this file. */
+  readonly entrySizeBytes: number;
+}
+
 export interface SubtaskInspection {
   readonly subtaskIndex: number;
   readonly sizeBytes: number;
   readonly keyedState: KeyedStateInspection | null;
+  /** An unaligned checkpoint's in-flight data of this subtask (format version 2), or null. */
+  readonly channelState: ChannelStateInspection | null;
   readonly operatorState: ReadonlyArray<{ readonly name: string; readonly distributionMode: string; readonly entries: readonly Json[] }>;
   readonly sourceOffsets: readonly SourceOffsetRow[];
   readonly pendingTransactions: readonly PendingTransactionRow[];

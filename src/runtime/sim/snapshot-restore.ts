@@ -3,7 +3,7 @@
 // storage, each under the checkpoint that wrote it, as if this job had taken it. Nothing runs before both succeed.
 import type { CheckpointMetadata } from '../../engine/checkpoint/checkpoint-metadata';
 import { validateSavepointRestore } from '../../engine/checkpoint/savepoint-restore';
-import { stateObjectsOf } from '../../engine/checkpoint/task-state';
+import { subtaskStateObjects } from '../../engine/checkpoint/task-state';
 import { PENDING_TRANSACTIONS_STATE_NAME } from '../../engine/connectors/two-phase-commit-sink';
 import type { Clock } from '../../engine/ports/clock';
 import { withStorageKeys, type SnapshotFile } from '../../engine/format';
@@ -62,8 +62,8 @@ function importInto(storage: MemoryCheckpointStorage, file: SnapshotFile, jobId:
   const renamed = new Map<string, string>();
   for (const operator of metadata.operators) {
     operator.subtaskStates.forEach((state, subtask) => {
-      if (!state.keyed) return;
-      for (const { storageKey, createdBy } of stateObjectsOf(state.keyed, metadata.checkpointId)) {
+      // Keyed state (shared pieces under the checkpoint that uploaded them) and an unaligned checkpoint's channel state.
+      for (const { storageKey, createdBy } of subtaskStateObjects(state, metadata.checkpointId)) {
         if (renamed.has(storageKey)) continue;
         const request = { jobId, checkpointId: createdBy, taskId: `${operator.operatorUid}#${subtask}`, operatorUid: operator.operatorUid, bytes: blobs.get(storageKey)! };
         storage.writeState(request, (written) => {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { realCheckpoints } from '../../runtime/sim/real-checkpoints.fixture';
 import type { ScenarioJobOptions } from '../../runtime/sim/scenario-job';
+import { holdsChannelState, unalignedCheckpoints } from '../../engine/format/unaligned-checkpoints.fixture';
 import { planRestore } from './restore-plan';
 
 const PAGE_JOB: ScenarioJobOptions = { scenario: 'running-sum', parallelism: 2, checkpointIntervalMs: 1000, mode: 'exactly-once', keys: 100, recordsPerSecond: 25 };
@@ -32,5 +33,13 @@ describe('planning a restore of the page job', () => {
     const plan = planRestore(checkpointAt(4), { ...PAGE_JOB, parallelism: 6 });
     expect(plan.ok).toBe(false);
     expect(!plan.ok && plan.message).toMatch(/The maximum parallelism \(4\) of the restored state is lower than the configured parallelism \(6\)/);
+  });
+
+  it("restores an unaligned checkpoint's in-flight data at its own parallelism only, refused before anything is imported", () => {
+    const { metadata } = unalignedCheckpoints({ untilMs: 600 }).snapshots.filter((snapshot) => holdsChannelState(snapshot.metadata)).at(-1)!;
+    const job = { ...PAGE_JOB, configuration: { 'execution.checkpointing.unaligned.enabled': true } };
+    expect(planRestore(metadata, job).ok).toBe(true);
+    const plan = planRestore(metadata, { ...job, parallelism: 3 });
+    expect(!plan.ok && plan.message).toMatch(/is unaligned: operator \w+ holds in-flight data \(channel state\) of 2 subtasks, and rescaling channel state to parallelism 3 is not modelled/);
   });
 });
