@@ -72,7 +72,7 @@ describe('JobGraphFold under unaligned checkpoints', () => {
     const last = restored.at(-1)!;
     if (last.type !== 'channel-state-restored') throw new Error('unreachable');
     const firstSentAfter = RUN.findIndex((event) => event.time >= last.time && event.type === 'records-moved' && event.to === last.taskId && event.channel === last.channel);
-    const [{ view }] = viewsAfter(RUN.slice(0, firstSentAfter + 1), (_event) => true).slice(-1);
+    const { view } = viewsAfter(RUN.slice(0, firstSentAfter + 1), (_event) => true).at(-1)!;
     const lane = view.lanes.find((candidate) => candidate.to === last.taskId && candidate.channel === last.channel)!;
     const items = records(view, lane.id);
     const restoredCount = items.filter((item) => item.restored).reduce((sum, item) => sum + item.count, 0);

@@ -63,5 +63,12 @@ export function cellTitle(cell: ShelfCell, frame: CheckpointFrame): string {
     const checkpointed = cell.checkpointedSizeBytes ?? cell.stateSizeBytes;
     parts.push(checkpointed < cell.stateSizeBytes ? `${formatSize(checkpointed)} new of ${formatSize(cell.stateSizeBytes)} (the rest shared with earlier checkpoints)` : `${formatSize(cell.stateSizeBytes)} uploaded`);
   }
+  if (cell.unaligned) {
+    parts.push(
+      cell.channelStateRecords > 0 || cell.channelStateBytes > 0
+        ? `unaligned: channel state of ${cell.channelStateRecords} in-flight record${cell.channelStateRecords === 1 ? '' : 's'} its barrier overtook (${formatSize(cell.channelStateBytes)} persisted), replayed first on restore`
+        : 'unaligned: its barrier overtook no records (no channel state)',
+    );
+  }
   return parts.join('\n');
 }

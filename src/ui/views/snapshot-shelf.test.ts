@@ -3,6 +3,8 @@ import type { EngineEvent } from '../../engine/events';
 import { foldAll } from '../model/event-fold';
 import { SnapshotShelfFold } from './snapshot-shelf';
 import { eventsUntil, killedRun } from './views.fixture';
+import { runScenario } from '../../runtime/sim/run-scenario';
+import { parseFault } from '../../runtime/sim/fault-plan';
 
 describe('the snapshot shelf of a killed exactly-once run', () => {
   const { events } = killedRun();
@@ -111,5 +113,38 @@ describe('the snapshot shelf between frames', () => {
     const later = fold.view(200);
     expect(later.cards).toEqual([]);
     expect(later.frames[0]).toBe(first.frames[0]);
+  });
+});
+
+describe('the snapshot shelf of unaligned checkpoints under backpressure', () => {
+  const { events } = runScenario({
+    scenario: 'running-sum',
+    parallelism: 2,
+    checkpointIntervalMs: 500,
+    mode: 'exactly-once',
+    seed: 2,
+    recordsPerSecond: 200,
+    unbounded: true,
+    untilMs: 4000,
+    configuration: { 'execution.checkpointing.unaligned.enabled': true },
+    faults: [parseFault('slow-task:sum#1@0x400')],
+  });
+
+  it('gives each cell the in-flight records its barrier overtook and the bytes its acknowledgement persisted', () => {
+    const view = foldAll(() => new SnapshotShelfFold({ maxFrames: 50 }), events).view(Infinity);
+    let withChannelState = 0;
+    for (const frame of view.frames) {
+      for (const cell of frame.cells) {
+        const overtook = events.filter((e) => e.type === 'barrier-overtook' && e.checkpointId === frame.checkpointId && e.taskId === cell.taskId);
+        expect(cell.channelStateRecords).toBe(overtook.reduce((sum, e) => sum + (e.type === 'barrier-overtook' ? e.records : 0), 0));
+        const ack = events.find((e) => e.type === 'checkpoint-acknowledged' && e.checkpointId === frame.checkpointId && e.taskId === cell.taskId);
+        if (ack?.type === 'checkpoint-acknowledged') {
+          expect(cell.unaligned).toBe(ack.unaligned);
+          if (ack.persistedDataBytes > 0) expect(cell.channelStateBytes).toBe(ack.persistedDataBytes);
+        }
+        if (cell.channelStateRecords > 0) withChannelState++;
+      }
+    }
+    expect(withChannelState).toBeGreaterThan(0);
   });
 });

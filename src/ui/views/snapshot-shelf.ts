@@ -28,6 +28,11 @@ export interface ShelfCell {
   /** Full state size; full − checkpointed is shared with earlier checkpoints. */
   readonly stateSizeBytes: number | null;
   readonly failure: string | null;
+  /** Taken unaligned (its acknowledgement says so, or its barrier overtook records). */
+  readonly unaligned: boolean;
+  /** In-flight records its barrier overtook, persisted as channel state (input and output), and their bytes. */
+  readonly channelStateRecords: number;
+  readonly channelStateBytes: number;
 }
 
 export interface CheckpointFrame {
@@ -95,6 +100,12 @@ export class SnapshotShelfFold implements EventFold<SnapshotShelfView> {
       case 'barrier-received':
         return this.cell(event.checkpointId, event.taskId, (cell) => {
           if (cell.state === 'waiting') cell.state = 'aligning';
+        });
+      case 'barrier-overtook':
+        return this.cell(event.checkpointId, event.taskId, (cell) => {
+          cell.unaligned = true;
+          cell.channelStateRecords += event.records;
+          cell.channelStateBytes += event.sizeBytes;
         });
       case 'alignment-done':
         return this.cell(event.checkpointId, event.taskId, (cell) => {
@@ -249,6 +260,9 @@ export class SnapshotShelfFold implements EventFold<SnapshotShelfView> {
       cell.asyncDurationMs = event.asyncDurationMs ?? cell.asyncDurationMs;
       cell.stateSizeBytes = event.stateSizeBytes ?? cell.stateSizeBytes;
       cell.checkpointedSizeBytes = event.checkpointedSizeBytes ?? cell.stateSizeBytes;
+      if (event.unaligned) cell.unaligned = true;
+      // Flink's persistedData is what the acknowledgement reports; the overtakes' bytes before it are the same data.
+      if (event.persistedDataBytes > 0) cell.channelStateBytes = event.persistedDataBytes;
     });
     const frame = this.frames.get(event.checkpointId);
     if (!frame) return;
@@ -308,5 +322,8 @@ function emptyCell(taskId: TaskId): MutableCell {
     checkpointedSizeBytes: null,
     stateSizeBytes: null,
     failure: null,
+    unaligned: false,
+    channelStateRecords: 0,
+    channelStateBytes: 0,
   };
 }
