@@ -21,6 +21,8 @@ describe('the sample snapshot', () => {
 
   it('is a savepoint of the running sum made on Web Workers with IndexedDB', () => {
     expect(file.checkpointType).toBe('SAVEPOINT');
+    // Written before format version 2 (channel state) existed, and read as it was.
+    expect(file.formatVersion).toBe(1);
     expect(file.job.jobName).toBe('running-sum');
     expect(file.job.configuration['state.backend.type']).toBe('hashmap');
     expect(inspectSnapshot(file).savepointMetadata.map((row) => row['operator-uid'])).toEqual(['numbers', 'sum', 'sink']);
