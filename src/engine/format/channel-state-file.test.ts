@@ -9,6 +9,8 @@ import { encodeSnapshotFile, type SnapshotFileInput } from './encode-snapshot-fi
 import type { SnapshotFile } from './snapshot-file';
 import { holdsChannelState, unalignedCheckpoints } from './unaligned-checkpoints.fixture';
 import { realCheckpoints } from '../../runtime/sim/real-checkpoints.fixture';
+import { stateObjectsOfCheckpoint } from '../checkpoint/shared-state-registry';
+import { requiredBlobs } from './snapshot-storage-keys';
 
 function decodeOk(bytes: Uint8Array): SnapshotFile {
   const decoded = decodeSnapshotFile(bytes);
@@ -38,7 +40,7 @@ function expectIdentical(input: SnapshotFileInput, file: SnapshotFile): void {
   }
 }
 
-const { snapshots } = unalignedCheckpoints();
+const { snapshots, result } = unalignedCheckpoints();
 const withChannelState = snapshots.filter((input) => holdsChannelState(input.metadata));
 
 describe('a snapshot file of an unaligned checkpoint', () => {
@@ -102,5 +104,20 @@ describe('a snapshot file of an unaligned checkpoint', () => {
     const missing = { ...state, resultSubpartitionState: [{ ...handle!, info: { partitionIndex: 0, subpartitionIndex: 7 } }] };
     const elsewhere = { ...input.metadata, operators: input.metadata.operators.map((o) => (o === operator ? { ...o, subtaskStates: o.subtaskStates.map((s, i) => (i === subtask ? missing : s)) } : o)) };
     expect(() => encodeSnapshotFile({ ...input, metadata: elsewhere })).toThrow('holds no subpartition 0/7');
+  });
+
+  it("keeps a retained checkpoint's channel-state blobs in storage and deletes a subsumed one's, so an export finds every blob", () => {
+    const { simulation } = result;
+    simulation.jobMaster.cancel();
+    simulation.runUntil(simulation.now + 2_000);
+    const retained = simulation.jobMaster.store.retained();
+    expect(retained.some(holdsChannelState)).toBe(true);
+    const referenced = new Set(retained.flatMap((metadata) => stateObjectsOfCheckpoint(metadata).map((reference) => reference.storageKey)));
+    const stored = new Set(simulation.memoryStorage.inventory().blobs);
+    expect([...stored].filter((key) => !referenced.has(key)), 'orphaned blobs').toEqual([]);
+    for (const metadata of retained) expect(requiredBlobs(metadata).filter((key) => !stored.has(key)), `checkpoint ${metadata.checkpointId}`).toEqual([]);
+    const subsumed = withChannelState.filter((input) => !retained.some((metadata) => metadata.checkpointId === input.metadata.checkpointId));
+    expect(subsumed.length).toBeGreaterThan(0);
+    for (const input of subsumed) expect(requiredBlobs(input.metadata).filter((key) => stored.has(key)), `subsumed checkpoint ${input.metadata.checkpointId}`).toEqual([]);
   });
 });
