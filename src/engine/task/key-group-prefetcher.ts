@@ -25,6 +25,11 @@ export class KeyGroupPrefetcher {
     return this.#next < this.#records.length;
   }
 
+  /** The records of the buffer not processed yet (Flink's RecordDeserializer#getUnconsumedBuffer). */
+  unconsumed(): readonly unknown[] {
+    return this.#records.slice(this.#next);
+  }
+
   get isLoading(): boolean {
     return this.#loading;
   }

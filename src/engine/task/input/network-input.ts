@@ -40,6 +40,15 @@ export class NetworkInput implements StreamTaskInput {
   #prefetcher: KeyGroupPrefetcher | null = null;
   /** Set with unaligned checkpoints: the handler's clock and timers. */
   readonly #clock: HandlerClock | null;
+  /**
+   * Buffers a barrier overtook when the handler prioritized it (an aligned checkpoint timed out) before that
+   * checkpoint started here: they become its input channel state when it starts, as Flink's checkpointStarted
+   * persists the in-flight buffers still queued before the barrier (ChannelStatePersister#startPersisting with
+   * getInflightBuffers). Behind the barrier they cannot be read before it, so none is consumed in between.
+   */
+  /** The channel and size of the buffer the prefetcher holds, for its unconsumed records' channel state. */
+  #prefetched: { readonly channel: number; readonly sizeBytes: number; readonly records: number } | null = null;
+  readonly #overtakenBeforeStart = new Map<CheckpointId, Array<{ readonly channel: number; readonly buffers: readonly ChannelStateBuffer[] }>>();
 
   constructor(
     private readonly host: TaskInputHost,
@@ -120,6 +129,7 @@ export class NetworkInput implements StreamTaskInput {
         this.applyOutcome(barriers.process({ kind: 'data', channel }), { channel, buffer: element });
         this.#alignments.dataProcessed(element.sizeBytes);
         if (prefetcher) {
+          this.#prefetched = { channel, sizeBytes: element.sizeBytes, records: element.records.length };
           prefetcher.start(element.records);
           continue;
         }
@@ -175,6 +185,7 @@ export class NetworkInput implements StreamTaskInput {
     const { host } = this;
     const now = host.env.clock.now();
     for (const aborted of outcome.aborted) {
+      this.#overtakenBeforeStart.delete(aborted.checkpointId);
       this.#alignments.aborted(aborted.checkpointId);
       host.decline(aborted.checkpointId, aborted.reason);
       if (this.#clock) host.checkpointing().abortChannelState(aborted.checkpointId, `Checkpoint ${aborted.checkpointId} was declined: ${aborted.reason}`);
@@ -198,6 +209,18 @@ export class NetworkInput implements StreamTaskInput {
     env.emit({ type: 'alignment-done', time: now, taskId, attempt, checkpointId, alignmentDurationMs });
     const checkpointing = host.checkpointing();
     checkpointing.initInputsCheckpoint(checkpointId, options);
+    for (const [id, overtaken] of [...this.#overtakenBeforeStart]) {
+      this.#overtakenBeforeStart.delete(id);
+      if (id === checkpointId) for (const { channel, buffers } of overtaken) this.captureInput(checkpointId, channel, buffers, true);
+    }
+    // A timed-out alignment can start an unaligned checkpoint while the prefetcher still holds part of a buffer read
+    // before it: those records are in neither the snapshot nor the queue, so they are input channel state, as Flink's
+    // prepareSnapshot adds each deserializer's unconsumed buffer (StreamTaskNetworkInput#prepareSnapshot).
+    const prefetched = this.#prefetched;
+    if (prefetched && this.#prefetcher?.hasBuffer && isUnalignedCheckpoint(options)) {
+      const records = this.#prefetcher.unconsumed();
+      this.captureInput(checkpointId, prefetched.channel, [{ records, sizeBytes: Math.round((prefetched.sizeBytes * records.length) / Math.max(1, prefetched.records)) }], false);
+    }
     checkpointing.checkpointState(checkpointId, barrier?.timestamp ?? alignment.barrierTimestamp, options, {
       startDelayMs,
       alignmentDurationMs,
@@ -218,7 +241,13 @@ export class NetworkInput implements StreamTaskInput {
     if (read?.buffer && outcome.captured !== null) this.captureInput(outcome.captured, read.channel, [read.buffer], false);
     for (const { channel, checkpointId } of outcome.prioritized) {
       const overtaken = this.host.network.gate.prioritize(channel, checkpointId);
-      if (overtaken) this.captureInput(checkpointId, channel, overtaken, true);
+      if (!overtaken || overtaken.length === 0) continue;
+      if (this.host.checkpointing().channelState.isStarted(checkpointId)) this.captureInput(checkpointId, channel, overtaken, true);
+      else {
+        const pending = this.#overtakenBeforeStart.get(checkpointId);
+        if (pending) pending.push({ channel, buffers: overtaken });
+        else this.#overtakenBeforeStart.set(checkpointId, [{ channel, buffers: overtaken }]);
+      }
     }
     for (const checkpointId of outcome.inputCaptureFinished) this.host.checkpointing().channelState.finishInput(checkpointId);
   }
