@@ -18,8 +18,10 @@ import type { SampledKey, TaskSample } from '../../engine/samples';
 import type { EventFold } from '../model/event-fold';
 import { CompletedCheckpoints, type RememberedCheckpoint, type SourceOffsets } from './completed-checkpoints';
 import { EpochSamples } from './epoch-samples';
+import { ChannelStateLog, type ChannelStatePart, type RestoredChannelState } from './channel-state-log';
 
 export type { RememberedCheckpoint, SourceOffsets } from './completed-checkpoints';
+export type { ChannelStatePart, RestoredChannelState } from './channel-state-log';
 
 export type InCheckpoint = 'yes' | 'no' | 'unknown';
 
@@ -91,6 +93,10 @@ export interface InspectedSubtask {
   readonly atCheckpoints: readonly (SampledKeyedState | null)[];
   /** The latest sample's state; null until sampled. */
   readonly now: SampledKeyedState | null;
+  /** Unaligned: the in-flight records the latest completed checkpoint it acknowledged persisted as channel state. */
+  readonly channelState: readonly ChannelStatePart[];
+  /** Unaligned: the channel state the latest restore put back before any new input; null when none. */
+  readonly restoredChannelState: RestoredChannelState | null;
 }
 
 export interface StateInspectorView {
@@ -125,11 +131,13 @@ export class StateInspectorFold implements EventFold<StateInspectorView> {
   readonly #samples = new Map<TaskId, SampleHistory>();
   readonly #epochSamples = new EpochSamples();
   readonly #completed = new CompletedCheckpoints();
+  readonly #channelState = new ChannelStateLog();
   /** Each source subtask's latest sample (its partitions' offsets). */
   readonly #sources = new Map<TaskId, TaskSample>();
 
   apply(event: EngineEvent): void {
     this.#completed.apply(event);
+    this.#channelState.apply(event);
     switch (event.type) {
       case 'job-deployed':
         this.#deployed = deployedSubtasks(event);
@@ -188,6 +196,8 @@ export class StateInspectorFold implements EventFold<StateInspectorView> {
       restore: history ? this.#restore(taskId, history) : null,
       atCheckpoints: checkpoints.map(({ checkpointId }) => this.#atCheckpoint(taskId, checkpointId, sample)),
       now: sample ? sampledState(sample, null) : null,
+      channelState: latestCompleted === null ? [] : this.#channelState.overtaken(latestCompleted, taskId),
+      restoredChannelState: this.#channelState.restored(taskId),
     };
   }
 

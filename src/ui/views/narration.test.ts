@@ -3,6 +3,8 @@ import type { EngineEvent } from '../../engine/events';
 import { foldAll } from '../model/event-fold';
 import { faultSentence, filterLines, NarrationFold } from './narration';
 import { killedRun } from './views.fixture';
+import { runScenario } from '../../runtime/sim/run-scenario';
+import { parseFault } from '../../runtime/sim/fault-plan';
 
 describe('narration of a killed exactly-once run', () => {
   const { events } = killedRun();
@@ -100,5 +102,33 @@ describe('narration of a restore that commits a transaction again', () => {
       "sum#0's sink committed transaction sink#0@3: 2 records are now visible downstream.",
       "sum#0's sink committed transaction sink#0@3 again on restore (recoverAndCommit): its records were already visible, so nothing changes downstream.",
     ]);
+  });
+});
+
+describe('narration of unaligned checkpoints', () => {
+  it('says a subtask snapshots at its first barrier, what barriers overtook, each timeout switch, and what a restore put back', () => {
+    const { events } = runScenario({
+      scenario: 'running-sum',
+      parallelism: 2,
+      checkpointIntervalMs: 500,
+      mode: 'exactly-once',
+      seed: 5,
+      recordsPerSecond: 200,
+      unbounded: true,
+      untilMs: 7000,
+      configuration: { 'execution.checkpointing.unaligned.enabled': true, 'execution.checkpointing.aligned-checkpoint-timeout': '20ms' },
+      faults: [parseFault('slow-task:sum#1@0x400'), parseFault('kill:sum#1@5000')],
+    });
+    const text = foldAll(() => new NarrationFold({ maxLines: 100_000 }), events)
+      .view()
+      .lines.map((line) => line.text);
+    expect(text.some((line) => /snapshots at once, unaligned, without waiting for numbers#[01]/.test(line))).toBe(events.some((e) => e.type === 'barrier-overtook' && e.side === 'input'));
+    expect(text.some((line) => /^Barrier \d+ overtook \d+ records? \(.*\) in sum#1's input channel \d from numbers#[01]: they are persisted as channel state/.test(line))).toBe(true);
+    expect(text.filter((line) => /outlasted execution.checkpointing.aligned-checkpoint-timeout: it switches to an unaligned checkpoint/.test(line)).length).toBe(
+      events.filter((e) => e.type === 'checkpoint-switched-to-unaligned').length,
+    );
+    expect(text.filter((line) => /put \d+ in-flight records of checkpoint \d+ back into/.test(line)).length).toBe(events.filter((e) => e.type === 'channel-state-restored').length);
+    // Never the aligned sentence for a snapshot taken before every barrier came.
+    for (const line of text.filter((l) => / has barrier \d+ on all \d+ channels/.test(l))) expect(line).not.toMatch(/unaligned/);
   });
 });

@@ -63,6 +63,10 @@ export class NarrationFold implements EventFold<NarrationView> {
   private readonly topology = new TopologyFold();
   private readonly lines: Draft[] = [];
   private readonly barriersSeen = new Map<string, Set<number>>();
+  /** `task:checkpoint` known to be unaligned at that task (an overtake or a switch said so); bounded with barriersSeen. */
+  private readonly unaligned = new Set<string>();
+  /** Subtasks FINISHED (FLIP-147): their channels ended, so no barrier comes from them. */
+  private readonly finished = new Set<TaskId>();
   private lastCompleted: { checkpointId: CheckpointId; time: number } | null = null;
   private readonly openWrites = new Map<TaskId, { line: Draft; count: number }>();
   /** Committed transaction ids, the newest 1,024: a restore's repeated commit changes nothing downstream. */
@@ -98,6 +102,8 @@ export class NarrationFold implements EventFold<NarrationView> {
         return this.say(event, 'job', `Attempt ${event.attempt} deployed: ${event.subtasks.length} subtasks and ${event.channels.length} channels, ${restore}.`);
       }
       case 'task-state-changed':
+        if (event.state === 'FINISHED') this.finished.add(event.taskId);
+        else this.finished.delete(event.taskId);
         if (event.state === 'FAILED') return this.say(event, 'failures', `${event.taskId} (attempt ${event.attempt}) is FAILED.`, { taskId: event.taskId });
         return;
       case 'task-failed':
@@ -118,6 +124,7 @@ export class NarrationFold implements EventFold<NarrationView> {
       case 'checkpoint-triggered':
         // Bounded: only the barriers of recent checkpoints matter for "it waits for …".
         if (this.barriersSeen.size > 256) this.barriersSeen.clear();
+        if (this.unaligned.size > 256) this.unaligned.clear();
         return this.say(event, 'checkpoints', `The checkpoint coordinator triggered ${event.isSavepoint ? 'savepoint' : 'checkpoint'} ${event.checkpointId} at the sources.`, { checkpointId: event.checkpointId });
       case 'barrier-emitted':
         return this.barrierEmitted(event);
@@ -127,6 +134,25 @@ export class NarrationFold implements EventFold<NarrationView> {
         return this.channelBlocked(event);
       case 'alignment-done':
         return this.alignmentDone(event);
+      case 'checkpoint-switched-to-unaligned':
+        this.unaligned.add(`${event.taskId}:${event.checkpointId}`);
+        return this.say(
+          event,
+          'alignment',
+          `${event.taskId}'s alignment for checkpoint ${event.checkpointId} outlasted execution.checkpointing.aligned-checkpoint-timeout: it switches to an unaligned checkpoint.`,
+          { taskId: event.taskId, checkpointId: event.checkpointId },
+        );
+      case 'barrier-overtook':
+        return this.barrierOvertook(event);
+      case 'channel-state-restored':
+        return this.say(
+          event,
+          'recovery',
+          event.side === 'input'
+            ? `${event.taskId} put ${event.records} in-flight records of checkpoint ${event.checkpointId} back into input channel ${event.channel} before any new input.`
+            : `${event.taskId} put ${event.records} in-flight records of checkpoint ${event.checkpointId} back into its output to ${event.to ?? 'its consumer'}, ahead of anything new.`,
+          { taskId: event.taskId, checkpointId: event.checkpointId },
+        );
       case 'channel-unblocked': {
         const sender = this.topology.senderOf(event.taskId, event.channel);
         const from = sender ? ` from ${sender}` : '';
@@ -215,10 +241,32 @@ export class NarrationFold implements EventFold<NarrationView> {
 
   private alignmentDone(event: EventOf<'alignment-done'>): void {
     const channels = this.topology.inputChannels(event.taskId);
+    // Before every barrier came from a sender still running (a finished one's channel ended, FLIP-147): unaligned.
+    const waiting = channels > 0 ? this.waitingFor(event.taskId, event.checkpointId).filter((sender) => !this.finished.has(sender)) : [];
+    if (waiting.length > 0) {
+      const text = ` and snapshots at once, unaligned, without waiting for ${waiting.join(', ')}: records still ahead of barrier ${event.checkpointId} on those channels go into the checkpoint as channel state`;
+      const last = this.lines[this.lines.length - 1];
+      if (last?.tag?.startsWith(`barrier:${event.taskId}:${event.checkpointId}:`) && this.extend(last.tag, text)) return;
+      return this.say(event, 'alignment', `${event.taskId}${text.replace(/^ and/, '')}.`, { taskId: event.taskId, checkpointId: event.checkpointId });
+    }
     const on = channels > 0 ? ` on all ${channels} channels` : ' on every channel';
     const last = this.lines[this.lines.length - 1];
     if (last?.tag?.startsWith(`barrier:${event.taskId}:${event.checkpointId}:`) && this.extend(last.tag, `, the last one: barrier ${event.checkpointId} is in${on}, ${formatMs(event.alignmentDurationMs)} after the first`)) return;
     this.say(event, 'alignment', `${event.taskId} has barrier ${event.checkpointId}${on}, ${formatMs(event.alignmentDurationMs)} after the first.`, { taskId: event.taskId, checkpointId: event.checkpointId });
+  }
+
+  /** Unaligned: the barrier went ahead of queued records, which become channel state (one line per channel). */
+  private barrierOvertook(event: EventOf<'barrier-overtook'>): void {
+    this.unaligned.add(`${event.taskId}:${event.checkpointId}`);
+    const records = `${event.records} record${event.records === 1 ? '' : 's'} (${formatSize(event.sizeBytes)})`;
+    const where =
+      event.side === 'input'
+        ? `in ${event.taskId}'s input channel ${event.channel}${this.topology.senderOf(event.taskId, event.channel) ? ` from ${this.topology.senderOf(event.taskId, event.channel)}` : ''}`
+        : `in ${event.taskId}'s output to ${event.to ?? 'its consumer'}`;
+    this.say(event, 'alignment', `Barrier ${event.checkpointId} overtook ${records} ${where}: they are persisted as channel state of checkpoint ${event.checkpointId} and still processed.`, {
+      taskId: event.taskId,
+      checkpointId: event.checkpointId,
+    });
   }
 
   private acknowledged(event: EventOf<'checkpoint-acknowledged'>): void {
