@@ -120,7 +120,7 @@ describe('narration of unaligned checkpoints', () => {
       faults: [parseFault('slow-task:sum#1@0x400'), parseFault('kill:sum#1@5000')],
     });
     const text = foldAll(() => new NarrationFold({ maxLines: 100_000 }), events)
-      .view()
+      .view(Infinity)
       .lines.map((line) => line.text);
     expect(text.some((line) => /snapshots at once, unaligned, without waiting for numbers#[01]/.test(line))).toBe(events.some((e) => e.type === 'barrier-overtook' && e.side === 'input'));
     expect(text.some((line) => /^Barrier \d+ overtook \d+ records? \(.*\) in sum#1's input channel \d from numbers#[01]: they are persisted as channel state/.test(line))).toBe(true);
