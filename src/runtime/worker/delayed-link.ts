@@ -5,11 +5,17 @@
 import type { Clock, TimerHandle } from '../../engine/ports/clock';
 
 export interface LinkEnd {
-  postMessage(message: unknown): void;
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+}
+
+interface Held {
+  readonly dueAt: number;
+  readonly message: unknown;
+  readonly transfer: Transferable[];
 }
 
 export class DelayedLink {
-  readonly #held: Array<{ readonly dueAt: number; readonly message: unknown }> = [];
+  readonly #held: Held[] = [];
   #timer: TimerHandle | null = null;
   #delayMs = 0;
 
@@ -32,9 +38,10 @@ export class DelayedLink {
     return this.#held.length;
   }
 
-  send(message: unknown): void {
-    if (this.#delayMs === 0 && this.#held.length === 0) return this.end.postMessage(message);
-    this.#held.push({ dueAt: this.clock.now() + this.#delayMs, message });
+  /** `transfer`: what the message hands over to the receiver (posted with it, when it is posted). */
+  send(message: unknown, transfer: Transferable[] = []): void {
+    if (this.#delayMs === 0 && this.#held.length === 0) return this.end.postMessage(message, transfer);
+    this.#held.push({ dueAt: this.clock.now() + this.#delayMs, message, transfer });
     this.#arm();
   }
 
@@ -48,7 +55,10 @@ export class DelayedLink {
   #release(): void {
     this.#timer = null;
     const now = this.clock.now();
-    while (this.#held.length > 0 && this.#held[0]!.dueAt <= now) this.end.postMessage(this.#held.shift()!.message);
+    while (this.#held.length > 0 && this.#held[0]!.dueAt <= now) {
+      const { message, transfer } = this.#held.shift()!;
+      this.end.postMessage(message, transfer);
+    }
     this.#arm();
   }
 }

@@ -13,7 +13,7 @@ import type { JobGraph } from '../../engine/graph/job-graph';
 import { realClock } from './real-clock';
 import { EventBatcher } from './event-batcher';
 import { ForwardingExternalSystems, type ExternalWrite } from './worker-external-systems';
-import { decodeFromWire, encodeForWire, type WireMessage } from './channel-codec';
+import { ChannelDecoder, ChannelEncoder, type WireBatch } from './channel-codec';
 import { DelayedLink } from './delayed-link';
 
 /** Records per step; a slice runs steps for at most SLICE_MS before yielding to the message loop. */
@@ -37,8 +37,9 @@ export class TaskHost {
   readonly task: Task;
   readonly #batcher: EventBatcher;
   readonly #wake = new MessageChannel();
-  /** What this task sends to each peer goes through a link that can be slowed from outside. */
-  readonly #links = new Map<TaskId, DelayedLink>();
+  /** What this task sends to each peer is batched per step, then goes through a link that can be slowed from outside. */
+  readonly #outputs = new Map<TaskId, { readonly encoder: ChannelEncoder; readonly link: DelayedLink }>();
+  #flushQueued = false;
   #scheduled = false;
   /** Fault injection: after a slice that took d ms, pause (factor − 1)·d ms before the next. */
   slowdownFactor = 1;
@@ -66,9 +67,11 @@ export class TaskHost {
       },
       requestStep: () => this.requestStep(),
     });
+    const deliver = (message: TaskMessage) => this.task.receive(message);
     for (const [peer, port] of options.peers) {
-      port.onmessage = (event: MessageEvent<WireMessage>) => this.task.receive(decodeFromWire(event.data));
-      this.#links.set(peer, new DelayedLink(port, realClock));
+      const decoder = new ChannelDecoder();
+      port.onmessage = (event: MessageEvent<WireBatch>) => decoder.decode(event.data, deliver);
+      this.#outputs.set(peer, { encoder: new ChannelEncoder(), link: new DelayedLink(port, realClock) });
     }
   }
 
@@ -91,15 +94,30 @@ export class TaskHost {
 
   /** Fault injection: what this task sends to `receiver` takes `latencyMs` longer (0 = normal), in order. */
   delayChannel(receiver: TaskId, latencyMs: number): void {
-    const link = this.#links.get(receiver);
-    if (!link) throw new Error(`${this.options.descriptor.taskId} has no channel to ${receiver}`);
-    link.delayMs = latencyMs;
+    this.output(receiver).link.delayMs = latencyMs;
   }
 
+  private output(peer: TaskId): { readonly encoder: ChannelEncoder; readonly link: DelayedLink } {
+    const output = this.#outputs.get(peer);
+    if (!output) throw new Error(`${this.options.descriptor.taskId} has no channel to ${peer}`);
+    return output;
+  }
+
+  /** Encoded now, posted with the rest of the step's messages to that peer (or, outside a step, after this task). */
   private sendToPeer(target: TaskId, message: TaskMessage): void {
-    const link = this.#links.get(target);
-    if (!link) throw new Error(`${this.options.descriptor.taskId} has no channel to ${target}`);
-    link.send(encodeForWire(message));
+    this.output(target).encoder.add(message);
+    if (this.#flushQueued) return;
+    this.#flushQueued = true;
+    queueMicrotask(() => this.flushOutputs());
+  }
+
+  /** One message per peer with everything queued for it, in order. */
+  private flushOutputs(): void {
+    this.#flushQueued = false;
+    for (const { encoder, link } of this.#outputs.values()) {
+      const taken = encoder.take();
+      if (taken) link.send(taken.batch, taken.transfer);
+    }
   }
 
   /** A macrotask through a MessageChannel: sooner than setTimeout(0), and lets port messages in between. */
@@ -114,7 +132,11 @@ export class TaskHost {
     const deadline = performance.now() + SLICE_MS;
     const started = performance.now();
     let result = this.task.step(STEP_BUDGET);
-    while (result.hasMoreWork && performance.now() < deadline) result = this.task.step(STEP_BUDGET);
+    this.flushOutputs();
+    while (result.hasMoreWork && performance.now() < deadline) {
+      result = this.task.step(STEP_BUDGET);
+      this.flushOutputs();
+    }
     if (!result.hasMoreWork) return;
     if (this.slowdownFactor > 1) {
       this.#scheduled = true;
