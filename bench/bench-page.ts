@@ -1,7 +1,11 @@
 // The benchmark, run inside headless Chromium by bench/run.ts: the keyed-sum job on the Worker runtime
 // with IndexedDB on disk, at several parallelisms; throughput with and without checkpoints, checkpoint
-// end-to-end times, recovery after a killed worker, snapshot upload rates, and the plain-loop baseline.
-import { WorkerJob } from '../src/runtime/worker/worker-job';
+// end-to-end times, recovery after a killed worker, snapshot upload rates, the plain-loop baseline, and the
+// same engine on the deterministic runtime (one thread, no messaging), so the data plane's cost shows apart.
+import { WORKER_NETWORK_LIMITS, WorkerJob } from '../src/runtime/worker/worker-job';
+import { STEP_BUDGET } from '../src/runtime/worker/task-host';
+import { Simulation } from '../src/runtime/sim/simulation';
+import { prepareScenarioJob } from '../src/runtime/sim/scenario-job';
 import { IndexedDbCheckpointStorage } from '../src/storage/indexeddb-checkpoint-storage';
 import { keyedSumTopic } from '../src/scenarios/keyed-sum';
 import type { EngineEvent } from '../src/engine/events';
@@ -37,6 +41,11 @@ interface JobRun {
 let ROUNDS = 100;
 /** `?backend=hashmap|indexeddb`: the state.backend.type every job of the run uses. */
 let BACKEND = 'hashmap';
+/** `?figures=…`: which measurements to take (default all); the others' fields are null. */
+const FIGURES = ['throughput', 'checkpoint', 'incremental', 'recovery', 'engine'] as const;
+type Figure = (typeof FIGURES)[number];
+/** `?profile=1` (bench/profile-workers.ts): after the first measured run's records moved, wait for its Workers' profiles. */
+let PROFILE = false;
 
 async function startJob(parallelism: number, keys: number, intervalMs: number, recordsPerSecond: number, configuration: ConfigurationMap = {}): Promise<JobRun> {
   const storage = await IndexedDbCheckpointStorage.open(DATABASE);
@@ -91,6 +100,11 @@ async function throughput(parallelism: number, keys: number, intervalMs: number,
   const run = await startJob(parallelism, keys, intervalMs, 1e9, configuration);
   await until(() => run.moved >= total, 10 * 60_000, `${total} records`);
   const seconds = (run.lastMoveTime - run.startedAt) / 1000;
+  if (PROFILE) {
+    PROFILE = false;
+    window.__benchProfileNow = true;
+    await until(() => window.__benchProfileTaken === true, 60_000, 'the profiles');
+  }
   if (intervalMs > 0) await until(() => run.job.jobMaster.stats.statistics().counts.completed >= 1, 30_000, 'a completed checkpoint');
   const statistics = run.job.jobMaster.stats.statistics();
   const rate = writeRate(run);
@@ -133,6 +147,31 @@ async function bestOf<T extends { recordsPerS: number }>(repeats: number, measur
   return best!;
 }
 
+/**
+ * The same job on the deterministic runtime in this thread, with the Worker runtime's buffers and step budget and
+ * no checkpoints: the engine's own cost per record, without Workers, messages or the codec. Wall time to the last record.
+ */
+function engineOnly(parallelism: number, keys: number): { recordsPerS: number } {
+  const { jobGraph, configuration } = prepareScenarioJob({ scenario: 'keyed-sum', parallelism, checkpointIntervalMs: 0, mode: 'exactly-once', keys, recordsPerSecond: 1e9, rounds: ROUNDS, configuration: { 'state.backend.type': BACKEND } });
+  const total = keys * ROUNDS;
+  let moved = 0;
+  const simulation = new Simulation({
+    seed: 1,
+    jobGraph,
+    configuration,
+    network: WORKER_NETWORK_LIMITS,
+    stepBudget: STEP_BUDGET,
+    onEvent: (event) => {
+      if (event.type === 'records-moved' && event.to.startsWith('count#')) moved += event.count;
+    },
+  });
+  const start = performance.now();
+  simulation.start();
+  simulation.runUntil(Number.MAX_SAFE_INTEGER, () => moved >= total);
+  if (moved < total) throw new Error(`the deterministic run stopped after ${moved} of ${total} records`);
+  return { recordsPerS: total / ((performance.now() - start) / 1000) };
+}
+
 function baseline(keys: number, repeats = 5): number {
   let best = 0;
   for (let i = 0; i < repeats; i++) best = Math.max(best, baselineOnce(keys));
@@ -160,39 +199,50 @@ async function main() {
   const kills = Number(params.get('kills') ?? 3);
   ROUNDS = Number(params.get('rounds') ?? ROUNDS);
   BACKEND = params.get('backend') ?? BACKEND;
+  PROFILE = params.get('profile') === '1';
+  const figures = new Set((params.get('figures') ?? FIGURES.join(',')).split(',') as Figure[]);
   const runs = [];
   const repeats = Number(params.get('repeats') ?? 2);
   const baselineRecordsPerS = baseline(keys);
-  log(`baseline: ${Math.round(baselineRecordsPerS)} records/s; state.backend.type=${BACKEND}`);
+  log(`baseline: ${Math.round(baselineRecordsPerS)} records/s; state.backend.type=${BACKEND}; figures: ${[...figures].join(', ')}`);
   await throughput(parallelisms[0] ?? 1, Math.min(keys, 20_000), 0); // warm-up: JIT, worker module cache
+  const measure = async <T extends { recordsPerS: number }>(figure: Figure, what: string, run: () => Promise<T>): Promise<T | null> => {
+    if (!figures.has(figure)) return null;
+    const result = await bestOf(repeats, run);
+    log(`${what}: ${Math.round(result.recordsPerS)} records/s`);
+    return result;
+  };
   for (const parallelism of parallelisms) {
-    const withoutCheckpoints = await bestOf(repeats, () => throughput(parallelism, keys, 0));
-    log(`p=${parallelism} no checkpoints: ${Math.round(withoutCheckpoints.recordsPerS)} records/s`);
-    const withCheckpoints = await bestOf(repeats, () => throughput(parallelism, keys, 1000));
-    log(`p=${parallelism} checkpoint every 1 s: ${Math.round(withCheckpoints.recordsPerS)} records/s`);
-    const incremental = await bestOf(repeats, () => throughput(parallelism, keys, 1000, { 'execution.checkpointing.incremental': true }));
-    log(`p=${parallelism} incremental: ${Math.round(incremental.recordsPerS)} records/s`);
-    const recoveries = await recovery(parallelism, keys, kills);
-    log(`p=${parallelism} recovery: ${recoveries.map((ms) => ms.toFixed(0)).join(', ')} ms`);
-    const e2e = withCheckpoints.statistics.summary.end_to_end_duration;
+    const withoutCheckpoints = await measure('throughput', `p=${parallelism} no checkpoints`, () => throughput(parallelism, keys, 0));
+    const withCheckpoints = await measure('checkpoint', `p=${parallelism} checkpoint every 1 s`, () => throughput(parallelism, keys, 1000));
+    const incremental = await measure('incremental', `p=${parallelism} incremental`, () => throughput(parallelism, keys, 1000, { 'execution.checkpointing.incremental': true }));
+    const engine = await measure('engine', `p=${parallelism} engine on the deterministic runtime`, async () => engineOnly(parallelism, keys));
+    const recoveries = figures.has('recovery') ? await recovery(parallelism, keys, kills) : [];
+    if (recoveries.length > 0) log(`p=${parallelism} recovery: ${recoveries.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+    const e2e = withCheckpoints?.statistics.summary.end_to_end_duration;
+    const ratio = (recordsPerS: number | undefined) => (recordsPerS === undefined ? null : Number((recordsPerS / baselineRecordsPerS).toFixed(3)));
     runs.push({
       state_backend: BACKEND,
       parallelism,
       keys,
       records: keys * ROUNDS,
-      throughput_records_per_s: Math.round(withCheckpoints.recordsPerS),
-      throughput_no_checkpoint_records_per_s: Math.round(withoutCheckpoints.recordsPerS),
-      checkpoint_overhead_ratio: Number((1 - withCheckpoints.recordsPerS / withoutCheckpoints.recordsPerS).toFixed(3)),
-      checkpoints_completed: withCheckpoints.statistics.counts.completed,
-      checkpoint_e2e_ms_p50: e2e.p50,
-      checkpoint_e2e_ms_p99: e2e.p99,
-      recovery_ms_p50: Math.round(percentile(recoveries, 0.5)),
+      throughput_records_per_s: withCheckpoints ? Math.round(withCheckpoints.recordsPerS) : null,
+      throughput_no_checkpoint_records_per_s: withoutCheckpoints ? Math.round(withoutCheckpoints.recordsPerS) : null,
+      checkpoint_overhead_ratio: withCheckpoints && withoutCheckpoints ? Number((1 - withCheckpoints.recordsPerS / withoutCheckpoints.recordsPerS).toFixed(3)) : null,
+      checkpoints_completed: withCheckpoints?.statistics.counts.completed ?? null,
+      checkpoint_e2e_ms_p50: e2e?.p50 ?? null,
+      checkpoint_e2e_ms_p99: e2e?.p99 ?? null,
+      recovery_ms_p50: recoveries.length > 0 ? Math.round(percentile(recoveries, 0.5)) : null,
       recovery_ms_all: recoveries.map(Math.round),
       snapshot_write_mb_per_s: {
-        full: Number(withCheckpoints.rate.mbPerS.toFixed(1)),
-        incremental: Number(incremental.rate.mbPerS.toFixed(1)),
+        full: withCheckpoints ? Number(withCheckpoints.rate.mbPerS.toFixed(1)) : null,
+        incremental: incremental ? Number(incremental.rate.mbPerS.toFixed(1)) : null,
       },
-      incremental_checkpointed_to_state_size_ratio: Number((incremental.rate.checkpointedBytes / Math.max(1, incremental.rate.stateBytes)).toFixed(3)),
+      incremental_checkpointed_to_state_size_ratio: incremental ? Number((incremental.rate.checkpointedBytes / Math.max(1, incremental.rate.stateBytes)).toFixed(3)) : null,
+      throughput_vs_baseline: ratio(withCheckpoints?.recordsPerS),
+      throughput_no_checkpoint_vs_baseline: ratio(withoutCheckpoints?.recordsPerS),
+      engine_records_per_s: engine ? Math.round(engine.recordsPerS) : null,
+      engine_vs_baseline: ratio(engine?.recordsPerS),
     });
   }
   return { date: new Date().toISOString(), user_agent: navigator.userAgent, method: `best of ${repeats} runs per figure after a warm-up run; baseline best of 5`, baseline_records_per_s: Math.round(baselineRecordsPerS), runs };
@@ -202,6 +252,8 @@ declare global {
   interface Window {
     __benchResult?: unknown;
     __benchError?: string;
+    __benchProfileNow?: boolean;
+    __benchProfileTaken?: boolean;
   }
 }
 

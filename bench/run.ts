@@ -8,11 +8,12 @@ import { build, preview } from 'vite';
 import { chromium } from 'playwright';
 import { chromiumLaunchOptions } from '../tests/chromium.ts';
 
-const PORT = 4174;
+/** BENCH_PORT: another port, for two benchmarks at once (e.g. an A/B against an older checkout). */
+const PORT = Number(process.env.BENCH_PORT ?? 4174);
 const query = process.argv.slice(2).join('&');
 
 // A production build, as users get it (the dev server would also reload the page while it optimises dependencies).
-const outDir = 'bench/dist';
+const outDir = `bench/dist-${PORT}`;
 await build({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir, emptyOutDir: true, rollupOptions: { input: 'bench/index.html' } } });
 const server = await preview({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: PORT, strictPort: true } });
 const profile = mkdtempSync(join(tmpdir(), 'barrierscope-bench-'));
@@ -26,7 +27,7 @@ try {
   if (error) throw new Error(`The benchmark failed in the page: ${error}`);
   const result = (await page.evaluate(() => window.__benchResult)) as {
     baseline_records_per_s: number;
-    runs: Array<Record<string, unknown> & { snapshot_write_mb_per_s: { full: number; incremental: number } }>;
+    runs: Array<Record<string, unknown> & { snapshot_write_mb_per_s: { full: number | null; incremental: number | null } }>;
   };
   console.log(`\nbaseline (plain Map loop, one thread): ${result.baseline_records_per_s.toLocaleString('en')} records/s`);
   console.table(
@@ -40,7 +41,10 @@ try {
       'recovery p50 ms': run.recovery_ms_p50,
       'write MB/s full': run.snapshot_write_mb_per_s.full,
       'write MB/s incr': run.snapshot_write_mb_per_s.incremental,
-      'vs baseline': Number(((run.throughput_records_per_s as number) / result.baseline_records_per_s).toFixed(3)),
+      'vs baseline': run.throughput_vs_baseline,
+      'vs baseline (no ckpt)': run.throughput_no_checkpoint_vs_baseline,
+      'engine records/s': run.engine_records_per_s,
+      'engine vs baseline': run.engine_vs_baseline,
     })),
   );
   mkdirSync('bench/results', { recursive: true });
