@@ -31,10 +31,17 @@ function checkParallelismAgainstMax(maxParallelism: number, parallelism: number)
   }
 }
 
-/** The key group of `key`: murmurHash(key.hashCode()) % maxParallelism (a string key's mixed hash remembered, key-hash-cache.ts). */
+/**
+ * Strings up to this length are hashed each time: String.hashCode over a few characters plus murmur costs less
+ * than a lookup in a cache of 100k keys and more, which misses the CPU's caches (docs/benchmarks.md). Longer
+ * keys' mixed hashes are remembered (key-hash-cache.ts). Either way the result is the same, bit for bit.
+ */
+export const MAX_UNCACHED_KEY_LENGTH = 32;
+
+/** The key group of `key`: murmurHash(key.hashCode()) % maxParallelism (a long string key's mixed hash remembered, key-hash-cache.ts). */
 export function assignToKeyGroup(key: Key, maxParallelism: number): number {
   checkKey(key);
-  if (typeof key !== 'string') return computeKeyGroupForKeyHash(keyHashCode(key), maxParallelism);
+  if (typeof key !== 'string' || key.length <= MAX_UNCACHED_KEY_LENGTH) return computeKeyGroupForKeyHash(keyHashCode(key), maxParallelism);
   checkParallelismPreconditions(maxParallelism);
   return mixedStringHash(key) % maxParallelism;
 }
