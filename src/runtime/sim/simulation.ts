@@ -53,6 +53,9 @@ export interface SimulationOptions {
 
 const MAX_ACTIONS_PER_RUN = 50_000_000;
 
+/** Virtual ms of work a slowed task's step does at most (one record at least); see stepBudgetOf. */
+const MAX_SLOWED_STEP_MS = 10;
+
 export class Simulation {
   readonly scheduler = new Scheduler();
   readonly clock = new SimulatedClock(this.scheduler);
@@ -162,7 +165,7 @@ export class Simulation {
   private runStep(task: Task): void {
     this.#stepScheduled.delete(task.taskId);
     if (this.tasks.get(task.taskId) !== task) return;
-    const result = task.step(this.options.stepBudget ?? 64);
+    const result = task.step(this.stepBudgetOf(task));
     const processed = (this.#processedRecords.get(task.taskId) ?? 0) + result.processed;
     this.#processedRecords.set(task.taskId, processed);
     const killAfter = this.#killAfter.find((entry) => entry.taskId === task.taskId && processed >= entry.records);
@@ -189,6 +192,19 @@ export class Simulation {
     const costMs = factor > 1 ? this.busyFor(task) : Math.ceil(result.processed * recordCostMs);
     this.#stepScheduled.add(task.taskId);
     this.clock.setTimeout(() => this.runStep(task), costMs);
+  }
+
+  /**
+   * Records a step may process. A slowed task's step is cut to about MAX_SLOWED_STEP_MS of its work (at least one
+   * record): Flink's mailbox runs a priority action (an unaligned barrier, FLIP-76) between two records, so a barrier
+   * that arrives while a slow task works waits for the record in hand, not for a whole batch of them.
+   */
+  private stepBudgetOf(task: Task): number {
+    const budget = this.options.stepBudget ?? 64;
+    const factor = this.#slowFactor.get(task.taskId) ?? 1;
+    if (factor <= 1) return budget;
+    const recordMs = (this.options.recordCostMs ?? 0.02) * factor;
+    return Math.max(1, Math.min(budget, Math.floor(MAX_SLOWED_STEP_MS / recordMs)));
   }
 
   private latency(from: string, to: string): number {

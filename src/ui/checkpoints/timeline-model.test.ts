@@ -25,11 +25,11 @@ describe("a recorded run's per-subtask timeline", () => {
     expect(model.rows.filter((row) => row.outlier).map((row) => row.taskId)).toEqual(['sum#2']);
     expect(phases(model, 'sum#2')).toEqual([
       ['start-delay', 0, 3, false],
-      ['alignment', 3, 15, false],
-      ['async', 15, 18, false],
+      ['alignment', 3, 19, false],
+      ['async', 19, 22, false],
     ]);
-    expect(model.endMs).toBe(18);
-    expect(model.domainMs).toBe(18);
+    expect(model.endMs).toBe(22);
+    expect(model.domainMs).toBe(22);
   });
 
   it('shows subtasks that never acknowledged a failed checkpoint, first', () => {

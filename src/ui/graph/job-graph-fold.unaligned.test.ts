@@ -52,7 +52,7 @@ describe('JobGraphFold under unaligned checkpoints', () => {
       const from = event.channel === 0 ? 'numbers#0' : 'numbers#1';
       const lane = view.lanes.find((candidate) => candidate.to === 'sum#1' && candidate.channel === event.channel)!;
       expect(lane.from).toBe(from);
-      const captured = records(view, lane.id).filter((item) => item.captured === event.checkpointId);
+      const captured = records(view, lane.id).filter((item) => item.captured === event.checkpointId && item.capturedSide === 'input');
       // A dot may stand for several batches only on busy lanes: count what the lane holds, not the dots.
       expect(captured.reduce((sum, item) => sum + item.count, 0)).toBe(event.records);
       expect(lane.leap).toMatchObject({ checkpointId: event.checkpointId });
@@ -68,17 +68,19 @@ describe('JobGraphFold under unaligned checkpoints', () => {
   });
 
   it('after the restore, input channel state waits at the head of its lane, ahead of every record sent since', () => {
-    const restored = RUN.filter((event) => event.type === 'channel-state-restored' && event.side === 'input' && event.records > 0);
-    const last = restored.at(-1)!;
-    if (last.type !== 'channel-state-restored') throw new Error('unreachable');
-    const firstSentAfter = RUN.findIndex((event) => event.time >= last.time && event.type === 'records-moved' && event.to === last.taskId && event.channel === last.channel);
-    const { view } = viewsAfter(RUN.slice(0, firstSentAfter + 1), (_event) => true).at(-1)!;
-    const lane = view.lanes.find((candidate) => candidate.to === last.taskId && candidate.channel === last.channel)!;
-    const items = records(view, lane.id);
-    const restoredCount = items.filter((item) => item.restored).reduce((sum, item) => sum + item.count, 0);
-    expect(restoredCount).toBeGreaterThan(0);
-    const firstPlain = items.findIndex((item) => !item.restored);
-    const lastRestored = items.findLastIndex((item) => item.restored);
-    if (firstPlain >= 0) expect(lastRestored).toBeLessThan(firstPlain);
+    let checked = 0;
+    RUN.forEach((restored, index) => {
+      if (restored.type !== 'channel-state-restored' || restored.side !== 'input' || restored.records === 0) return;
+      const next = RUN.findIndex((event, i) => i > index && event.type === 'records-moved' && event.to === restored.taskId && event.channel === restored.channel);
+      if (next < 0) return;
+      const { view } = viewsAfter(RUN.slice(0, next + 1), () => true).at(-1)!;
+      const lane = view.lanes.find((candidate) => candidate.to === restored.taskId && candidate.channel === restored.channel)!;
+      const items = records(view, lane.id);
+      if (!items.some((item) => item.restored)) return; // consumed already
+      const firstPlain = items.findIndex((item) => !item.restored);
+      if (firstPlain >= 0) expect(items.findLastIndex((item) => item.restored)).toBeLessThan(firstPlain);
+      checked++;
+    });
+    expect(checked).toBeGreaterThan(0);
   });
 });

@@ -146,6 +146,8 @@ export interface RecordItemView extends LaneItemBase {
   readonly batches: number;
   /** The checkpoint whose channel state holds these records (an unaligned barrier overtook them), or null. */
   readonly captured: CheckpointId | null;
+  /** Whose channel state holds them: the receiver's input channel, or the sender's output; null when not captured. */
+  readonly capturedSide: 'input' | 'output' | null;
   /** Put back from a restored checkpoint's channel state, flowing in before any new input. */
   readonly restored: boolean;
 }

@@ -160,13 +160,23 @@ describe('LaneQueue under unaligned checkpoints', () => {
     expect(marks(queue)).toEqual(['2@2c3']);
   });
 
-  it('marks the sender’s overtaken output as it goes on the wire after the barrier, then plain records again', () => {
+  it('marks the sender’s overtaken output as it goes on the wire behind the barrier (its epoch is older), then plain records again', () => {
     const queue = new LaneQueue();
+    queue.pushRecords(1, 4, 0, true);
     queue.pushBarrier(4, 0);
     queue.captureNextPushed(4, 3);
-    queue.pushRecords(2, 5, 1, true);
+    queue.pushRecords(2, 4, 1, true);
+    queue.pushRecords(1, 4, 2, true);
+    queue.pushRecords(2, 5, 3, true);
+    expect(marks(queue)).toEqual(['1@4', '|4', '2@4c4', '1@4c4', '2@5']);
+  });
+
+  it('drops an output mark a newer buffer shows was stale', () => {
+    const queue = new LaneQueue();
+    queue.captureNextPushed(4, 3);
+    queue.pushRecords(2, 4, 1, true);
     queue.pushRecords(2, 5, 2, true);
-    expect(marks(queue)).toEqual(['|4', '2@5c4', '1@5c4', '1@5']);
+    expect(marks(queue)).toEqual(['2@4c4', '2@5']);
   });
 
   it('puts restored input channel state at the head, and marks restored output as it is sent', () => {

@@ -25,6 +25,8 @@ interface RecordItem {
   batches: number;
   /** The checkpoint whose channel state holds these records (unaligned: overtaken by its barrier), or null. */
   captured: CheckpointId | null;
+  /** Whose channel state: the receiver's input channel, or the sender's output (null when not captured). */
+  capturedSide: 'input' | 'output' | null;
   /** Put back from a restored checkpoint's channel state (they flow in before any new input). */
   readonly restored: boolean;
 }
@@ -97,18 +99,22 @@ export class LaneQueue {
   pushRecords(count: number, epoch: CheckpointId, sentAt: number, onWire = false): void {
     let left = count;
     while (left > 0) {
+      // Output a barrier overtook was sent before it (epoch ≤ its checkpoint): a newer buffer means the mark is stale.
+      while (this.#pendingMarks[0]?.captured != null && epoch > this.#pendingMarks[0].captured) this.#pendingMarks.shift();
       const mark = this.#pendingMarks[0];
       const taken = mark ? Math.min(left, mark.remaining) : left;
-      this.#push(taken, mark?.epoch ?? epoch, sentAt, onWire, mark?.captured ?? null, mark?.restored ?? false);
+      // The sender's overtaken output goes on the wire behind the barrier that overtook it, whatever its epoch.
+      const wireEpoch = mark?.captured != null ? Math.max(epoch, mark.captured + 1) : epoch;
+      this.#push(taken, mark?.epoch ?? epoch, wireEpoch, sentAt, onWire, mark?.captured ?? null, mark?.restored ?? false);
       left -= taken;
       if (mark && (mark.remaining -= taken) === 0) this.#pendingMarks.shift();
     }
   }
 
-  #push(count: number, epoch: CheckpointId, sentAt: number, onWire: boolean, captured: CheckpointId | null, restored: boolean): void {
-    const item: RecordItem = { kind: 'records', id: this.#nextId++, epoch, sentAt, travelMs: this.#tripMs, count, batches: 1, captured, restored };
+  #push(count: number, epoch: CheckpointId, wireEpoch: CheckpointId, sentAt: number, onWire: boolean, captured: CheckpointId | null, restored: boolean): void {
+    const item: RecordItem = { kind: 'records', id: this.#nextId++, epoch, sentAt, travelMs: this.#tripMs, count, batches: 1, captured, capturedSide: captured === null ? null : 'output', restored };
     if (onWire) {
-      const behind = this.#items.findIndex((other) => other.kind === 'barrier' && other.checkpointId >= epoch);
+      const behind = this.#items.findIndex((other) => other.kind === 'barrier' && other.checkpointId >= wireEpoch);
       if (behind >= 0) {
         this.#items.splice(behind, 0, item);
         return;
@@ -142,7 +148,7 @@ export class LaneQueue {
    */
   pushRestored(records: number, epoch: CheckpointId, time: number): void {
     if (records <= 0) return;
-    this.#items.unshift({ kind: 'records', id: this.#nextId++, epoch, sentAt: time - this.#tripMs, travelMs: this.#tripMs, count: records, batches: 1, captured: null, restored: true });
+    this.#items.unshift({ kind: 'records', id: this.#nextId++, epoch, sentAt: time - this.#tripMs, travelMs: this.#tripMs, count: records, batches: 1, captured: null, capturedSide: null, restored: true });
   }
 
   /**
@@ -161,6 +167,7 @@ export class LaneQueue {
         item.count = left;
       }
       item.captured = checkpointId;
+      item.capturedSide = 'input';
       left -= item.count;
     }
   }
@@ -314,7 +321,7 @@ function drawnItems(visible: readonly LaneItem[], groupSize: number, now: number
 
 /** Batches drawn as one dot must look alike: same epoch, same channel-state marks. */
 function sameLook(a: RecordItem, b: RecordItem): boolean {
-  return a.epoch === b.epoch && a.captured === b.captured && a.restored === b.restored;
+  return a.epoch === b.epoch && a.captured === b.captured && a.capturedSide === b.capturedSide && a.restored === b.restored;
 }
 
 function itemView(item: LaneItem, now: number, slot: number): LaneItemView {
@@ -333,6 +340,7 @@ function recordView(group: readonly RecordItem[], now: number, slot: number): Re
     count: group.reduce((sum, item) => sum + item.count, 0),
     batches: group.reduce((sum, item) => sum + item.batches, 0),
     captured: head.captured,
+    capturedSide: head.capturedSide,
     restored: head.restored,
     progress,
     slot,
