@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { build, preview } from 'vite';
 import { chromium } from 'playwright';
 import { chromiumLaunchOptions } from '../tests/chromium.ts';
+import { backpressureCheckpointFigures } from './backpressure-checkpoints.ts';
 
 /** BENCH_PORT: another port, for two benchmarks at once (e.g. an A/B against an older checkout). */
 const PORT = Number(process.env.BENCH_PORT ?? 4174);
@@ -47,8 +48,15 @@ try {
       'engine vs baseline': run.engine_vs_baseline,
     })),
   );
+  // Checkpoints under backpressure, aligned vs unaligned (issue 9): the deterministic runtime in this process, virtual time.
+  const backpressure = backpressureCheckpointFigures();
+  console.log('\ncheckpoints under backpressure (deterministic runtime, virtual time, sink slowed; aligned vs unaligned):');
+  console.table({
+    aligned: { 'e2e p50 ms': backpressure.aligned_checkpoint_e2e_ms_p50, 'e2e max ms': backpressure.aligned_checkpoint_e2e_ms_max, completed: backpressure.aligned_checkpoints_completed, 'queue max': backpressure.aligned_queue_records_max },
+    unaligned: { 'e2e p50 ms': backpressure.unaligned_checkpoint_e2e_ms_p50, 'e2e max ms': backpressure.unaligned_checkpoint_e2e_ms_max, completed: backpressure.unaligned_checkpoints_completed, 'queue max': backpressure.unaligned_queue_records_max },
+  });
   mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/latest.json', JSON.stringify(result, null, 2) + '\n');
+  writeFileSync('bench/results/latest.json', JSON.stringify({ ...result, backpressure_checkpoints: backpressure }, null, 2) + '\n');
   console.log('wrote bench/results/latest.json');
 } finally {
   await context.close();
