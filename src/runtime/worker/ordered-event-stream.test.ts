@@ -238,4 +238,21 @@ describe('OrderedEventStream', () => {
     stream.sourceLost(SENDERS[0]);
     expect(delivered.map((event) => event.type)).toEqual(['records-moved', 'records-consumed']);
   });
+
+  it('counts restored input channel state as moved: the restored task consuming it first is not held back', () => {
+    let now = 0;
+    const stream = new OrderedEventStream({ now: () => now, timers: false, windowMs: 100, maxHoldMs: 1000 });
+    const delivered: EngineEvent[] = [];
+    stream.subscribe((events) => delivered.push(...events));
+    stream.push(
+      [
+        { type: 'channel-state-restored', time: 0, taskId: RECEIVER, attempt: 1, checkpointId: 3, side: 'input', channel: 0, records: 4 },
+        { type: 'records-consumed', time: 1, taskId: RECEIVER, attempt: 1, channel: 0, count: 4 },
+      ],
+      RECEIVER,
+    );
+    now = 200;
+    stream.deliverDue();
+    expect(delivered.map((event) => event.type)).toEqual(['channel-state-restored', 'records-consumed']);
+  });
 });

@@ -5,7 +5,8 @@
 // flush interval late), except that an event whose cause has not been delivered yet waits for it:
 // - `barrier-received` on a channel waits for the sender's `barrier-emitted` of that checkpoint (the
 //   sender of each channel is known from `job-deployed`, or from the first `records-moved` on it);
-// - `records-consumed` on a channel waits until as many records were moved on it (same attempt);
+// - `records-consumed` on a channel waits until as many records were moved on it (same attempt), records a
+//   restore put back into it (`channel-state-restored`, side input) counted as moved;
 // - an event of the job master waits for every event that arrived before it (a Worker flushes its
 //   events before it messages the job master, so the job master's reaction follows its cause), and
 //   while it waits, nothing that arrived after it and is not earlier in time overtakes it.
@@ -107,6 +108,10 @@ class Causality {
         return;
       case 'records-consumed':
         this.count(`${event.taskId}/${event.channel}`, event.attempt ?? this.#attemptOf.get(event.taskId) ?? 0, (count) => (count.consumed += event.count));
+        return;
+      case 'channel-state-restored':
+        // Restored input channel state (unaligned): records the receiver put back into its channel, never moved by a sender.
+        if (event.side === 'input') this.count(`${event.taskId}/${event.channel}`, event.attempt, (count) => (count.moved += event.records));
         return;
       case 'barrier-emitted':
         this.#lastBarrierEmitted.set(event.taskId, Math.max(event.checkpointId, this.#lastBarrierEmitted.get(event.taskId) ?? -1));
