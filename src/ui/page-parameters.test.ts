@@ -228,7 +228,7 @@ describe('page URL parameters', () => {
           storage: fc.constantFrom('indexeddb' as const, 'memory' as const),
         }),
       )
-      // Only runs the page can start have a link: unaligned checkpoints need EXACTLY_ONCE (and the engine to model them).
+      // Only runs the page can start have a link: unaligned checkpoints need EXACTLY_ONCE, as in Flink.
       .filter(({ storage: _storage, ...options }) => checkRunOptions(options).ok);
     fc.assert(
       fc.property(run, (parameters) => {
