@@ -13,6 +13,8 @@ import type { LaneItemView, RecordItemView } from './job-graph-view';
 
 /** Items one lane keeps; further batches of the same epoch merge into the last one. */
 export const MAX_LANE_ITEMS = 2000;
+/** Output captures a lane keeps waiting for their records (one per checkpoint whose barrier overtook some). */
+const MAX_PENDING_MARKS = 64;
 
 interface RecordItem {
   readonly kind: 'records';
@@ -135,6 +137,8 @@ export class LaneQueue {
    */
   captureNextPushed(checkpointId: CheckpointId, records: number): void {
     if (records > 0) this.#pendingMarks.push({ captured: checkpointId, restored: false, remaining: records });
+    // Bounded: a sender that never sends again (stuck for good) leaves at most MAX_PENDING_MARKS behind.
+    if (this.#pendingMarks.length > MAX_PENDING_MARKS) this.#pendingMarks.shift();
   }
 
   /** The sender put `records` records of restored output channel state first into its output to this lane; drawn as of `epoch`. */
