@@ -126,8 +126,8 @@ export interface DecodedChannelState {
 }
 
 /** Reads the entry against the handles: every buffer at its offset, counts and sizes as the handles say, nothing after. */
-export function decodeChannelState(bytes: Uint8Array, document: ChannelStateDocument, maxJsonDepth: number): DecodedChannelState {
-  const reader = new ByteReader(bytes, document.entry.name);
+export function decodeChannelState(bytes: Uint8Array, described: ChannelStateDocument, maxJsonDepth: number): DecodedChannelState {
+  const reader = new ByteReader(bytes, described.entry.name);
   const read = (handle: { offsets: readonly number[]; records: number; stateSizeBytes: number }, channel: string): ChannelStateBuffer[] => {
     const start = reader.offset;
     const buffers = handle.offsets.map((offset, index) => {
@@ -140,11 +140,11 @@ export function decodeChannelState(bytes: Uint8Array, document: ChannelStateDocu
     if (sizeBytes !== handle.stateSizeBytes) reader.fail(`${channel}'s buffers are ${sizeBytes} bytes, _metadata says ${handle.stateSizeBytes}`, start);
     return buffers;
   };
-  const input = document.inputChannelState.map((handle) => {
+  const input = described.inputChannelState.map((handle) => {
     const info: InputChannelInfo = { gateIndex: handle.gateIndex, inputChannelIndex: handle.inputChannelIndex };
     return { storageKey: handle.storageKey, info, buffers: read(handle, `input channel ${info.gateIndex}/${info.inputChannelIndex}`) };
   });
-  const output = document.resultSubpartitionState.map((handle) => {
+  const output = described.resultSubpartitionState.map((handle) => {
     const info: ResultSubpartitionInfo = { partitionIndex: handle.partitionIndex, subpartitionIndex: handle.subpartitionIndex };
     return { storageKey: handle.storageKey, info, buffers: read(handle, `subpartition ${info.partitionIndex}/${info.subpartitionIndex}`) };
   });

@@ -5,23 +5,12 @@
 // waits at the head of its lanes, ahead of every record sent since.
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../engine/events';
-import { parseFault } from '../../runtime/sim/fault-plan';
+import { UNALIGNED_BACKPRESSURED_RUN } from '../unaligned-run.fixture';
 import { deployedRun } from './deployed-run.fixture';
 import { JobGraphFold } from './job-graph-fold';
 import type { JobGraphView, RecordItemView } from './job-graph-view';
 
-const RUN = deployedRun({
-  scenario: 'running-sum',
-  parallelism: 2,
-  checkpointIntervalMs: 500,
-  mode: 'exactly-once',
-  seed: 5,
-  recordsPerSecond: 200,
-  unbounded: true,
-  untilMs: 7000,
-  configuration: { 'execution.checkpointing.unaligned.enabled': true },
-  faults: [parseFault('slow-task:sum#1@0x400'), parseFault('kill:sum#1@5000')],
-});
+const RUN = deployedRun(UNALIGNED_BACKPRESSURED_RUN);
 
 /** The view right after each event, for the events that `pick` chooses. */
 function viewsAfter(events: readonly EngineEvent[], pick: (event: EngineEvent) => boolean): { event: EngineEvent; view: JobGraphView }[] {

@@ -2,22 +2,11 @@
 // subtask the overtaken records add up to what the stream said, input parts name their sender, output parts
 // their consumer, and the restore's parts are what the restored attempt put back.
 import { describe, expect, it } from 'vitest';
-import { parseFault } from '../../runtime/sim/fault-plan';
+import { UNALIGNED_BACKPRESSURED_RUN } from '../unaligned-run.fixture';
 import { runScenario } from '../../runtime/sim/run-scenario';
 import { ChannelStateLog } from './channel-state-log';
 
-const { events } = runScenario({
-  scenario: 'running-sum',
-  parallelism: 2,
-  checkpointIntervalMs: 500,
-  mode: 'exactly-once',
-  seed: 5,
-  recordsPerSecond: 200,
-  unbounded: true,
-  untilMs: 7000,
-  configuration: { 'execution.checkpointing.unaligned.enabled': true },
-  faults: [parseFault('slow-task:sum#1@0x400'), parseFault('kill:sum#1@5000')],
-});
+const { events } = runScenario(UNALIGNED_BACKPRESSURED_RUN);
 
 describe('ChannelStateLog', () => {
   const log = new ChannelStateLog();

@@ -4,7 +4,7 @@ import { foldAll } from '../model/event-fold';
 import { faultSentence, filterLines, NarrationFold } from './narration';
 import { killedRun } from './views.fixture';
 import { runScenario } from '../../runtime/sim/run-scenario';
-import { parseFault } from '../../runtime/sim/fault-plan';
+import { UNALIGNED_BACKPRESSURED_RUN } from '../unaligned-run.fixture';
 
 describe('narration of a killed exactly-once run', () => {
   const { events } = killedRun();
@@ -108,16 +108,8 @@ describe('narration of a restore that commits a transaction again', () => {
 describe('narration of unaligned checkpoints', () => {
   it('says a subtask snapshots at its first barrier, what barriers overtook, each timeout switch, and what a restore put back', () => {
     const { events } = runScenario({
-      scenario: 'running-sum',
-      parallelism: 2,
-      checkpointIntervalMs: 500,
-      mode: 'exactly-once',
-      seed: 5,
-      recordsPerSecond: 200,
-      unbounded: true,
-      untilMs: 7000,
-      configuration: { 'execution.checkpointing.unaligned.enabled': true, 'execution.checkpointing.aligned-checkpoint-timeout': '20ms' },
-      faults: [parseFault('slow-task:sum#1@0x400'), parseFault('kill:sum#1@5000')],
+      ...UNALIGNED_BACKPRESSURED_RUN,
+      configuration: { ...UNALIGNED_BACKPRESSURED_RUN.configuration, 'execution.checkpointing.aligned-checkpoint-timeout': '20ms' },
     });
     const text = foldAll(() => new NarrationFold({ maxLines: 100_000 }), events)
       .view(Infinity)
