@@ -2,79 +2,22 @@
 // with IndexedDB on disk, at several parallelisms; throughput with and without checkpoints, checkpoint
 // end-to-end times, recovery after a killed worker, snapshot upload rates, the plain-loop baseline, and the
 // same engine on the deterministic runtime (one thread, no messaging), so the data plane's cost shows apart.
-import { WORKER_NETWORK_LIMITS, WorkerJob } from '../src/runtime/worker/worker-job';
+import { WORKER_NETWORK_LIMITS } from '../src/runtime/worker/worker-job';
 import { STEP_BUDGET } from '../src/runtime/worker/task-host';
 import { Simulation } from '../src/runtime/sim/simulation';
 import { prepareScenarioJob } from '../src/runtime/sim/scenario-job';
-import { IndexedDbCheckpointStorage } from '../src/storage/indexeddb-checkpoint-storage';
 import { keyedSumTopic } from '../src/scenarios/keyed-sum';
-import type { EngineEvent } from '../src/engine/events';
 import type { ConfigurationMap } from '../src/engine/graph/stream-execution-environment';
+import { log, percentile, startJob, until, type BenchSettings, type JobRun } from './job-run';
+import { recovery } from './recovery';
 
-const DATABASE = 'barrierscope-bench';
-const log = (line: string) => {
-  document.getElementById('log')!.textContent += `\n${line}`;
-  console.log(line);
-};
-const now = () => performance.timeOrigin + performance.now();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const start = performance.now();
-  while (!condition()) {
-    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
-
-interface JobRun {
-  readonly job: WorkerJob;
-  readonly startedAt: number;
-  moved: number;
-  lastMoveTime: number;
-  /** Times of records-moved batches into the keyed tasks (one per channel per event batch). */
-  readonly moveTimes: number[];
-  readonly events: EngineEvent[];
-}
-
-/** Rounds per key in throughput runs: long enough for several 1 s checkpoints. */
-let ROUNDS = 100;
-/** `?backend=hashmap|indexeddb`: the state.backend.type every job of the run uses. */
-let BACKEND = 'hashmap';
 /** `?figures=…`: which measurements to take (default all); the others' fields are null. */
 const FIGURES = ['throughput', 'checkpoint', 'incremental', 'recovery', 'engine'] as const;
 type Figure = (typeof FIGURES)[number];
 /** `?profile=1` (bench/profile-workers.ts): after the first measured run's records moved, wait for its Workers' profiles. */
 let PROFILE = false;
-
-async function startJob(parallelism: number, keys: number, intervalMs: number, recordsPerSecond: number, configuration: ConfigurationMap = {}): Promise<JobRun> {
-  const storage = await IndexedDbCheckpointStorage.open(DATABASE);
-  const job = new WorkerJob({
-    jobId: `bench-${parallelism}-${intervalMs}-${Date.now()}`,
-    scenario: { scenario: 'keyed-sum', parallelism, checkpointIntervalMs: intervalMs, mode: 'exactly-once', keys, recordsPerSecond, rounds: ROUNDS, configuration: { 'state.backend.type': BACKEND, ...configuration } },
-    storage,
-    databaseName: DATABASE,
-  });
-  const run: JobRun = { job, startedAt: now(), moved: 0, lastMoveTime: 0, moveTimes: [], events: [] };
-  job.events.subscribe((events) => {
-    for (const event of events) {
-      if (event.type === 'records-moved') {
-        if (event.to.startsWith('count#')) {
-          run.moved += event.count;
-          run.lastMoveTime = Math.max(run.lastMoveTime, event.time);
-          run.moveTimes.push(event.time);
-        }
-      } else run.events.push(event);
-    }
-  });
-  job.start();
-  return run;
-}
-
-function percentile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
-}
+/** Rounds, backend and extra options, from the URL (main). */
+let SETTINGS: BenchSettings = { rounds: 100, backend: 'hashmap', configuration: {} };
 
 /** Upload rate while writing snapshots: bytes uploaded / time spent in async phases, over all subtask acks. */
 function writeRate(run: JobRun): { mbPerS: number; checkpointedBytes: number; stateBytes: number } {
@@ -96,8 +39,8 @@ function writeRate(run: JobRun): { mbPerS: number; checkpointedBytes: number; st
 }
 
 async function throughput(parallelism: number, keys: number, intervalMs: number, configuration: ConfigurationMap = {}) {
-  const total = keys * ROUNDS;
-  const run = await startJob(parallelism, keys, intervalMs, 1e9, configuration);
+  const total = keys * SETTINGS.rounds;
+  const run = await startJob(SETTINGS, parallelism, keys, intervalMs, 1e9, configuration);
   await until(() => run.moved >= total, 10 * 60_000, `${total} records`);
   const seconds = (run.lastMoveTime - run.startedAt) / 1000;
   if (PROFILE) {
@@ -110,31 +53,6 @@ async function throughput(parallelism: number, keys: number, intervalMs: number,
   const rate = writeRate(run);
   run.job.stop();
   return { recordsPerS: total / seconds, seconds, statistics, rate };
-}
-
-/** Kill a worker after a checkpoint; time until records flow again from the restored checkpoint. */
-async function recovery(parallelism: number, keys: number, kills: number): Promise<number[]> {
-  const run = await startJob(parallelism, keys, 1000, 150_000, {
-    'restart-strategy.type': 'fixed-delay',
-    'restart-strategy.fixed-delay.attempts': 100,
-    'restart-strategy.fixed-delay.delay': '0 ms',
-  });
-  const durations: number[] = [];
-  for (let i = 0; i < kills; i++) {
-    const completed = run.job.jobMaster.stats.statistics().counts.completed;
-    await until(() => run.job.jobMaster.stats.statistics().counts.completed > completed && run.job.jobMaster.status === 'RUNNING', 60_000, 'a checkpoint');
-    const killedAt = now();
-    run.job.kill(`count#${i % parallelism}`);
-    await until(() => run.lastMoveTime > killedAt && run.events.some((e) => e.type === 'task-restored' && e.time > killedAt), 60_000, 'records after the restore');
-    durations.push(firstMoveAfter(run, killedAt) - killedAt);
-  }
-  run.job.stop();
-  return durations;
-}
-
-/** The earliest records-moved time after `time` (batches carry the time of their first buffer). */
-function firstMoveAfter(run: JobRun, time: number): number {
-  return Math.min(...run.moveTimes.filter((t) => t > time));
 }
 
 /** Best of `repeats` runs: on a shared machine the fastest run is the least disturbed one. */
@@ -152,8 +70,8 @@ async function bestOf<T extends { recordsPerS: number }>(repeats: number, measur
  * no checkpoints: the engine's own cost per record, without Workers, messages or the codec. Wall time to the last record.
  */
 function engineOnly(parallelism: number, keys: number): { recordsPerS: number } {
-  const { jobGraph, configuration } = prepareScenarioJob({ scenario: 'keyed-sum', parallelism, checkpointIntervalMs: 0, mode: 'exactly-once', keys, recordsPerSecond: 1e9, rounds: ROUNDS, configuration: { 'state.backend.type': BACKEND } });
-  const total = keys * ROUNDS;
+  const { jobGraph, configuration } = prepareScenarioJob({ scenario: 'keyed-sum', parallelism, checkpointIntervalMs: 0, mode: 'exactly-once', keys, recordsPerSecond: 1e9, rounds: SETTINGS.rounds, configuration: { 'state.backend.type': SETTINGS.backend, ...SETTINGS.configuration } });
+  const total = keys * SETTINGS.rounds;
   let moved = 0;
   const simulation = new Simulation({
     seed: 1,
@@ -197,14 +115,17 @@ async function main() {
   const parallelisms = (params.get('parallelism') ?? '1,2,4').split(',').map(Number);
   const keys = Number(params.get('keys') ?? 100_000);
   const kills = Number(params.get('kills') ?? 3);
-  ROUNDS = Number(params.get('rounds') ?? ROUNDS);
-  BACKEND = params.get('backend') ?? BACKEND;
+  SETTINGS = {
+    rounds: Number(params.get('rounds') ?? SETTINGS.rounds),
+    backend: params.get('backend') ?? SETTINGS.backend,
+    configuration: Object.fromEntries([...params].filter(([name]) => name.startsWith('config.')).map(([name, value]) => [name.slice('config.'.length), value])),
+  };
   PROFILE = params.get('profile') === '1';
   const figures = new Set((params.get('figures') ?? FIGURES.join(',')).split(',') as Figure[]);
   const runs = [];
   const repeats = Number(params.get('repeats') ?? 2);
   const baselineRecordsPerS = baseline(keys);
-  log(`baseline: ${Math.round(baselineRecordsPerS)} records/s; state.backend.type=${BACKEND}; figures: ${[...figures].join(', ')}`);
+  log(`baseline: ${Math.round(baselineRecordsPerS)} records/s; state.backend.type=${SETTINGS.backend}; figures: ${[...figures].join(', ')}`);
   await throughput(parallelisms[0] ?? 1, Math.min(keys, 20_000), 0); // warm-up: JIT, worker module cache
   const measure = async <T extends { recordsPerS: number }>(figure: Figure, what: string, run: () => Promise<T>): Promise<T | null> => {
     if (!figures.has(figure)) return null;
@@ -217,15 +138,15 @@ async function main() {
     const withCheckpoints = await measure('checkpoint', `p=${parallelism} checkpoint every 1 s`, () => throughput(parallelism, keys, 1000));
     const incremental = await measure('incremental', `p=${parallelism} incremental`, () => throughput(parallelism, keys, 1000, { 'execution.checkpointing.incremental': true }));
     const engine = await measure('engine', `p=${parallelism} engine on the deterministic runtime`, async () => engineOnly(parallelism, keys));
-    const recoveries = figures.has('recovery') ? await recovery(parallelism, keys, kills) : [];
+    const recoveries = figures.has('recovery') ? await recovery(SETTINGS, parallelism, keys, kills) : [];
     if (recoveries.length > 0) log(`p=${parallelism} recovery: ${recoveries.map((ms) => ms.toFixed(0)).join(', ')} ms`);
     const e2e = withCheckpoints?.statistics.summary.end_to_end_duration;
     const ratio = (recordsPerS: number | undefined) => (recordsPerS === undefined ? null : Number((recordsPerS / baselineRecordsPerS).toFixed(3)));
     runs.push({
-      state_backend: BACKEND,
+      state_backend: SETTINGS.backend,
       parallelism,
       keys,
-      records: keys * ROUNDS,
+      records: keys * SETTINGS.rounds,
       throughput_records_per_s: withCheckpoints ? Math.round(withCheckpoints.recordsPerS) : null,
       throughput_no_checkpoint_records_per_s: withoutCheckpoints ? Math.round(withoutCheckpoints.recordsPerS) : null,
       checkpoint_overhead_ratio: withCheckpoints && withoutCheckpoints ? Number((1 - withCheckpoints.recordsPerS / withoutCheckpoints.recordsPerS).toFixed(3)) : null,
