@@ -8,23 +8,27 @@ import { Simulation } from '../src/runtime/sim/simulation';
 import { prepareScenarioJob } from '../src/runtime/sim/scenario-job';
 import { keyedSumTopic } from '../src/scenarios/keyed-sum';
 import type { ConfigurationMap } from '../src/engine/graph/stream-execution-environment';
-import { log, percentile, startJob, until, type BenchSettings, type JobRun } from './job-run';
+import { log, percentile, sleep, startJob, until, type BenchSettings, type JobRun } from './job-run';
 import { recovery } from './recovery';
+import { rawPutMbPerS } from './indexeddb-raw';
 
 /** `?figures=…`: which measurements to take (default all); the others' fields are null. */
-const FIGURES = ['throughput', 'checkpoint', 'incremental', 'recovery', 'engine'] as const;
+const FIGURES = ['throughput', 'checkpoint', 'incremental', 'recovery', 'engine', 'long', 'raw'] as const;
 type Figure = (typeof FIGURES)[number];
 /** `?profile=1` (bench/profile-workers.ts): after the first measured run's records moved, wait for its Workers' profiles. */
 let PROFILE = false;
 /** Rounds, backend and extra options, from the URL (main). */
 let SETTINGS: BenchSettings = { rounds: 100, backend: 'hashmap', configuration: {} };
+/** `?seconds=…`: the length of each long run (figure `long`). */
+let LONG_RUN_SECONDS = 20;
 
 /** Upload rate while writing snapshots: bytes uploaded / time spent in async phases, over all subtask acks. */
-function writeRate(run: JobRun): { mbPerS: number; checkpointedBytes: number; stateBytes: number } {
+function writeRate(run: JobRun): { mbPerS: number; checkpointedBytes: number; stateBytes: number; syncMs: number[] } {
   const stats = run.job.jobMaster.stats;
   let bytes = 0;
   let stateBytes = 0;
   let asyncMs = 0;
+  const syncMs: number[] = [];
   for (const checkpoint of stats.statistics().history) {
     if (checkpoint.status !== 'COMPLETED') continue;
     for (const vertex of Object.keys(checkpoint.tasks)) {
@@ -32,10 +36,11 @@ function writeRate(run: JobRun): { mbPerS: number; checkpointedBytes: number; st
         bytes += subtask.checkpointed_size ?? 0;
         stateBytes += subtask.state_size ?? 0;
         asyncMs += subtask.checkpoint?.async ?? 0;
+        if (subtask.checkpoint && vertex === 'count') syncMs.push(subtask.checkpoint.sync);
       }
     }
   }
-  return { mbPerS: asyncMs > 0 ? bytes / 1e6 / (asyncMs / 1000) : NaN, checkpointedBytes: bytes, stateBytes };
+  return { mbPerS: asyncMs > 0 ? bytes / 1e6 / (asyncMs / 1000) : NaN, checkpointedBytes: bytes, stateBytes, syncMs };
 }
 
 async function throughput(parallelism: number, keys: number, intervalMs: number, configuration: ConfigurationMap = {}) {
@@ -53,6 +58,39 @@ async function throughput(parallelism: number, keys: number, intervalMs: number,
   const rate = writeRate(run);
   run.job.stop();
   return { recordsPerS: total / seconds, seconds, statistics, rate };
+}
+
+/**
+ * Checkpoint overhead over long runs (issue 11: ≥ 20 s, so one checkpoint more or less does not move it): the job
+ * with enough rounds never to finish, stopped after `seconds`; records moved ÷ time from its first to its last
+ * move. Runs alternate no-checkpoint, checkpoint, checkpoint, no-checkpoint (ABBA), so a drift of the machine's
+ * load over the four runs cancels; each mode's rate is its records over its time, both runs together.
+ */
+async function longRuns(parallelism: number, keys: number, seconds: number) {
+  const rounds = Math.ceil((seconds * 20e6) / keys);
+  const modes = { none: { records: 0, seconds: 0, checkpoints: 0 }, checkpointed: { records: 0, seconds: 0, checkpoints: 0 } };
+  for (const mode of ['none', 'checkpointed', 'checkpointed', 'none'] as const) {
+    const run = await startJob({ ...SETTINGS, rounds }, parallelism, keys, mode === 'none' ? 0 : 1000, 1e9);
+    await until(() => run.moveTimes.length > 0, 60_000, 'the first records');
+    await sleep(seconds * 1000);
+    const completed = run.job.jobMaster.stats.statistics().counts.completed;
+    const moved = run.moved;
+    const elapsed = (run.lastMoveTime - run.moveTimes[0]!) / 1000;
+    run.job.stop();
+    if (moved >= keys * rounds) throw new Error(`the long run finished its ${keys * rounds} records before ${seconds} s`);
+    modes[mode].records += moved;
+    modes[mode].seconds += elapsed;
+    modes[mode].checkpoints += completed;
+    log(`p=${parallelism} long run (${mode}): ${Math.round(moved / elapsed)} records/s over ${elapsed.toFixed(1)} s, ${completed} checkpoints completed`);
+  }
+  const rate = (mode: keyof typeof modes) => modes[mode].records / modes[mode].seconds;
+  return {
+    seconds: Number((modes.checkpointed.seconds / 2).toFixed(1)),
+    checkpointsPerRun: modes.checkpointed.checkpoints / 2,
+    recordsPerS: rate('checkpointed'),
+    noCheckpointRecordsPerS: rate('none'),
+    overhead: 1 - rate('checkpointed') / rate('none'),
+  };
 }
 
 /** Best of `repeats` runs: on a shared machine the fastest run is the least disturbed one. */
@@ -125,6 +163,9 @@ async function main() {
   const runs = [];
   const repeats = Number(params.get('repeats') ?? 2);
   const baselineRecordsPerS = baseline(keys);
+  LONG_RUN_SECONDS = Number(params.get('seconds') ?? LONG_RUN_SECONDS);
+  const raw = figures.has('raw') ? await rawPutMbPerS() : null;
+  if (raw) log(`IndexedDB raw put: ${raw.mbPerS.toFixed(0)} MB/s (${raw.chunksPerTransaction} × ${raw.chunkBytes} bytes per transaction)`);
   log(`baseline: ${Math.round(baselineRecordsPerS)} records/s; state.backend.type=${SETTINGS.backend}; figures: ${[...figures].join(', ')}`);
   await throughput(parallelisms[0] ?? 1, Math.min(keys, 20_000), 0); // warm-up: JIT, worker module cache
   const measure = async <T extends { recordsPerS: number }>(figure: Figure, what: string, run: () => Promise<T>): Promise<T | null> => {
@@ -138,6 +179,7 @@ async function main() {
     const withCheckpoints = await measure('checkpoint', `p=${parallelism} checkpoint every 1 s`, () => throughput(parallelism, keys, 1000));
     const incremental = await measure('incremental', `p=${parallelism} incremental`, () => throughput(parallelism, keys, 1000, { 'execution.checkpointing.incremental': true }));
     const engine = await measure('engine', `p=${parallelism} engine on the deterministic runtime`, async () => engineOnly(parallelism, keys));
+    const long = figures.has('long') ? await longRuns(parallelism, keys, LONG_RUN_SECONDS) : null;
     const recoveries = figures.has('recovery') ? await recovery(SETTINGS, parallelism, keys, kills) : [];
     if (recoveries.length > 0) log(`p=${parallelism} recovery: ${recoveries.map((ms) => ms.toFixed(0)).join(', ')} ms`);
     const e2e = withCheckpoints?.statistics.summary.end_to_end_duration;
@@ -151,6 +193,12 @@ async function main() {
       throughput_no_checkpoint_records_per_s: withoutCheckpoints ? Math.round(withoutCheckpoints.recordsPerS) : null,
       checkpoint_overhead_ratio: withCheckpoints && withoutCheckpoints ? Number((1 - withCheckpoints.recordsPerS / withoutCheckpoints.recordsPerS).toFixed(3)) : null,
       checkpoints_completed: withCheckpoints?.statistics.counts.completed ?? null,
+      checkpoint_sync_ms_p50: withCheckpoints && withCheckpoints.rate.syncMs.length > 0 ? Number(percentile(withCheckpoints.rate.syncMs, 0.5).toFixed(2)) : null,
+      long_run_seconds: long?.seconds ?? null,
+      long_run_checkpoints_completed: long?.checkpointsPerRun ?? null,
+      long_run_records_per_s: long ? Math.round(long.recordsPerS) : null,
+      long_run_no_checkpoint_records_per_s: long ? Math.round(long.noCheckpointRecordsPerS) : null,
+      long_run_checkpoint_overhead_ratio: long ? Number(long.overhead.toFixed(3)) : null,
       checkpoint_e2e_ms_p50: e2e?.p50 ?? null,
       checkpoint_e2e_ms_p99: e2e?.p99 ?? null,
       recovery_ms_p50: recoveries.length > 0 ? Math.round(percentile(recoveries, 0.5)) : null,
@@ -159,6 +207,7 @@ async function main() {
         full: withCheckpoints ? Number(withCheckpoints.rate.mbPerS.toFixed(1)) : null,
         incremental: incremental ? Number(incremental.rate.mbPerS.toFixed(1)) : null,
       },
+      snapshot_write_vs_raw_put: withCheckpoints && raw ? Number((withCheckpoints.rate.mbPerS / raw.mbPerS).toFixed(3)) : null,
       incremental_checkpointed_to_state_size_ratio: incremental ? Number((incremental.rate.checkpointedBytes / Math.max(1, incremental.rate.stateBytes)).toFixed(3)) : null,
       throughput_vs_baseline: ratio(withCheckpoints?.recordsPerS),
       throughput_no_checkpoint_vs_baseline: ratio(withoutCheckpoints?.recordsPerS),
@@ -166,7 +215,7 @@ async function main() {
       engine_vs_baseline: ratio(engine?.recordsPerS),
     });
   }
-  return { date: new Date().toISOString(), user_agent: navigator.userAgent, method: `best of ${repeats} runs per figure after a warm-up run; baseline best of 5`, baseline_records_per_s: Math.round(baselineRecordsPerS), runs };
+  return { date: new Date().toISOString(), user_agent: navigator.userAgent, method: `best of ${repeats} runs per figure after a warm-up run; baseline best of 5`, baseline_records_per_s: Math.round(baselineRecordsPerS), indexeddb_raw_put_mb_per_s: raw ? Math.round(raw.mbPerS) : null, runs };
 }
 
 declare global {

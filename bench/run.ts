@@ -28,9 +28,11 @@ try {
   if (error) throw new Error(`The benchmark failed in the page: ${error}`);
   const result = (await page.evaluate(() => window.__benchResult)) as {
     baseline_records_per_s: number;
+    indexeddb_raw_put_mb_per_s: number | null;
     runs: Array<Record<string, unknown> & { snapshot_write_mb_per_s: { full: number | null; incremental: number | null } }>;
   };
   console.log(`\nbaseline (plain Map loop, one thread): ${result.baseline_records_per_s.toLocaleString('en')} records/s`);
+  if (result.indexeddb_raw_put_mb_per_s !== null) console.log(`IndexedDB raw chunked put: ${result.indexeddb_raw_put_mb_per_s} MB/s`);
   console.table(
     result.runs.map((run) => ({
       p: run.parallelism,
@@ -42,12 +44,27 @@ try {
       'recovery p50 ms': run.recovery_ms_p50,
       'write MB/s full': run.snapshot_write_mb_per_s.full,
       'write MB/s incr': run.snapshot_write_mb_per_s.incremental,
+      'write vs raw put': run.snapshot_write_vs_raw_put,
+      'sync p50 ms': run.checkpoint_sync_ms_p50,
       'vs baseline': run.throughput_vs_baseline,
       'vs baseline (no ckpt)': run.throughput_no_checkpoint_vs_baseline,
       'engine records/s': run.engine_records_per_s,
       'engine vs baseline': run.engine_vs_baseline,
     })),
   );
+  if (result.runs.some((run) => run.long_run_seconds !== null)) {
+    console.log('\ncheckpoint overhead over long runs (no checkpoint, checkpoint, checkpoint, no checkpoint):');
+    console.table(
+      result.runs.map((run) => ({
+        p: run.parallelism,
+        's per run': run.long_run_seconds,
+        'checkpoints per run': run.long_run_checkpoints_completed,
+        'records/s (ckpt 1 s)': run.long_run_records_per_s,
+        'records/s (no ckpt)': run.long_run_no_checkpoint_records_per_s,
+        overhead: run.long_run_checkpoint_overhead_ratio,
+      })),
+    );
+  }
   // Checkpoints under backpressure, aligned vs unaligned (issue 9): the deterministic runtime in this process, virtual time.
   const backpressure = backpressureCheckpointFigures();
   console.log('\ncheckpoints under backpressure (deterministic runtime, virtual time, sink slowed; aligned vs unaligned):');
