@@ -35,7 +35,7 @@ const engineRestrictions = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'bench/dist/', 'bench/dist-ui/', '.e2e-dist/', 'node_modules/', 'bench/results/', 'test-results/', 'playwright-report/', '.svelte-kit/'] },
+  { ignores: ['dist/', 'bench/dist/', 'bench/dist-*/', 'bench/dist-ui/', '.e2e-dist/', 'node_modules/', 'bench/results/', 'test-results/', 'playwright-report/', '.svelte-kit/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs['flat/recommended'],

@@ -11,9 +11,10 @@ import type { ConfigurationMap } from '../src/engine/graph/stream-execution-envi
 import { log, percentile, sleep, startJob, until, type BenchSettings, type JobRun } from './job-run';
 import { recovery } from './recovery';
 import { rawPutMbPerS } from './indexeddb-raw';
+import { workersMemoryBytes } from './memory';
 
 /** `?figures=…`: which measurements to take (default all); the others' fields are null. */
-const FIGURES = ['throughput', 'checkpoint', 'incremental', 'recovery', 'engine', 'long', 'raw'] as const;
+const FIGURES = ['throughput', 'checkpoint', 'incremental', 'recovery', 'engine', 'long', 'raw', 'memory'] as const;
 type Figure = (typeof FIGURES)[number];
 /** `?profile=1` (bench/profile-workers.ts): after the first measured run's records moved, wait for its Workers' profiles. */
 let PROFILE = false;
@@ -23,12 +24,13 @@ let SETTINGS: BenchSettings = { rounds: 100, backend: 'hashmap', configuration: 
 let LONG_RUN_SECONDS = 20;
 
 /** Upload rate while writing snapshots: bytes uploaded / time spent in async phases, over all subtask acks. */
-function writeRate(run: JobRun): { mbPerS: number; checkpointedBytes: number; stateBytes: number; syncMs: number[] } {
+function writeRate(run: JobRun): { mbPerS: number; checkpointedBytes: number; stateBytes: number; syncMs: number[]; asyncMs: number[] } {
   const stats = run.job.jobMaster.stats;
   let bytes = 0;
   let stateBytes = 0;
   let asyncMs = 0;
   const syncMs: number[] = [];
+  const keyedAsyncMs: number[] = [];
   for (const checkpoint of stats.statistics().history) {
     if (checkpoint.status !== 'COMPLETED') continue;
     for (const vertex of Object.keys(checkpoint.tasks)) {
@@ -36,11 +38,14 @@ function writeRate(run: JobRun): { mbPerS: number; checkpointedBytes: number; st
         bytes += subtask.checkpointed_size ?? 0;
         stateBytes += subtask.state_size ?? 0;
         asyncMs += subtask.checkpoint?.async ?? 0;
-        if (subtask.checkpoint && vertex === 'count') syncMs.push(subtask.checkpoint.sync);
+        if (subtask.checkpoint && vertex === 'count') {
+          syncMs.push(subtask.checkpoint.sync);
+          keyedAsyncMs.push(subtask.checkpoint.async);
+        }
       }
     }
   }
-  return { mbPerS: asyncMs > 0 ? bytes / 1e6 / (asyncMs / 1000) : NaN, checkpointedBytes: bytes, stateBytes, syncMs };
+  return { mbPerS: asyncMs > 0 ? bytes / 1e6 / (asyncMs / 1000) : NaN, checkpointedBytes: bytes, stateBytes, syncMs, asyncMs: keyedAsyncMs };
 }
 
 async function throughput(parallelism: number, keys: number, intervalMs: number, configuration: ConfigurationMap = {}) {
@@ -91,6 +96,30 @@ async function longRuns(parallelism: number, keys: number, seconds: number) {
     noCheckpointRecordsPerS: rate('none'),
     overhead: 1 - rate('checkpointed') / rate('none'),
   };
+}
+
+/** The smaller job memory per key is measured against (Workers, modules, buffers: all but the keyed state's growth). */
+const MEMORY_REFERENCE_KEYS = 1_000;
+
+/**
+ * Memory per key of the keyed state backend: the Workers' heap with every key's state in place (all records moved,
+ * checkpointing off), at `keys` and at MEMORY_REFERENCE_KEYS keys, the difference over the difference in keys.
+ * Null where the page cannot measure its Workers' memory (bench/memory.ts).
+ */
+async function memoryPerKey(parallelism: number, keys: number): Promise<{ workersBytes: number; bytesPerKey: number } | null> {
+  const measure = async (keyCount: number): Promise<number | null> => {
+    const rounds = 2;
+    const run = await startJob({ ...SETTINGS, rounds }, parallelism, keyCount, 0, 1e9);
+    await until(() => run.moved >= keyCount * rounds, 10 * 60_000, `${keyCount * rounds} records`);
+    await sleep(200); // the last buffers' credits and events settle
+    const bytes = await workersMemoryBytes();
+    run.job.stop();
+    return bytes;
+  };
+  const reference = await measure(MEMORY_REFERENCE_KEYS);
+  const full = await measure(keys);
+  if (reference === null || full === null || keys <= MEMORY_REFERENCE_KEYS) return null;
+  return { workersBytes: full, bytesPerKey: (full - reference) / (keys - MEMORY_REFERENCE_KEYS) };
 }
 
 /** Best of `repeats` runs: on a shared machine the fastest run is the least disturbed one. */
@@ -154,7 +183,7 @@ async function main() {
   const keys = Number(params.get('keys') ?? 100_000);
   const kills = Number(params.get('kills') ?? 3);
   SETTINGS = {
-    rounds: Number(params.get('rounds') ?? SETTINGS.rounds),
+    rounds: params.has('records') ? Math.ceil(Number(params.get('records')) / keys) : Number(params.get('rounds') ?? SETTINGS.rounds),
     backend: params.get('backend') ?? SETTINGS.backend,
     configuration: Object.fromEntries([...params].filter(([name]) => name.startsWith('config.')).map(([name, value]) => [name.slice('config.'.length), value])),
   };
@@ -179,6 +208,8 @@ async function main() {
     const withCheckpoints = await measure('checkpoint', `p=${parallelism} checkpoint every 1 s`, () => throughput(parallelism, keys, 1000));
     const incremental = await measure('incremental', `p=${parallelism} incremental`, () => throughput(parallelism, keys, 1000, { 'execution.checkpointing.incremental': true }));
     const engine = await measure('engine', `p=${parallelism} engine on the deterministic runtime`, async () => engineOnly(parallelism, keys));
+    const memory = figures.has('memory') ? await memoryPerKey(parallelism, keys) : null;
+    if (memory) log(`p=${parallelism} memory: ${(memory.workersBytes / 1e6).toFixed(1)} MB in the Workers, ${memory.bytesPerKey.toFixed(0)} bytes per key`);
     const long = figures.has('long') ? await longRuns(parallelism, keys, LONG_RUN_SECONDS) : null;
     const recoveries = figures.has('recovery') ? await recovery(SETTINGS, parallelism, keys, kills) : [];
     if (recoveries.length > 0) log(`p=${parallelism} recovery: ${recoveries.map((ms) => ms.toFixed(0)).join(', ')} ms`);
@@ -194,6 +225,10 @@ async function main() {
       checkpoint_overhead_ratio: withCheckpoints && withoutCheckpoints ? Number((1 - withCheckpoints.recordsPerS / withoutCheckpoints.recordsPerS).toFixed(3)) : null,
       checkpoints_completed: withCheckpoints?.statistics.counts.completed ?? null,
       checkpoint_sync_ms_p50: withCheckpoints && withCheckpoints.rate.syncMs.length > 0 ? Number(percentile(withCheckpoints.rate.syncMs, 0.5).toFixed(2)) : null,
+      checkpoint_state_size_bytes: withCheckpoints?.statistics.latest.completed?.state_size ?? null,
+      checkpoint_async_ms_p50: withCheckpoints && withCheckpoints.rate.asyncMs.length > 0 ? Number(percentile(withCheckpoints.rate.asyncMs, 0.5).toFixed(1)) : null,
+      workers_memory_bytes: memory ? Math.round(memory.workersBytes) : null,
+      memory_per_key_bytes: memory ? Math.round(memory.bytesPerKey) : null,
       long_run_seconds: long?.seconds ?? null,
       long_run_checkpoints_completed: long?.checkpointsPerRun ?? null,
       long_run_records_per_s: long ? Math.round(long.recordsPerS) : null,

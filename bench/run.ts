@@ -12,13 +12,19 @@ import { backpressureCheckpointFigures } from './backpressure-checkpoints.ts';
 /** BENCH_PORT: another port, for two benchmarks at once (e.g. an A/B against an older checkout). */
 const PORT = Number(process.env.BENCH_PORT ?? 4174);
 const query = process.argv.slice(2).join('&');
+/** A cross-origin-isolated page may measure its Workers' memory (bench/memory.ts). */
+const CROSS_ORIGIN_ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 // A production build, as users get it (the dev server would also reload the page while it optimises dependencies).
 const outDir = `bench/dist-${PORT}`;
 await build({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir, emptyOutDir: true, rollupOptions: { input: 'bench/index.html' } } });
-const server = await preview({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: PORT, strictPort: true } });
+const server = await preview({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: PORT, strictPort: true, headers: CROSS_ORIGIN_ISOLATION } });
 const profile = mkdtempSync(join(tmpdir(), 'barrierscope-bench-'));
-const context = await chromium.launchPersistentContext(profile, { headless: true, ...chromiumLaunchOptions });
+const context = await chromium.launchPersistentContext(profile, {
+  headless: true,
+  ...chromiumLaunchOptions,
+  args: [...chromiumLaunchOptions.args, '--enable-blink-features=ForceEagerMeasureMemory'],
+});
 try {
   const page = await context.newPage();
   page.on('console', (message) => console.log(`  ${message.text()}`));
@@ -39,17 +45,27 @@ try {
       'records/s (ckpt 1 s)': run.throughput_records_per_s,
       'records/s (no ckpt)': run.throughput_no_checkpoint_records_per_s,
       overhead: run.checkpoint_overhead_ratio,
-      'e2e p50 ms': run.checkpoint_e2e_ms_p50,
-      'e2e p99 ms': run.checkpoint_e2e_ms_p99,
-      'recovery p50 ms': run.recovery_ms_p50,
-      'write MB/s full': run.snapshot_write_mb_per_s.full,
-      'write MB/s incr': run.snapshot_write_mb_per_s.incremental,
-      'write vs raw put': run.snapshot_write_vs_raw_put,
-      'sync p50 ms': run.checkpoint_sync_ms_p50,
       'vs baseline': run.throughput_vs_baseline,
       'vs baseline (no ckpt)': run.throughput_no_checkpoint_vs_baseline,
       'engine records/s': run.engine_records_per_s,
       'engine vs baseline': run.engine_vs_baseline,
+      'recovery p50 ms': run.recovery_ms_p50,
+    })),
+  );
+  console.log('\ncheckpoints and state:');
+  console.table(
+    result.runs.map((run) => ({
+      p: run.parallelism,
+      checkpoints: run.checkpoints_completed,
+      'e2e p50 ms': run.checkpoint_e2e_ms_p50,
+      'e2e p99 ms': run.checkpoint_e2e_ms_p99,
+      'sync p50 ms': run.checkpoint_sync_ms_p50,
+      'async p50 ms': run.checkpoint_async_ms_p50,
+      'state bytes': run.checkpoint_state_size_bytes,
+      'write MB/s full': run.snapshot_write_mb_per_s.full,
+      'write MB/s incr': run.snapshot_write_mb_per_s.incremental,
+      'write vs raw put': run.snapshot_write_vs_raw_put,
+      'bytes/key in memory': run.memory_per_key_bytes,
     })),
   );
   if (result.runs.some((run) => run.long_run_seconds !== null)) {
