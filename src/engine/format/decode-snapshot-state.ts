@@ -6,6 +6,7 @@ import type { KeyedStateSnapshot, KeyGroupSnapshot } from '../state/keyed-state-
 import { ByteReader } from './byte-reader';
 import { ChannelStateBlobs, decodeChannelState } from './channel-state-encoding';
 import { readKeyedStateHeader, readKeyGroupBlock, type KeyedStateHeader } from './key-group-encoding';
+import { encodeKeyedSnapshotBlob, encodeKeyGroupSnapshotPiece } from './keyed-state-blob';
 import { decodeOperatorState } from './operator-state-encoding';
 import { fail } from './snapshot-file-error';
 import type { EntryReference, KeyedStateHandleDocument, OperatorStateDocument, SnapshotMetadataDocument } from './snapshot-metadata-schema';
@@ -79,19 +80,19 @@ function decodeKeyedHandle(handle: KeyedStateHandleDocument, maxParallelism: num
       keyGroups.push(block);
     });
     reader.expectEnd('the last key group');
-    putBlob(context, handle.storageKey, keyedSnapshot(header, maxParallelism, keyGroupRange, keyGroups));
+    putBlob(context, handle.storageKey, encodeKeyedSnapshotBlob(keyedSnapshot(header, maxParallelism, keyGroupRange, keyGroups)));
     return { storageKey: handle.storageKey, keyGroupRange, stateSizeBytes: handle.stateSizeBytes };
   }
   const metaReader = new ByteReader(context.entryBytes(handle.metaState), handle.metaState.name);
   const header = readKeyedStateHeader(metaReader);
   metaReader.expectEnd('the state meta info');
-  putBlob(context, handle.storageKey, keyedSnapshot(header, maxParallelism, keyGroupRange, []));
+  putBlob(context, handle.storageKey, encodeKeyedSnapshotBlob(keyedSnapshot(header, maxParallelism, keyGroupRange, []), true));
   const sharedState = handle.sharedState.map((piece) => {
     const reader = new ByteReader(context.entryBytes(piece.entry), piece.entry.name);
     const block = readKeyGroupBlock(reader, blockContext(header));
     if (block.keyGroup !== piece.keyGroup) reader.fail(`holds key group ${block.keyGroup}, but _metadata says ${piece.keyGroup}`, 0);
     reader.expectEnd('the key group');
-    putBlob(context, piece.storageKey, block);
+    putBlob(context, piece.storageKey, encodeKeyGroupSnapshotPiece(block, header.stateMetaInfo));
     return { keyGroup: piece.keyGroup, storageKey: piece.storageKey, sizeBytes: piece.sizeBytes, checkpointId: piece.checkpointId };
   });
   return {
@@ -104,12 +105,13 @@ function decodeKeyedHandle(handle: KeyedStateHandleDocument, maxParallelism: num
   };
 }
 
-/** The blob shape materializeKeyedSnapshot writes, field order included. */
+/** The data of a keyed blob, which keyed-state-blob.ts encodes as the engine's snapshots write it. */
 function keyedSnapshot(header: KeyedStateHeader, maxParallelism: number, keyGroupRange: { start: number; end: number }, keyGroups: KeyGroupSnapshot[]): KeyedStateSnapshot {
   return { backend: header.backend, maxParallelism, keyGroupRange, stateMetaInfo: header.stateMetaInfo, keyGroups };
 }
 
+/** A blob under its storage key: keyed ones as bytes already, channel-state ones as their JSON. */
 function putBlob(context: Context, storageKey: string, value: unknown): void {
   if (context.blobs.has(storageKey)) fail('invalid-metadata', '_metadata', `storage key ${JSON.stringify(storageKey)} names two state handles`);
-  context.blobs.set(storageKey, encoder.encode(JSON.stringify(value)));
+  context.blobs.set(storageKey, value instanceof Uint8Array ? value : encoder.encode(JSON.stringify(value)));
 }

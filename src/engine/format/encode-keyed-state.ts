@@ -2,8 +2,9 @@
 // key group; an incremental one its meta state and every shared piece it references, so the file is self-contained.
 import type { IncrementalKeyedStateHandle, KeyedStateHandle, KeyGroupsStateHandle } from '../checkpoint/task-state';
 import { isIncrementalHandle } from '../checkpoint/task-state';
-import type { KeyedStateSnapshot, KeyGroupSnapshot } from '../state/keyed-state-snapshot';
+import type { KeyedStateSnapshot } from '../state/keyed-state-snapshot';
 import { ByteWriter } from './byte-writer';
+import { decodeKeyedStateBlob, decodeKeyGroupPiece } from './keyed-state-blob';
 import { keyedStateEntryName, metaStateEntryName, sharedStateEntryName } from './entry-name';
 import { writeKeyedStateHeader, writeKeyGroupBlock } from './key-group-encoding';
 import { SnapshotEncodingError } from './snapshot-file-error';
@@ -18,14 +19,12 @@ export interface KeyedStateTarget {
   readonly entries: SnapshotEntries;
 }
 
-const decoder = new TextDecoder();
-
 export function encodeKeyedStateHandle(handle: KeyedStateHandle, target: KeyedStateTarget): KeyedStateHandleDocument {
   return isIncrementalHandle(handle) ? encodeIncremental(handle, target) : encodeFull(handle, target);
 }
 
 function encodeFull(handle: KeyGroupsStateHandle, target: KeyedStateTarget): KeyGroupsStateHandleDocument {
-  const snapshot = blobJson(target, handle.storageKey) as KeyedStateSnapshot;
+  const snapshot = blob(target, handle.storageKey, decodeKeyedStateBlob);
   checkSnapshot(snapshot, handle, target);
   const writer = new ByteWriter();
   writeKeyedStateHeader(writer, snapshot);
@@ -51,14 +50,14 @@ function encodeFull(handle: KeyGroupsStateHandle, target: KeyedStateTarget): Key
 }
 
 function encodeIncremental(handle: IncrementalKeyedStateHandle, target: KeyedStateTarget): IncrementalKeyedStateHandleDocument {
-  const meta = blobJson(target, handle.storageKey) as KeyedStateSnapshot;
+  const meta = blob(target, handle.storageKey, decodeKeyedStateBlob);
   checkSnapshot(meta, handle, target);
   if (meta.keyGroups.length > 0) throw new SnapshotEncodingError(`Meta blob ${handle.storageKey} holds key groups`);
   const metaWriter = new ByteWriter();
   writeKeyedStateHeader(metaWriter, meta);
   const metaState = target.entries.add(metaStateEntryName(target.operatorId, target.subtaskIndex), metaWriter.finish());
   const sharedState = handle.sharedState.map((piece) => {
-    const keyGroup = blobJson(target, piece.storageKey) as KeyGroupSnapshot;
+    const keyGroup = blob(target, piece.storageKey, decodeKeyGroupPiece);
     if (keyGroup?.keyGroup !== piece.keyGroup) throw new SnapshotEncodingError(`Piece ${piece.storageKey} does not hold key group ${piece.keyGroup}`);
     const writer = new ByteWriter();
     writeKeyGroupBlock(writer, keyGroup);
@@ -85,12 +84,13 @@ function checkSnapshot(snapshot: KeyedStateSnapshot, handle: KeyedStateHandle, t
   }
 }
 
-function blobJson(target: KeyedStateTarget, storageKey: string): unknown {
+/** A keyed blob, decoded by its format's owner (binary, or the JSON of older checkpoints). */
+function blob<T>(target: KeyedStateTarget, storageKey: string, decode: (bytes: Uint8Array, where: string) => T): T {
   const bytes = target.blobs.get(storageKey);
   if (bytes === undefined) throw new SnapshotEncodingError(`The checkpoint names blob ${storageKey}, which was not given`);
   try {
-    return JSON.parse(decoder.decode(bytes));
+    return decode(bytes, storageKey);
   } catch (error) {
-    throw new SnapshotEncodingError(`Blob ${storageKey} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new SnapshotEncodingError(`Blob ${storageKey} cannot be decoded: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

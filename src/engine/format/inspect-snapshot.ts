@@ -8,11 +8,10 @@ import type { OperatorStateSnapshot } from '../state/operator-state-snapshot';
 import type { SnapshotFile } from './snapshot-file';
 import type { ChannelStateDocument, KeyedStateHandleDocument, OperatorStateDocument, OperatorSubtaskStateDocument } from './snapshot-metadata-schema';
 import { sourceOffsetsOf, pendingTransactionsOf } from './inspect-operator-state';
+import { decodeKeyedStateBlob, decodeKeyGroupPiece } from './keyed-state-blob';
 import type { ChannelInspection, ChannelStateInspection, KeyedStateInspection, KeyedStateRow, OperatorInspection, SnapshotInspection, SubtaskInspection } from './snapshot-inspection';
 
 export type * from './snapshot-inspection';
-
-const decoder = new TextDecoder();
 
 export function inspectSnapshot(file: SnapshotFile): SnapshotInspection {
   const { document: metadataDocument } = file;
@@ -109,10 +108,10 @@ function keyedHeaderBytes(handle: KeyedStateHandleDocument | null): number {
 }
 
 function inspectKeyedState(file: SnapshotFile, handle: KeyedStateHandleDocument): KeyedStateInspection {
-  const snapshot = blobJson(file, handle.storageKey) as KeyedStateSnapshot;
+  const snapshot: KeyedStateSnapshot = decodeKeyedStateBlob(file.blobs.get(handle.storageKey)!, handle.storageKey);
   const pieces = handle.type === 'INCREMENTAL_KEY_GROUPS_HANDLE' ? handle.sharedState : [];
   const keyGroups: KeyGroupSnapshot[] =
-    handle.type === 'KEY_GROUPS_HANDLE' ? [...snapshot.keyGroups] : pieces.map((piece) => blobJson(file, piece.storageKey) as KeyGroupSnapshot);
+    handle.type === 'KEY_GROUPS_HANDLE' ? [...snapshot.keyGroups] : pieces.map((piece) => decodeKeyGroupPiece(file.blobs.get(piece.storageKey)!, piece.storageKey));
   keyGroups.sort((a, b) => a.keyGroup - b.keyGroup);
   const pieceByKeyGroup = new Map(pieces.map((piece) => [piece.keyGroup, piece]));
   const fullSizes = fullKeyGroupSizes(handle);
@@ -164,8 +163,4 @@ function rowsOf(keyGroup: KeyGroupSnapshot): KeyedStateRow[] {
 
 function hasState(subtask: SubtaskInspection): boolean {
   return subtask.keyedState !== null || subtask.operatorState.length > 0 || subtask.channelState !== null;
-}
-
-function blobJson(file: SnapshotFile, storageKey: string): unknown {
-  return JSON.parse(decoder.decode(file.blobs.get(storageKey)!));
 }

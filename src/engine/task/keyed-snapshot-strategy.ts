@@ -4,9 +4,9 @@
 import type { CheckpointId } from '../ids';
 import type { CheckpointStorage, StorageResult } from '../ports/checkpoint-storage';
 import { failed, ok } from '../ports/checkpoint-storage';
-import { materializeKeyedSnapshot, materializeKeyGroup, type KeyGroupSnapshot, type KeyedStateSnapshot, type KeyedStateSnapshotView } from '../state';
+import type { KeyedStateSnapshotView } from '../state';
 import type { IncrementalKeyedStateHandle, KeyedStateHandle, SharedStatePiece } from '../checkpoint/task-state';
-import { decodeJson, encodeJson } from './record-size';
+import { encodeFullSnapshotBlob, encodeMetaBlob, encodeViewKeyGroupPiece } from '../format/keyed-state-blob';
 
 export type FrozenKeyGroup = NonNullable<ReturnType<KeyedStateSnapshotView['keyGroups']['get']>>;
 
@@ -88,7 +88,8 @@ export function fullSnapshot(target: KeyedStateTarget, view: KeyedStateSnapshotV
     if (!read.ok) return done(read);
     let bytes: Uint8Array;
     try {
-      bytes = encodeJson(withStoredKeyGroups(materializeKeyedSnapshot(view), read.value));
+      // One pass over the frozen view straight into the blob's bytes (src/engine/format/keyed-state-blob.ts).
+      bytes = encodeFullSnapshotBlob(view, read.value);
     } catch (error) {
       return done(failed(error instanceof Error ? error.message : String(error)));
     }
@@ -96,13 +97,6 @@ export function fullSnapshot(target: KeyedStateTarget, view: KeyedStateSnapshotV
       done(result.ok ? ok({ storageKey: result.value, keyGroupRange: view.keyGroupRange.toJson(), stateSizeBytes: bytes.length }) : result),
     );
   });
-}
-
-/** The snapshot with the stored chunks' key groups added, all ascending. */
-function withStoredKeyGroups(snapshot: KeyedStateSnapshot, chunks: ReadonlyMap<number, Uint8Array>): KeyedStateSnapshot {
-  if (chunks.size === 0) return snapshot;
-  const stored = [...chunks.keys()].map((keyGroup) => decodeJson(storedChunk(chunks, keyGroup)) as KeyGroupSnapshot);
-  return { ...snapshot, keyGroups: [...snapshot.keyGroups, ...stored].sort((a, b) => a.keyGroup - b.keyGroup) };
 }
 
 export class FullSnapshotStrategy implements KeyedSnapshotStrategy {
@@ -124,15 +118,6 @@ export function sameKeyGroupVersion(a: KeyGroupVersion, b: KeyGroupVersion): boo
   if (a.size !== b.size) return false;
   for (const [stateName, keys] of a) if (b.get(stateName) !== keys) return false;
   return true;
-}
-
-/**
- * The private meta blob (Flink's metaStateHandle): a keyed snapshot without key groups — every registered
- * state and its kind. Registered states only grow, so it also describes every piece the handle reuses;
- * pieces hold just their KeyGroupSnapshot, as SST files hold no state meta info.
- */
-function metaSnapshot(view: KeyedStateSnapshotView): KeyedStateSnapshot {
-  return materializeKeyedSnapshot({ ...view, keyGroups: new Map() });
 }
 
 /** A snapshot taken but not yet confirmed: key group → the piece it uses (null while still uploading or failed). */
@@ -216,15 +201,25 @@ export class IncrementalSnapshotStrategy implements KeyedSnapshotStrategy {
       if (failure !== null || meta === null) return done(failed(failure ?? 'The meta blob was not written'));
       done(ok(this.handle(view, checkpointId, record, meta, changed)));
     };
-    const metaBytes = encodeJson(metaSnapshot(view));
+    // The private meta blob (Flink's metaStateHandle): every registered state and its kind, no key groups.
+    // Registered states only grow, so it also describes every piece the handle reuses; pieces hold just
+    // their key group, as SST files hold no state meta info.
+    let metaBytes: Uint8Array;
+    const pieces = new Map<number, Uint8Array>();
+    try {
+      metaBytes = encodeMetaBlob(view);
+      // A stored chunk already is the piece's bytes (either piece encoding); a key group in memory is encoded.
+      for (const keyGroup of changed) pieces.set(keyGroup, encodeViewKeyGroupPiece(view, keyGroup) ?? storedChunk(storedChunks, keyGroup));
+    } catch (error) {
+      return done(failed(error instanceof Error ? error.message : String(error)));
+    }
     write(this.target, checkpointId, metaBytes, (result) => {
       if (result.ok) meta = { storageKey: result.value, sizeBytes: metaBytes.length };
       else failure ??= result.error;
       finishOne();
     });
     for (const keyGroup of changed) {
-      // A stored chunk already is the piece's bytes (a KeyGroupSnapshot); a key group in memory is encoded.
-      const bytes = view.keyGroups.has(keyGroup) ? encodeJson(materializeKeyGroup(view, keyGroup)) : storedChunk(storedChunks, keyGroup);
+      const bytes = pieces.get(keyGroup)!;
       write(this.target, checkpointId, bytes, (result) => {
         if (result.ok) record.get(keyGroup)!.piece = { keyGroup, storageKey: result.value, sizeBytes: bytes.length, checkpointId };
         else failure ??= result.error;

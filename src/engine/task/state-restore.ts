@@ -8,7 +8,6 @@ import {
   HeapKeyedStateBackend,
   OperatorStateBackend,
   type KeyGroupRange,
-  type KeyGroupSnapshot,
   type KeyedStateSnapshot,
 } from '../state';
 import { isIncrementalHandle, storageKeysOf, type KeyedStateHandle } from '../checkpoint/task-state';
@@ -18,7 +17,7 @@ import { keyGroupVersion, type IncrementalSnapshotBase, type SnapshotKeyGroup } 
 import { createKeyedStateBackend } from './keyed-state-backend-factory';
 import type { TaskDeploymentDescriptor } from './task-deployment';
 import type { TaskEnvironment } from './task-environment';
-import { decodeJson } from './record-size';
+import { decodeKeyedStateBlob, decodeKeyGroupPiece } from '../format/keyed-state-blob';
 
 export function restoreOperatorBackends(
   descriptor: TaskDeploymentDescriptor,
@@ -45,7 +44,7 @@ export function restoreOperatorBackends(
       if (!read.ok) return done(read);
       let snapshots: KeyedStateSnapshot[];
       try {
-        snapshots = keyedSnapshotsOf(handles, read.value);
+        snapshots = keyedSnapshotsOf(handles, read.value, keyGroupRange);
       } catch (error) {
         return done({ ok: false, error: error instanceof Error ? error.message : String(error) });
       }
@@ -90,23 +89,26 @@ function restoredBase(
 }
 
 /**
- * One keyed snapshot per handle from the blobs read in storageKeysOf order: a full handle's blob is one;
- * an incremental handle's meta blob gets its pieces (one KeyGroupSnapshot each) as key groups.
+ * One keyed snapshot per handle from the blobs read in storageKeysOf order (src/engine/format/keyed-state-blob.ts
+ * decodes either encoding): a full handle's blob is one — only the key groups of this subtask's range are
+ * decoded, the others skipped; an incremental handle's meta blob gets its pieces (one key group each) as key groups.
  */
-function keyedSnapshotsOf(handles: readonly KeyedStateHandle[], blobs: readonly unknown[]): KeyedStateSnapshot[] {
+function keyedSnapshotsOf(handles: readonly KeyedStateHandle[], blobs: readonly Uint8Array[], range: KeyGroupRange): KeyedStateSnapshot[] {
   let next = 0;
+  const inRange = (keyGroup: number) => range.contains(keyGroup);
   return handles.map((handle) => {
-    const own = blobs[next++] as KeyedStateSnapshot;
+    const ownKey = handle.storageKey;
+    const own = decodeKeyedStateBlob(blobs[next++]!, `'${ownKey}'`, { keyGroups: inRange });
     if (!isIncrementalHandle(handle)) return own;
-    const pieces = handle.sharedState.map(() => blobs[next++] as KeyGroupSnapshot);
+    const pieces = handle.sharedState.map((piece) => decodeKeyGroupPiece(blobs[next++]!, `'${piece.storageKey}'`));
     if (own === null || typeof own !== 'object') throw new TypeError(`The meta blob '${handle.storageKey}' is not a keyed snapshot`);
     return { ...own, keyGroups: pieces.sort((a, b) => a.keyGroup - b.keyGroup) };
   });
 }
 
 /** Reads every blob at once (restore time is the slowest read, not the sum); results in key order. */
-function readAll(storageKeys: readonly string[], env: TaskEnvironment, done: (result: StorageResult<unknown[]>) => void): void {
-  const values: unknown[] = new Array<unknown>(storageKeys.length);
+function readAll(storageKeys: readonly string[], env: TaskEnvironment, done: (result: StorageResult<Uint8Array[]>) => void): void {
+  const values: Uint8Array[] = new Array<Uint8Array>(storageKeys.length);
   let outstanding = storageKeys.length;
   let finished = false;
   if (outstanding === 0) return done({ ok: true, value: values });
@@ -117,12 +119,7 @@ function readAll(storageKeys: readonly string[], env: TaskEnvironment, done: (re
         finished = true;
         return done(result);
       }
-      try {
-        values[i] = decodeJson(result.value);
-      } catch (error) {
-        finished = true;
-        return done({ ok: false, error: `Cannot decode '${key}': ${error instanceof Error ? error.message : String(error)}` });
-      }
+      values[i] = result.value;
       outstanding -= 1;
       if (outstanding === 0) {
         finished = true;

@@ -7,7 +7,8 @@
 // An aligned checkpoint has no channel state, so this is then the check it always was: state per key is the fold
 // of the input up to the offsets. For running-sum and order-totals, whose sources feed the stateful operator directly.
 import { decodeJson } from '../../engine/task/record-size';
-import type { KeyGroupSnapshot, KeyedStateSnapshot } from '../../engine/state';
+import type { KeyGroupSnapshot } from '../../engine/state';
+import { decodeKeyedStateBlob, decodeKeyGroupPiece } from '../../engine/format/keyed-state-blob';
 import { isIncrementalHandle, type ChannelStateHandle } from '../../engine/checkpoint/task-state';
 import type { CheckpointMetadata } from '../../engine/checkpoint/checkpoint-metadata';
 import type { ChannelBuffers } from '../../engine/checkpoint/channel/channel-state-writer';
@@ -46,10 +47,15 @@ const FOLDS: Readonly<Record<string, Fold>> = {
 
 export const CONSISTENCY_SCENARIOS = Object.keys(FOLDS);
 
-function readBlob(simulation: Simulation, metadata: CheckpointMetadata, storageKey: string): unknown {
+function blobBytes(simulation: Simulation, metadata: CheckpointMetadata, storageKey: string): Uint8Array {
   const bytes = simulation.memoryStorage.readBlobNow(storageKey);
   if (!bytes) throw new Error(`Completed checkpoint ${metadata.checkpointId} names a missing blob ${storageKey}`);
-  return decodeJson(bytes);
+  return bytes;
+}
+
+/** A channel-state blob (JSON). */
+function readBlob(simulation: Simulation, metadata: CheckpointMetadata, storageKey: string): unknown {
+  return decodeJson(blobBytes(simulation, metadata, storageKey));
 }
 
 /** Keyed state per key of `uid` in a completed checkpoint, read back from storage. */
@@ -59,8 +65,10 @@ export function checkpointedState(simulation: Simulation, metadata: CheckpointMe
   for (const subtask of operator?.subtaskStates ?? []) {
     if (!subtask?.keyed) continue;
     // A full handle's blob holds every key group; an incremental one's meta blob none, its pieces one each.
-    const groups: KeyGroupSnapshot[] = [...(readBlob(simulation, metadata, subtask.keyed.storageKey) as KeyedStateSnapshot).keyGroups];
-    if (isIncrementalHandle(subtask.keyed)) for (const piece of subtask.keyed.sharedState) groups.push(readBlob(simulation, metadata, piece.storageKey) as KeyGroupSnapshot);
+    const groups: KeyGroupSnapshot[] = [...decodeKeyedStateBlob(blobBytes(simulation, metadata, subtask.keyed.storageKey), subtask.keyed.storageKey).keyGroups];
+    if (isIncrementalHandle(subtask.keyed)) {
+      for (const piece of subtask.keyed.sharedState) groups.push(decodeKeyGroupPiece(blobBytes(simulation, metadata, piece.storageKey), piece.storageKey));
+    }
     for (const group of groups) for (const [key, value] of group.states[stateName] ?? []) state.set(String(key), value);
   }
   return state;
