@@ -180,39 +180,43 @@ function baselineOnce(keys: number): number {
 async function main() {
   const params = new URLSearchParams(location.search);
   const parallelisms = (params.get('parallelism') ?? '1,2,4').split(',').map(Number);
-  const keys = Number(params.get('keys') ?? 100_000);
+  const keyCounts = (params.get('keys') ?? '100000').split(',').map(Number);
+  const backends = (params.get('backend') ?? SETTINGS.backend).split(',');
   const kills = Number(params.get('kills') ?? 3);
-  SETTINGS = {
-    rounds: params.has('records') ? Math.ceil(Number(params.get('records')) / keys) : Number(params.get('rounds') ?? SETTINGS.rounds),
-    backend: params.get('backend') ?? SETTINGS.backend,
-    configuration: Object.fromEntries([...params].filter(([name]) => name.startsWith('config.')).map(([name, value]) => [name.slice('config.'.length), value])),
-  };
+  const configuration = Object.fromEntries([...params].filter(([name]) => name.startsWith('config.')).map(([name, value]) => [name.slice('config.'.length), value]));
+  const roundsFor = (keys: number) => (params.has('records') ? Math.ceil(Number(params.get('records')) / keys) : Number(params.get('rounds') ?? SETTINGS.rounds));
+  SETTINGS = { rounds: roundsFor(keyCounts[0]!), backend: backends[0]!, configuration };
   PROFILE = params.get('profile') === '1';
   const figures = new Set((params.get('figures') ?? FIGURES.join(',')).split(',') as Figure[]);
   const runs = [];
   const repeats = Number(params.get('repeats') ?? 2);
-  const baselineRecordsPerS = baseline(keys);
+  const baselines = new Map(keyCounts.map((keys) => [keys, baseline(keys)]));
+  const baselineRecordsPerS = baselines.get(keyCounts[0]!)!;
   LONG_RUN_SECONDS = Number(params.get('seconds') ?? LONG_RUN_SECONDS);
   const raw = figures.has('raw') ? await rawPutMbPerS() : null;
   if (raw) log(`IndexedDB raw put: ${raw.mbPerS.toFixed(0)} MB/s (${raw.chunksPerTransaction} × ${raw.chunkBytes} bytes per transaction)`);
-  log(`baseline: ${Math.round(baselineRecordsPerS)} records/s; state.backend.type=${SETTINGS.backend}; figures: ${[...figures].join(', ')}`);
-  await throughput(parallelisms[0] ?? 1, Math.min(keys, 20_000), 0); // warm-up: JIT, worker module cache
+  log(`baseline: ${[...baselines].map(([keys, rate]) => `${Math.round(rate)} records/s at ${keys} keys`).join(', ')}; state.backend.type=${backends.join(', ')}; figures: ${[...figures].join(', ')}`);
+  await throughput(parallelisms[0] ?? 1, Math.min(keyCounts[0]!, 20_000), 0); // warm-up: JIT, worker module cache
   const measure = async <T extends { recordsPerS: number }>(figure: Figure, what: string, run: () => Promise<T>): Promise<T | null> => {
     if (!figures.has(figure)) return null;
     const result = await bestOf(repeats, run);
     log(`${what}: ${Math.round(result.recordsPerS)} records/s`);
     return result;
   };
-  for (const parallelism of parallelisms) {
-    const withoutCheckpoints = await measure('throughput', `p=${parallelism} no checkpoints`, () => throughput(parallelism, keys, 0));
-    const withCheckpoints = await measure('checkpoint', `p=${parallelism} checkpoint every 1 s`, () => throughput(parallelism, keys, 1000));
-    const incremental = await measure('incremental', `p=${parallelism} incremental`, () => throughput(parallelism, keys, 1000, { 'execution.checkpointing.incremental': true }));
-    const engine = await measure('engine', `p=${parallelism} engine on the deterministic runtime`, async () => engineOnly(parallelism, keys));
+  // Backends, then key counts, then parallelisms: the rows of docs/benchmarks.md's tables.
+  for (const backend of backends) for (const keys of keyCounts) for (const parallelism of parallelisms) {
+    SETTINGS = { rounds: roundsFor(keys), backend, configuration };
+    const row = `${backend}, ${keys} keys, p=${parallelism}:`;
+    const baselineRecordsPerS = baselines.get(keys)!;
+    const withoutCheckpoints = await measure('throughput', `${row} no checkpoints`, () => throughput(parallelism, keys, 0));
+    const withCheckpoints = await measure('checkpoint', `${row} checkpoint every 1 s`, () => throughput(parallelism, keys, 1000));
+    const incremental = await measure('incremental', `${row} incremental`, () => throughput(parallelism, keys, 1000, { 'execution.checkpointing.incremental': true }));
+    const engine = await measure('engine', `${row} engine on the deterministic runtime`, async () => engineOnly(parallelism, keys));
     const memory = figures.has('memory') ? await memoryPerKey(parallelism, keys) : null;
-    if (memory) log(`p=${parallelism} memory: ${(memory.workersBytes / 1e6).toFixed(1)} MB in the Workers, ${memory.bytesPerKey.toFixed(0)} bytes per key`);
+    if (memory) log(`${row} memory: ${(memory.workersBytes / 1e6).toFixed(1)} MB in the Workers, ${memory.bytesPerKey.toFixed(0)} bytes per key`);
     const long = figures.has('long') ? await longRuns(parallelism, keys, LONG_RUN_SECONDS) : null;
     const recoveries = figures.has('recovery') ? await recovery(SETTINGS, parallelism, keys, kills) : [];
-    if (recoveries.length > 0) log(`p=${parallelism} recovery: ${recoveries.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+    if (recoveries.length > 0) log(`${row} recovery: ${recoveries.map((ms) => ms.toFixed(0)).join(', ')} ms`);
     const e2e = withCheckpoints?.statistics.summary.end_to_end_duration;
     const ratio = (recordsPerS: number | undefined) => (recordsPerS === undefined ? null : Number((recordsPerS / baselineRecordsPerS).toFixed(3)));
     runs.push({
@@ -220,6 +224,7 @@ async function main() {
       parallelism,
       keys,
       records: keys * SETTINGS.rounds,
+      baseline_records_per_s: Math.round(baselineRecordsPerS),
       throughput_records_per_s: withCheckpoints ? Math.round(withCheckpoints.recordsPerS) : null,
       throughput_no_checkpoint_records_per_s: withoutCheckpoints ? Math.round(withoutCheckpoints.recordsPerS) : null,
       checkpoint_overhead_ratio: withCheckpoints && withoutCheckpoints ? Number((1 - withCheckpoints.recordsPerS / withoutCheckpoints.recordsPerS).toFixed(3)) : null,
@@ -234,8 +239,8 @@ async function main() {
       long_run_records_per_s: long ? Math.round(long.recordsPerS) : null,
       long_run_no_checkpoint_records_per_s: long ? Math.round(long.noCheckpointRecordsPerS) : null,
       long_run_checkpoint_overhead_ratio: long ? Number(long.overhead.toFixed(3)) : null,
-      checkpoint_e2e_ms_p50: e2e?.p50 ?? null,
-      checkpoint_e2e_ms_p99: e2e?.p99 ?? null,
+      checkpoint_e2e_ms_p50: e2e ? Number(e2e.p50.toFixed(1)) : null,
+      checkpoint_e2e_ms_p99: e2e ? Number(e2e.p99.toFixed(1)) : null,
       recovery_ms_p50: recoveries.length > 0 ? Math.round(percentile(recoveries, 0.5)) : null,
       recovery_ms_all: recoveries.map(Math.round),
       snapshot_write_mb_per_s: {

@@ -41,6 +41,8 @@ try {
   if (result.indexeddb_raw_put_mb_per_s !== null) console.log(`IndexedDB raw chunked put: ${result.indexeddb_raw_put_mb_per_s} MB/s`);
   console.table(
     result.runs.map((run) => ({
+      backend: run.state_backend,
+      keys: run.keys,
       p: run.parallelism,
       'records/s (ckpt 1 s)': run.throughput_records_per_s,
       'records/s (no ckpt)': run.throughput_no_checkpoint_records_per_s,
@@ -55,6 +57,8 @@ try {
   console.log('\ncheckpoints and state:');
   console.table(
     result.runs.map((run) => ({
+      backend: run.state_backend,
+      keys: run.keys,
       p: run.parallelism,
       checkpoints: run.checkpoints_completed,
       'e2e p50 ms': run.checkpoint_e2e_ms_p50,
