@@ -1,15 +1,31 @@
-// IndexedDbKeyedStateBackend: the "indexeddb" backend's keyed state — working state in a KeyGroupStore, one
-// chunk per key group, with at most `maxResidentKeyGroups` key groups in memory (dirty ones written back before eviction).
-// Assumes callers make key groups resident (ensureResident) before touching them: state access itself stays synchronous.
+// IndexedDbKeyedStateBackend: the "indexeddb" backend's keyed state — working state in a KeyGroupStore, one chunk
+// per key group split into BLOCKS_PER_KEY_GROUP blocks by a stable hash of the key (indexeddb-block-chunk.ts). The
+// cache holds blocks, least recently used evicted first (dirty ones written back), as RocksDB's block cache does.
+// Assumes callers make blocks resident (ensureBlocksResident) before touching their keys: state access stays synchronous.
 //
 // Named as Flink's RocksDBKeyedStateBackend is: the keyed backend that EmbeddedRocksDBStateBackend (here the
 // `state.backend.type: indexeddb` option, "IndexedDbStateBackend") creates per operator; IndexedDB plays RocksDB's
-// local disk. Unlike RocksDB, reads are asynchronous in a browser, so the task prefetches a buffer's key groups
-// and waits (as a RocksDB read blocks the task thread) instead of reading per access.
+// local disk. Unlike RocksDB, reads are asynchronous in a browser, so the task prefetches a buffer's blocks in one
+// batch and waits (as a RocksDB read blocks the task thread) instead of reading per access.
+//
+// The memory bound: at most max(⌊f · B⌋, the blocks one request asks for) blocks are resident, where B is the number
+// of non-empty blocks of the subtask and f = min(1, maxResidentKeyGroups / key groups in the range) — the share of
+// the state `state.backend.indexeddb.cache.key-groups` key groups hold when keys spread evenly, kept in 1/64 pieces.
+// A load also holds, while it runs, the chunks of the key groups it reads (memoryUsage().lastLoadBytes).
 import type { StorageCallback } from '../ports/storage-result';
 import type { KeyGroupStore } from '../ports/key-group-store';
 import type { StateKind } from './descriptors';
+import type { FrozenKeyGroup } from './copy-on-write-state-table';
 import { HeapKeyedStateBackend, type HeapKeyedStateBackendOptions } from './heap-keyed-state-backend';
+import {
+  BLOCKS_PER_KEY_GROUP,
+  blockInKeyGroup,
+  decodeBlock,
+  encodeBlock,
+  joinChunk,
+  splitChunk,
+  type BlockEntries,
+} from './indexeddb-block-chunk';
 import type { Key } from './java-hash-code';
 import type { Json } from './json';
 import {
@@ -17,38 +33,62 @@ import {
   toSnapshotValue,
   type KeyGroupSnapshot,
   type KeyedStateBackendName,
-  type KeyedStateSnapshot,
   type KeyedStateSnapshotView,
 } from './keyed-state-snapshot';
+import type { KeyedStateSnapshot } from './keyed-state-snapshot';
 
 export interface IndexedDbKeyedStateBackendOptions extends HeapKeyedStateBackendOptions {
   readonly store: KeyGroupStore;
-  /** The bounded cache: how many key groups may be in memory at once (at least 1). */
+  /** The bounded cache, in key groups' worth of blocks (at least 1); see the file's comment. */
   readonly maxResidentKeyGroups: number;
 }
 
+/** What the backend holds in memory now (memoryUsage()), for tests, samples and the benchmark. */
+export interface IndexedDbMemoryUsage {
+  /** Blocks in memory now, and the most there have been at once. */
+  readonly residentBlocks: number;
+  readonly peakResidentBlocks: number;
+  /** The bound on resident blocks now, before a request's own blocks (Infinity: the cache holds every key group). */
+  readonly blockLimit: number;
+  /** Blocks that hold state, in memory or in the working store. */
+  readonly nonEmptyBlocks: number;
+  /** Keys (over all states) in memory now, and the most there have been after a load. */
+  readonly residentEntries: number;
+  readonly peakResidentEntries: number;
+  /** Bytes of chunks the last load read (held until its blocks are decoded), and the most any load read. */
+  readonly lastLoadBytes: number;
+  readonly peakLoadBytes: number;
+}
+
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 export class IndexedDbKeyedStateBackend extends HeapKeyedStateBackend {
   override readonly backend: KeyedStateBackendName = 'indexeddb';
   readonly maxResidentKeyGroups: number;
   readonly #store: KeyGroupStore;
-  /** Key groups in memory, least recently used first (a Map keeps insertion order). */
+  readonly #fraction: number;
+  /** Resident blocks (keyGroup · BLOCKS_PER_KEY_GROUP + block), least recently used first (a Map keeps insertion order). */
   readonly #resident = new Map<number, true>();
-  /** Resident key groups changed since loaded: written back before eviction. */
+  /** Resident blocks changed since loaded: written back when evicted. */
   readonly #dirty = new Set<number>();
-  /** Key groups with a chunk in the store (clean copies of resident ones included). */
+  /** Blocks with state in the working store's chunk of their key group. */
   readonly #stored = new Set<number>();
+  /** Blocks that hold state (stored, or written since loaded): what the memory bound is a share of. */
+  readonly #nonEmpty = new Set<number>();
   /** Per non-empty key group, a version bumped at the first snapshot after it changed. */
   readonly #versions = new Map<number, number>();
   readonly #changedSinceSnapshot = new Set<number>();
   #nextVersion = 1;
+  #currentBlock = -1;
   readonly #queue: Array<() => void> = [];
   #busy = false;
   #failure: string | null = null;
-  /** Counters for tests and the benchmark. */
-  readonly metrics = { loads: 0, loadedKeyGroups: 0, writeBacks: 0, writtenKeyGroups: 0, evictions: 0 };
+  #peakResidentBlocks = 0;
+  #peakResidentEntries = 0;
+  #lastLoadBytes = 0;
+  #peakLoadBytes = 0;
+  /** Counters for tests and the benchmark (key groups: chunks read or written; blocks: cache units). */
+  readonly metrics = { loads: 0, loadedKeyGroups: 0, loadedBlocks: 0, writeBacks: 0, writtenKeyGroups: 0, evictions: 0 };
 
   constructor(options: IndexedDbKeyedStateBackendOptions) {
     super(options);
@@ -57,11 +97,12 @@ export class IndexedDbKeyedStateBackend extends HeapKeyedStateBackend {
     }
     this.maxResidentKeyGroups = options.maxResidentKeyGroups;
     this.#store = options.store;
+    this.#fraction = Math.min(1, options.maxResidentKeyGroups / Math.max(1, this.keyGroupRange.size));
   }
 
   /**
-   * A backend whose working store holds every key group of its range found in `snapshots` (rescaling
-   * keeps only those): all are written as chunks in one batch, then all but the first resident ones leave memory.
+   * A backend whose working store holds every key group of its range found in `snapshots` (rescaling keeps only
+   * those): all are written as chunks in one batch, then all but the first blocks the bound allows leave memory.
    */
   static restoreInto(
     options: IndexedDbKeyedStateBackendOptions,
@@ -70,55 +111,124 @@ export class IndexedDbKeyedStateBackend extends HeapKeyedStateBackend {
   ): void {
     const backend = new IndexedDbKeyedStateBackend(options);
     backend.restoreFrom(snapshots);
-    const restored = backend.table.keyGroupsInUse();
     const chunks = new Map<number, Uint8Array>();
-    for (const keyGroup of restored) {
-      chunks.set(keyGroup, backend.encodeChunk(keyGroup));
-      backend.#stored.add(keyGroup);
+    for (const keyGroup of backend.table.keyGroupsInUse()) {
+      const blocks = backend.blockEntries(keyGroup, null);
+      const chunk = joinChunk(blocks.map((entries) => encodeBlock(entries)));
+      if (chunk === null) continue;
+      chunks.set(keyGroup, chunk);
+      blocks.forEach((entries, block) => {
+        if (entries.length === 0) return;
+        const id = keyGroup * BLOCKS_PER_KEY_GROUP + block;
+        backend.#stored.add(id);
+        backend.#nonEmpty.add(id);
+      });
       backend.#versions.set(keyGroup, backend.#nextVersion++);
     }
-    for (const keyGroup of restored.slice(0, backend.maxResidentKeyGroups)) backend.#resident.set(keyGroup, true);
-    for (const keyGroup of restored.slice(backend.maxResidentKeyGroups)) backend.table.evict(keyGroup);
+    const keep = backend.blockLimit();
+    const evicted: number[] = [];
+    for (const id of backend.#nonEmpty) {
+      if (backend.#resident.size < keep) backend.#resident.set(id, true);
+      else evicted.push(id);
+    }
+    backend.removeFromTable(evicted);
+    backend.notePeaks();
     if (chunks.size === 0) return done({ ok: true, value: backend });
     backend.#store.write(chunks, (result) => done(result.ok ? { ok: true, value: backend } : result));
   }
 
-  isResident(keyGroup: number): boolean {
-    return this.#resident.has(keyGroup);
+  /** The block id (keyGroup · BLOCKS_PER_KEY_GROUP + block) `key` belongs to. */
+  blockOf(key: Key, keyGroup: number): number {
+    return keyGroup * BLOCKS_PER_KEY_GROUP + blockInKeyGroup(key, this.maxParallelism);
   }
 
-  /** Resident key groups, least recently used first. */
+  isBlockResident(block: number): boolean {
+    return this.#resident.has(block);
+  }
+
+  /** True when every block of `keyGroup` is in memory. */
+  isResident(keyGroup: number): boolean {
+    for (let block = 0; block < BLOCKS_PER_KEY_GROUP; block++) {
+      if (!this.#resident.has(keyGroup * BLOCKS_PER_KEY_GROUP + block)) return false;
+    }
+    return true;
+  }
+
+  /** Key groups whose every block is in memory, ascending. */
   residentKeyGroups(): number[] {
+    const counts = new Map<number, number>();
+    for (const id of this.#resident.keys()) {
+      const keyGroup = Math.floor(id / BLOCKS_PER_KEY_GROUP);
+      counts.set(keyGroup, (counts.get(keyGroup) ?? 0) + 1);
+    }
+    return [...counts].filter(([, count]) => count === BLOCKS_PER_KEY_GROUP).map(([keyGroup]) => keyGroup).sort((a, b) => a - b);
+  }
+
+  /** Resident block ids, least recently used first. */
+  residentBlocks(): number[] {
     return Array.from(this.#resident.keys());
   }
 
-  /** Scopes every state to `key`, whose key group must be resident (else the task did not prefetch it). */
+  /** The bound on resident blocks before a request's own blocks: ⌊f · non-empty blocks⌋, or Infinity when f = 1. */
+  blockLimit(): number {
+    return this.#fraction >= 1 ? Number.POSITIVE_INFINITY : Math.floor(this.#fraction * this.#nonEmpty.size);
+  }
+
+  /** What the backend holds in memory now (see IndexedDbMemoryUsage). O(key groups in memory × states). */
+  memoryUsage(): IndexedDbMemoryUsage {
+    const residentEntries = this.countResidentEntries();
+    this.#peakResidentEntries = Math.max(this.#peakResidentEntries, residentEntries);
+    return {
+      residentBlocks: this.#resident.size,
+      peakResidentBlocks: this.#peakResidentBlocks,
+      blockLimit: this.blockLimit(),
+      nonEmptyBlocks: this.#nonEmpty.size,
+      residentEntries,
+      peakResidentEntries: this.#peakResidentEntries,
+      lastLoadBytes: this.#lastLoadBytes,
+      peakLoadBytes: this.#peakLoadBytes,
+    };
+  }
+
+  /** Scopes every state to `key`, whose block must be resident (else the task did not prefetch it). */
   override setCurrentKey(key: Key): void {
     if (this.#failure !== null) throw new Error(`The working state store failed: ${this.#failure}`);
-    const before = this.getCurrentKeyGroupIndex();
     super.setCurrentKey(key);
     const keyGroup = this.getCurrentKeyGroupIndex();
-    if (!this.#resident.has(keyGroup)) {
-      throw new Error(`Key group ${keyGroup} is not resident: it must be loaded (ensureResident) before its keys are processed`);
+    const block = this.blockOf(key, keyGroup);
+    if (!this.#resident.has(block)) {
+      throw new Error(`Key group ${keyGroup} is not resident (block ${block % BLOCKS_PER_KEY_GROUP}): it must be loaded (ensureBlocksResident) before its keys are processed`);
     }
-    if (keyGroup !== before) {
-      this.#resident.delete(keyGroup);
-      this.#resident.set(keyGroup, true);
+    if (block !== this.#currentBlock) {
+      this.#resident.delete(block);
+      this.#resident.set(block, true);
+      this.#currentBlock = block;
     }
   }
 
-  /**
-   * Makes `keyGroups` resident, evicting least recently used others (dirty ones written back first, in
-   * one batch), and calls back once: synchronously if all are resident, else when their chunks are loaded.
-   * Requests run one after another. More key groups than the limit is an error.
-   */
+  /** Makes every block of `keyGroups` resident (see ensureBlocksResident); more key groups than the cache's is an error. */
   ensureResident(keyGroups: readonly number[], done: StorageCallback<void>): void {
     const wanted = [...new Set(keyGroups)];
     if (wanted.length > this.maxResidentKeyGroups) {
       return done({ ok: false, error: `${wanted.length} key groups requested at once; at most ${this.maxResidentKeyGroups} may be resident` });
     }
-    for (const keyGroup of wanted) {
-      if (!this.keyGroupRange.contains(keyGroup)) return done({ ok: false, error: `Key group ${keyGroup} is not in ${this.keyGroupRange}` });
+    const blocks: number[] = [];
+    for (const keyGroup of wanted) for (let block = 0; block < BLOCKS_PER_KEY_GROUP; block++) blocks.push(keyGroup * BLOCKS_PER_KEY_GROUP + block);
+    this.ensureBlocksResident(blocks, done);
+  }
+
+  /**
+   * Makes `blocks` resident, evicting least recently used others beyond blockLimit() (dirty ones written back):
+   * one read of the chunks of the key groups involved, one write of the changed chunks. Calls back once:
+   * synchronously if nothing needs reading, else when the chunks are read. Requests run one after another.
+   */
+  ensureBlocksResident(blocks: readonly number[], done: StorageCallback<void>): void {
+    const wanted = [...new Set(blocks)];
+    for (const block of wanted) {
+      const keyGroup = Math.floor(block / BLOCKS_PER_KEY_GROUP);
+      if (!Number.isInteger(block) || block < 0 || !this.keyGroupRange.contains(keyGroup)) {
+        return done({ ok: false, error: `Block ${block} (key group ${keyGroup}) is not in ${this.keyGroupRange}` });
+      }
     }
     this.#queue.push(() => this.load(wanted, (result) => {
       this.#busy = false;
@@ -128,20 +238,51 @@ export class IndexedDbKeyedStateBackend extends HeapKeyedStateBackend {
     this.next();
   }
 
-  /** The synchronous part of a snapshot: resident key groups as copy-on-write views, evicted ones as stored chunks. */
+  /**
+   * The synchronous part of a snapshot: key groups wholly in memory as copy-on-write views; any key group with a
+   * block only in the working store as `stored`, read now and assembled (frozen blocks + stored ones) as one
+   * KeyGroupSnapshot JSON chunk per key group.
+   */
   override snapshot(): KeyedStateSnapshotView {
     for (const keyGroup of this.#changedSinceSnapshot) this.#versions.set(keyGroup, this.#nextVersion++);
     this.#changedSinceSnapshot.clear();
     const view = super.snapshot();
-    const evicted = [...this.#stored].filter((keyGroup) => !this.#resident.has(keyGroup)).sort((a, b) => a - b);
+    const fromStore = new Map<number, number[]>();
+    for (const id of this.#stored) {
+      if (this.#resident.has(id)) continue;
+      const keyGroup = Math.floor(id / BLOCKS_PER_KEY_GROUP);
+      let blocks = fromStore.get(keyGroup);
+      if (blocks === undefined) fromStore.set(keyGroup, (blocks = []));
+      blocks.push(id % BLOCKS_PER_KEY_GROUP);
+    }
+    const inMemory = new Map<number, FrozenKeyGroup>();
+    const partial = new Map<number, FrozenKeyGroup>();
+    for (const [keyGroup, frozen] of view.keyGroups) (fromStore.has(keyGroup) ? partial : inMemory).set(keyGroup, frozen);
+    const storedKeyGroups = [...fromStore.keys()].sort((a, b) => a - b);
     const versions = new Map<number, number>();
-    for (const keyGroup of [...view.keyGroups.keys(), ...evicted]) versions.set(keyGroup, this.#versions.get(keyGroup) ?? 0);
+    for (const keyGroup of [...inMemory.keys(), ...storedKeyGroups]) versions.set(keyGroup, this.#versions.get(keyGroup) ?? 0);
+    const stateKinds = view.stateMetaInfo;
     return {
       ...view,
+      keyGroups: inMemory,
       stored: {
-        keyGroups: evicted,
+        keyGroups: storedKeyGroups,
         versions,
-        read: (keyGroups, done) => this.#store.load(keyGroups, done),
+        read: (keyGroups, done) => {
+          const wanted = keyGroups.filter((keyGroup) => fromStore.has(keyGroup));
+          this.#store.load(wanted, (result) => {
+            if (!result.ok) return done(result);
+            try {
+              const assembled = new Map<number, Uint8Array>();
+              for (const keyGroup of wanted) {
+                assembled.set(keyGroup, assembleKeyGroup(keyGroup, partial.get(keyGroup), result.value.get(keyGroup), fromStore.get(keyGroup)!, stateKinds));
+              }
+              done({ ok: true, value: assembled });
+            } catch (error) {
+              done({ ok: false, error: error instanceof Error ? error.message : String(error) });
+            }
+          });
+        },
       },
     };
   }
@@ -149,12 +290,13 @@ export class IndexedDbKeyedStateBackend extends HeapKeyedStateBackend {
   /** Every non-empty key group, resident or not, ascending. */
   override keyGroupsInUse(): number[] {
     const inUse = new Set(this.table.keyGroupsInUse());
-    for (const keyGroup of this.#stored) if (!this.#resident.has(keyGroup)) inUse.add(keyGroup);
+    for (const id of this.#stored) if (!this.#resident.has(id)) inUse.add(Math.floor(id / BLOCKS_PER_KEY_GROUP));
     return [...inUse].sort((a, b) => a - b);
   }
 
   protected override keyGroupChanging(keyGroup: number): void {
-    this.#dirty.add(keyGroup);
+    this.#dirty.add(this.#currentBlock);
+    this.#nonEmpty.add(this.#currentBlock);
     this.#changedSinceSnapshot.add(keyGroup);
   }
 
@@ -168,85 +310,192 @@ export class IndexedDbKeyedStateBackend extends HeapKeyedStateBackend {
 
   private load(wanted: readonly number[], done: StorageCallback<void>): void {
     if (this.#failure !== null) return done({ ok: false, error: this.#failure });
-    const missing = wanted.filter((keyGroup) => !this.#resident.has(keyGroup));
-    for (const keyGroup of wanted) {
-      if (!this.#resident.has(keyGroup)) continue;
-      this.#resident.delete(keyGroup);
-      this.#resident.set(keyGroup, true);
+    const missing: number[] = [];
+    for (const id of wanted) {
+      if (!this.#resident.has(id)) {
+        missing.push(id);
+        continue;
+      }
+      this.#resident.delete(id);
+      this.#resident.set(id, true);
     }
     if (missing.length === 0) return done({ ok: true, value: undefined });
-    this.evict(this.#resident.size + missing.length - this.maxResidentKeyGroups, new Set(wanted));
-    const toRead = missing.filter((keyGroup) => this.#stored.has(keyGroup));
-    const finish = () => {
-      for (const keyGroup of missing) this.#resident.set(keyGroup, true);
-      done({ ok: true, value: undefined });
-    };
-    if (toRead.length === 0) return finish();
-    this.metrics.loads += 1;
-    this.metrics.loadedKeyGroups += toRead.length;
-    this.#store.load(toRead, (result) => {
-      if (!result.ok) return done(result);
+    const keep = new Set(wanted);
+    const limit = Math.max(wanted.length, this.blockLimit());
+    const excess = this.#resident.size + missing.length - limit;
+    const victims: number[] = [];
+    if (excess > 0) {
+      for (const id of this.#resident.keys()) {
+        if (victims.length === excess) break;
+        if (!keep.has(id)) victims.push(id);
+      }
+    }
+    const toRead = missing.filter((id) => this.#stored.has(id));
+    // Chunks to read: those holding blocks to load, and those a dirty victim's block goes back into.
+    const keyGroups = new Set<number>();
+    for (const id of toRead) keyGroups.add(Math.floor(id / BLOCKS_PER_KEY_GROUP));
+    for (const id of victims) if (this.#dirty.has(id)) keyGroups.add(Math.floor(id / BLOCKS_PER_KEY_GROUP));
+    const apply = (chunks: ReadonlyMap<number, Uint8Array>) => {
+      let writes: Map<number, Uint8Array | null>;
       try {
-        for (const keyGroup of toRead) {
-          const chunk = result.value.get(keyGroup);
-          if (!chunk) throw new Error(`The working store has no chunk for key group ${keyGroup}`);
-          this.decodeChunk(keyGroup, chunk);
-        }
+        writes = this.swap(chunks, victims, toRead);
       } catch (error) {
         return done({ ok: false, error: error instanceof Error ? error.message : String(error) });
       }
-      finish();
-    });
-  }
-
-  /** Evicts `count` least recently used key groups not in `keep`; dirty ones are written back in one batch. */
-  private evict(count: number, keep: ReadonlySet<number>): void {
-    if (count <= 0) return;
-    const victims: number[] = [];
-    for (const keyGroup of this.#resident.keys()) {
-      if (victims.length === count) break;
-      if (!keep.has(keyGroup)) victims.push(keyGroup);
-    }
-    const chunks = new Map<number, Uint8Array | null>();
-    for (const keyGroup of victims) {
-      if (this.#dirty.has(keyGroup)) {
-        const empty = this.table.keyGroupStates(keyGroup) === undefined;
-        chunks.set(keyGroup, empty ? null : this.encodeChunk(keyGroup));
-        if (empty) this.#stored.delete(keyGroup);
-        else this.#stored.add(keyGroup);
-        this.#dirty.delete(keyGroup);
+      for (const id of missing) this.#resident.set(id, true);
+      this.notePeaks();
+      if (writes.size > 0) {
+        this.metrics.writeBacks += 1;
+        this.metrics.writtenKeyGroups += writes.size;
+        this.#store.write(writes, (result) => {
+          if (!result.ok) this.#failure ??= `writing back key groups ${[...writes.keys()].join(', ')} failed: ${result.error}`;
+        });
       }
-      this.table.evict(keyGroup);
-      this.#resident.delete(keyGroup);
-    }
-    this.metrics.evictions += victims.length;
-    if (chunks.size === 0) return;
-    this.metrics.writeBacks += 1;
-    this.metrics.writtenKeyGroups += chunks.size;
-    this.#store.write(chunks, (result) => {
-      if (!result.ok) this.#failure ??= `writing back key groups ${[...chunks.keys()].join(', ')} failed: ${result.error}`;
-    });
+      done({ ok: true, value: undefined });
+    };
+    if (keyGroups.size === 0) return apply(new Map());
+    this.metrics.loads += 1;
+    this.metrics.loadedKeyGroups += keyGroups.size;
+    this.metrics.loadedBlocks += toRead.length;
+    this.#store.load([...keyGroups], (result) => (result.ok ? apply(result.value) : done(result)));
   }
 
-  /** A key group's live state as a chunk: the KeyGroupSnapshot JSON a checkpoint piece also holds. */
-  private encodeChunk(keyGroup: number): Uint8Array {
-    const states: Record<string, Array<[Key, Json]>> = {};
+  /**
+   * Evicts `victims` (their dirty blocks spliced into their key groups' chunks) and decodes `toRead` from `chunks`;
+   * returns the chunks to write. Synchronous, so no snapshot sees a block half moved.
+   */
+  private swap(chunks: ReadonlyMap<number, Uint8Array>, victims: readonly number[], toRead: readonly number[]): Map<number, Uint8Array | null> {
+    let bytes = 0;
+    for (const chunk of chunks.values()) bytes += chunk.length;
+    this.#lastLoadBytes = bytes;
+    this.#peakLoadBytes = Math.max(this.#peakLoadBytes, bytes);
+    const split = new Map<number, Uint8Array[]>();
+    const blocksOf = (keyGroup: number) => {
+      let blocks = split.get(keyGroup);
+      if (blocks === undefined) split.set(keyGroup, (blocks = splitChunk(chunks.get(keyGroup), keyGroup)));
+      return blocks;
+    };
+    // Victims: dirty blocks encoded into their key groups' chunks, then every victim's keys leave the table.
+    const dirtyByKeyGroup = new Map<number, Set<number>>();
+    for (const id of victims) {
+      if (!this.#dirty.has(id)) continue;
+      const keyGroup = Math.floor(id / BLOCKS_PER_KEY_GROUP);
+      let blocks = dirtyByKeyGroup.get(keyGroup);
+      if (blocks === undefined) dirtyByKeyGroup.set(keyGroup, (blocks = new Set()));
+      blocks.add(id % BLOCKS_PER_KEY_GROUP);
+    }
+    const writes = new Map<number, Uint8Array | null>();
+    for (const [keyGroup, dirtyBlocks] of dirtyByKeyGroup) {
+      const entries = this.blockEntries(keyGroup, dirtyBlocks);
+      const original = blocksOf(keyGroup);
+      const blocks = original.slice();
+      for (const block of dirtyBlocks) {
+        const id = keyGroup * BLOCKS_PER_KEY_GROUP + block;
+        blocks[block] = encodeBlock(entries[block]!);
+        if (blocks[block]!.length > 0) this.#stored.add(id);
+        else {
+          this.#stored.delete(id);
+          this.#nonEmpty.delete(id);
+        }
+        this.#dirty.delete(id);
+      }
+      writes.set(keyGroup, joinChunk(blocks));
+    }
+    this.removeFromTable(victims);
+    for (const id of victims) this.#resident.delete(id);
+    this.metrics.evictions += victims.length;
+    for (const id of toRead) {
+      const keyGroup = Math.floor(id / BLOCKS_PER_KEY_GROUP);
+      const entries = decodeBlock(blocksOf(keyGroup)[id % BLOCKS_PER_KEY_GROUP]!);
+      for (const [stateName, pairs] of entries) {
+        const kind: StateKind | undefined = this.getStateKind(stateName);
+        if (kind === undefined) throw new Error(`The chunk of key group ${keyGroup} holds unregistered state "${stateName}"`);
+        for (const [key, value] of pairs) this.table.restore(keyGroup, stateName, key, fromSnapshotValue(kind, value));
+      }
+    }
+    return writes;
+  }
+
+  /** A key group's live entries, by block; only `blocks` of them when given (others left empty). */
+  private blockEntries(keyGroup: number, blocks: ReadonlySet<number> | null): BlockEntries[] {
+    const byBlock: BlockEntries[] = Array.from({ length: BLOCKS_PER_KEY_GROUP }, () => []);
     for (const [stateName, keys] of this.table.keyGroupStates(keyGroup) ?? []) {
       const kind = this.getStateKind(stateName)!;
-      states[stateName] = Array.from(keys, ([key, cell]): [Key, Json] => [key, toSnapshotValue(kind, cell.value)]);
+      const perBlock = new Map<number, Array<[Key, Json]>>();
+      for (const [key, cell] of keys) {
+        const block = blockInKeyGroup(key, this.maxParallelism);
+        if (blocks !== null && !blocks.has(block)) continue;
+        let pairs = perBlock.get(block);
+        if (pairs === undefined) perBlock.set(block, (pairs = []));
+        pairs.push([key, toSnapshotValue(kind, cell.value)]);
+      }
+      for (const [block, pairs] of perBlock) byBlock[block]!.push([stateName, pairs]);
     }
-    const snapshot: KeyGroupSnapshot = { keyGroup, states };
-    return encoder.encode(JSON.stringify(snapshot));
+    return byBlock;
   }
 
-  private decodeChunk(keyGroup: number, chunk: Uint8Array): void {
-    const snapshot = JSON.parse(decoder.decode(chunk)) as KeyGroupSnapshot;
-    if (snapshot?.keyGroup !== keyGroup) throw new Error(`The chunk of key group ${keyGroup} holds key group ${String(snapshot?.keyGroup)}`);
-    for (const [stateName, entries] of Object.entries(snapshot.states)) {
-      const kind: StateKind | undefined = this.getStateKind(stateName);
-      if (kind === undefined) throw new Error(`The chunk of key group ${keyGroup} holds unregistered state "${stateName}"`);
-      for (const [key, value] of entries) this.table.restore(keyGroup, stateName, key, fromSnapshotValue(kind, value));
+  /** Drops the keys of `blocks` from the live table (a key group left with no resident block at once). */
+  private removeFromTable(blocks: readonly number[]): void {
+    const byKeyGroup = new Map<number, Set<number>>();
+    for (const id of blocks) {
+      const keyGroup = Math.floor(id / BLOCKS_PER_KEY_GROUP);
+      let set = byKeyGroup.get(keyGroup);
+      if (set === undefined) byKeyGroup.set(keyGroup, (set = new Set()));
+      set.add(id % BLOCKS_PER_KEY_GROUP);
     }
+    for (const [keyGroup, set] of byKeyGroup) {
+      const states = this.table.keyGroupStates(keyGroup);
+      if (states === undefined) continue;
+      const removals: Array<[string, Key]> = [];
+      let kept = 0;
+      for (const [stateName, keys] of states) {
+        for (const key of keys.keys()) {
+          if (set.has(blockInKeyGroup(key, this.maxParallelism))) removals.push([stateName, key]);
+          else kept += 1;
+        }
+      }
+      if (kept === 0) this.table.evict(keyGroup);
+      else for (const [stateName, key] of removals) this.table.remove(keyGroup, stateName, key);
+    }
+  }
+
+  private countResidentEntries(): number {
+    let entries = 0;
+    for (const keyGroup of this.table.keyGroupsInUse()) {
+      for (const keys of this.table.keyGroupStates(keyGroup)?.values() ?? []) entries += keys.size;
+    }
+    return entries;
+  }
+
+  private notePeaks(): void {
+    this.#peakResidentBlocks = Math.max(this.#peakResidentBlocks, this.#resident.size);
   }
 }
 
+/** One key group as KeyGroupSnapshot JSON: its frozen blocks in memory plus `storedBlocks` of its chunk. */
+function assembleKeyGroup(
+  keyGroup: number,
+  frozen: FrozenKeyGroup | undefined,
+  chunk: Uint8Array | undefined,
+  storedBlocks: readonly number[],
+  stateKinds: ReadonlyMap<string, StateKind>,
+): Uint8Array {
+  const states = new Map<string, Array<[Key, Json]>>();
+  const pairsOf = (stateName: string) => {
+    let pairs = states.get(stateName);
+    if (pairs === undefined) states.set(stateName, (pairs = []));
+    return pairs;
+  };
+  for (const [stateName, keys] of frozen ?? []) {
+    const kind = stateKinds.get(stateName);
+    if (kind === undefined) throw new Error(`State "${stateName}" has no registered kind`);
+    const pairs = pairsOf(stateName);
+    for (const [key, cell] of keys) pairs.push([key, toSnapshotValue(kind, cell.value)]);
+  }
+  const blocks = splitChunk(chunk, keyGroup);
+  for (const block of storedBlocks) {
+    for (const [stateName, pairs] of decodeBlock(blocks[block]!)) pairsOf(stateName).push(...pairs);
+  }
+  const snapshot: KeyGroupSnapshot = { keyGroup, states: Object.fromEntries(states) };
+  return encoder.encode(JSON.stringify(snapshot));
+}

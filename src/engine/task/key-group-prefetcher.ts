@@ -1,12 +1,14 @@
 // KeyGroupPrefetcher: how a task feeds a buffer to a keyed head operator whose state backend keeps only some
-// key groups in memory. Guarantee: no record is processed before its key group is resident, and records run in order.
-// Assumes one buffer at a time: while its key groups load, the task processes nothing (as a RocksDB read blocks the task thread).
+// blocks of its key groups in memory. Guarantee: no record is processed before its block is resident, and records
+// run in order. All blocks the rest of a buffer needs are asked for at once (one batch, one read of the working store).
+// Assumes one buffer at a time: while its blocks load, the task processes nothing (as a RocksDB read blocks the task thread).
 import type { StorageResult } from '../ports/checkpoint-storage';
 import { assignToKeyGroup, type IndexedDbKeyedStateBackend, type Key } from '../state';
 
 export class KeyGroupPrefetcher {
   #records: readonly unknown[] = [];
-  #keyGroups: Int32Array = new Int32Array(0);
+  /** Per record, its block (IndexedDbKeyedStateBackend.blockOf). */
+  #blocks: Int32Array = new Int32Array(0);
   #next = 0;
   #loading = false;
   /** Counters for tests and the benchmark: how often, and for how long, the task waited for state. */
@@ -37,24 +39,27 @@ export class KeyGroupPrefetcher {
   /** Takes a buffer polled from the input gate; it must be finished (process) before the next. */
   start(records: readonly unknown[]): void {
     if (this.hasBuffer) throw new Error('A buffer is still being processed');
-    const keyGroups = new Int32Array(records.length);
+    const blocks = new Int32Array(records.length);
     const maxParallelism = this.backend.maxParallelism;
-    for (let i = 0; i < records.length; i++) keyGroups[i] = assignToKeyGroup(this.keySelector(records[i] as never), maxParallelism);
+    for (let i = 0; i < records.length; i++) {
+      const key = this.keySelector(records[i] as never);
+      blocks[i] = this.backend.blockOf(key, assignToKeyGroup(key, maxParallelism));
+    }
     this.#records = records;
-    this.#keyGroups = keyGroups;
+    this.#blocks = blocks;
     this.#next = 0;
   }
 
   /**
-   * Processes the buffer's records in order while their key groups are resident; at the first one that is
-   * not, starts loading the key groups of the records from there on (as many as fit) and stops. Returns the count.
+   * Processes the buffer's records in order while their blocks are resident; at the first one that is
+   * not, starts loading the blocks of every record from there on and stops. Returns the count.
    */
   process(processRecord: (record: unknown) => void): number {
     if (this.#loading) return 0;
     const start = this.#next;
     const records = this.#records;
     while (this.#next < records.length) {
-      if (!this.backend.isResident(this.#keyGroups[this.#next]!)) {
+      if (!this.backend.isBlockResident(this.#blocks[this.#next]!)) {
         this.load();
         break;
       }
@@ -68,11 +73,11 @@ export class KeyGroupPrefetcher {
 
   private load(): void {
     const wanted = new Set<number>();
-    for (let i = this.#next; i < this.#keyGroups.length && wanted.size < this.backend.maxResidentKeyGroups; i++) wanted.add(this.#keyGroups[i]!);
+    for (let i = this.#next; i < this.#blocks.length; i++) wanted.add(this.#blocks[i]!);
     this.#loading = true;
     this.metrics.waits += 1;
     const since = this.now();
-    this.backend.ensureResident([...wanted], (result) => {
+    this.backend.ensureBlocksResident([...wanted], (result) => {
       this.#loading = false;
       this.metrics.waitedMs += this.now() - since;
       this.onLoaded(result);
