@@ -11,6 +11,8 @@ import { backpressureCheckpointFigures } from './backpressure-checkpoints.ts';
 
 /** BENCH_PORT: another port, for two benchmarks at once (e.g. an A/B against an older checkout). */
 const PORT = Number(process.env.BENCH_PORT ?? 4174);
+/** BENCH_OUT: where the results go (a quick or partial run need not replace the committed latest.json). */
+const OUT = process.env.BENCH_OUT ?? 'bench/results/latest.json';
 const query = process.argv.slice(2).join('&');
 /** A cross-origin-isolated page may measure its Workers' memory (bench/memory.ts). */
 const CROSS_ORIGIN_ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
@@ -93,8 +95,8 @@ try {
     unaligned: { 'e2e p50 ms': backpressure.unaligned_checkpoint_e2e_ms_p50, 'e2e max ms': backpressure.unaligned_checkpoint_e2e_ms_max, completed: backpressure.unaligned_checkpoints_completed, 'queue max': backpressure.unaligned_queue_records_max },
   });
   mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/latest.json', JSON.stringify({ ...result, backpressure_checkpoints: backpressure }, null, 2) + '\n');
-  console.log('wrote bench/results/latest.json');
+  writeFileSync(OUT, JSON.stringify({ ...result, backpressure_checkpoints: backpressure }, null, 2) + '\n');
+  console.log(`wrote ${OUT}`);
 } finally {
   await context.close();
   await server.close();
