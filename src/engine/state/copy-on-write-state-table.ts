@@ -3,11 +3,19 @@
 // Assumes callers mutate a value in place only when it came from ownedValue() or put() in this epoch.
 import type { Key } from './java-hash-code';
 
-/** A value and the epoch it belongs to; values of older epochs may be shared with snapshots. */
+/**
+ * A value and the epoch it belongs to; values of older epochs may be shared with snapshots. `written`: the
+ * caller's write epoch of the last write (the task's checkpoint epoch, for samples), NOT_WRITTEN for a
+ * restored value not written since. Kept in the cell so a write costs no second map operation.
+ */
 interface Cell {
   value: unknown;
   readonly epoch: number;
+  written: number;
 }
+
+/** `written` of a cell restored from a snapshot and not written since. */
+export const NOT_WRITTEN = -1;
 
 interface Versioned<M> {
   readonly map: M;
@@ -42,22 +50,41 @@ export class CopyOnWriteStateTable {
    * with a snapshot is first replaced by `copy(value)`, as Flink's CopyOnWriteStateMap.get copies
    * entries older than the latest snapshot.
    */
-  ownedValue(keyGroup: number, stateName: string, key: Key, copy: (value: unknown) => unknown): unknown {
+  ownedValue(keyGroup: number, stateName: string, key: Key, copy: (value: unknown) => unknown, written: number): unknown {
     const cell = this.keyGroups.get(keyGroup)?.map.get(stateName)?.map.get(key);
     if (cell === undefined) return undefined;
-    if (cell.epoch === this.epoch || cell.value === null || typeof cell.value !== 'object') return cell.value;
+    if (cell.value === null || typeof cell.value !== 'object') return cell.value;
+    // An object handed out may be changed in place: that counts as a write.
+    if (cell.epoch === this.epoch) {
+      cell.written = written;
+      return cell.value;
+    }
     const value = copy(cell.value);
-    this.put(keyGroup, stateName, key, value);
+    this.put(keyGroup, stateName, key, value, written);
     return value;
   }
 
-  /** Stores `value`, which from now on belongs to the live table. */
-  put(keyGroup: number, stateName: string, key: Key, value: unknown): void {
+  /** Stores `value`, which from now on belongs to the live table; `written` is the write's epoch (see Cell). */
+  put(keyGroup: number, stateName: string, key: Key, value: unknown, written: number): void {
     const table = this.ownKeyTable(keyGroup, stateName);
     const cell = table.map.get(key);
     // A cell of this epoch is shared with no snapshot: update it in place (hot path, no allocation).
-    if (cell !== undefined && cell.epoch === this.epoch) cell.value = value;
-    else table.map.set(key, { value, epoch: this.epoch });
+    if (cell !== undefined && cell.epoch === this.epoch) {
+      cell.value = value;
+      cell.written = written;
+    } else table.map.set(key, { value, epoch: this.epoch, written });
+  }
+
+  /** The latest `written` of `key` over the states of its key group, NOT_WRITTEN if none was written (or it holds none). */
+  lastWritten(keyGroup: number, key: Key): number {
+    let last = NOT_WRITTEN;
+    const keyGroupTable = this.keyGroups.get(keyGroup);
+    if (keyGroupTable === undefined) return last;
+    for (const keyTable of keyGroupTable.map.values()) {
+      const cell = keyTable.map.get(key);
+      if (cell !== undefined && cell.written > last) last = cell.written;
+    }
+    return last;
   }
 
   remove(keyGroup: number, stateName: string, key: Key): void {
@@ -72,7 +99,7 @@ export class CopyOnWriteStateTable {
 
   /** Adds a value read from a snapshot without copying it: it stays shared until first changed. */
   restore(keyGroup: number, stateName: string, key: Key, value: unknown): void {
-    this.ownKeyTable(keyGroup, stateName).map.set(key, { value, epoch: RESTORED_EPOCH });
+    this.ownKeyTable(keyGroup, stateName).map.set(key, { value, epoch: RESTORED_EPOCH, written: NOT_WRITTEN });
   }
 
   /**

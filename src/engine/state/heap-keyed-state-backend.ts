@@ -1,6 +1,6 @@
 // HeapKeyedStateBackend: Flink's "hashmap" backend — keyed state on the heap, scoped to the current key,
 // stored by key group so snapshots and restores work per key group. Snapshots are copy-on-write views.
-import { CopyOnWriteStateTable } from './copy-on-write-state-table';
+import { CopyOnWriteStateTable, NOT_WRITTEN } from './copy-on-write-state-table';
 import type {
   AggregatingStateDescriptor,
   ListStateDescriptor,
@@ -37,8 +37,15 @@ export class HeapKeyedStateBackend {
   private readonly stateKinds = new Map<string, StateKind>();
   private readonly states = new Map<string, { readonly descriptor: StateDescriptorInfo; readonly state: State }>();
   private currentKey: Key | null = null;
-  /** Told of every change to a key's state (put, clear, a value handed out to change in place); the task keeps write epochs with it. */
+  /** Told of every change to a key's state (put, clear, a value handed out to change in place), if set. */
   onKeyWritten: ((key: Key) => void) | null = null;
+  /**
+   * The epoch writes happen in now (the task's checkpoint epoch): every change to a key's state stores it with
+   * the value, so lastWriteEpochOf costs the writes no map operation of their own (samples read it).
+   */
+  writeEpoch = 0;
+  /** Keys whose state was cleared, with the epoch of their last clear (a cleared value leaves no cell behind). */
+  readonly #clearedAt = new Map<Key, number>();
   private currentKeyGroup = -1;
 
   constructor(options: HeapKeyedStateBackendOptions) {
@@ -99,6 +106,12 @@ export class HeapKeyedStateBackend {
     }
     this.currentKey = key;
     this.currentKeyGroup = keyGroup;
+  }
+
+  /** The epoch of the last change to `key`'s state in this backend (writeEpoch then), or undefined if it only holds restored values. */
+  lastWriteEpochOf(key: Key): number | undefined {
+    const written = Math.max(this.table.lastWritten(assignToKeyGroup(key, this.maxParallelism), key), this.#clearedAt.get(key) ?? NOT_WRITTEN);
+    return written === NOT_WRITTEN ? undefined : written;
   }
 
   getCurrentKey(): Key | null {
@@ -184,7 +197,7 @@ export class HeapKeyedStateBackend {
       },
       getOwned: () => {
         const [keyGroup, key] = scope();
-        const value = table.ownedValue(keyGroup, stateName, key, copyJson);
+        const value = table.ownedValue(keyGroup, stateName, key, copyJson, this.writeEpoch);
         // Only an object can be changed in place by whoever holds it; a primitive read changes nothing.
         if (value !== null && typeof value === 'object') {
           this.keyGroupChanging(keyGroup);
@@ -196,12 +209,13 @@ export class HeapKeyedStateBackend {
         const [keyGroup, key] = scope();
         this.keyGroupChanging(keyGroup);
         this.onKeyWritten?.(key);
-        table.put(keyGroup, stateName, key, value);
+        table.put(keyGroup, stateName, key, value, this.writeEpoch);
       },
       clear: () => {
         const [keyGroup, key] = scope();
         this.keyGroupChanging(keyGroup);
         this.onKeyWritten?.(key);
+        this.#clearedAt.set(key, this.writeEpoch);
         table.remove(keyGroup, stateName, key);
       },
     };

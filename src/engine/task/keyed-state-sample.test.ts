@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HeapKeyedStateBackend, KeyGroupRange, ListStateDescriptor, ValueStateDescriptor } from '../state';
+import { materializeKeyedSnapshot } from '../state/keyed-state-snapshot';
 import { SAMPLE_VALUE_CHARS } from '../samples';
 import { KeyWriteEpochs } from './key-write-epochs';
 import { compareKeys, sampleKeyedState } from './keyed-state-sample';
@@ -16,7 +17,8 @@ function backendWith(keys: number): HeapKeyedStateBackend {
 
 describe('sampleKeyedState', () => {
   it('takes the smallest keys in natural order, at most the limit, and counts them all', () => {
-    const sample = sampleKeyedState(backendWith(500), new KeyWriteEpochs(0), 200);
+    const backend = backendWith(500);
+    const sample = sampleKeyedState(backend, new KeyWriteEpochs(backend, 0, 0), 200);
     expect(sample.totalKeys).toBe(500);
     expect(sample.keys).toHaveLength(200);
     expect(sample.keys.map((key) => key.key)).toEqual(Array.from({ length: 200 }, (_, i) => `key-${i}`));
@@ -24,15 +26,38 @@ describe('sampleKeyedState', () => {
   });
 
   it('gives each key the epoch that last wrote it, and restored keys the restored checkpoint', () => {
-    const backend = backendWith(3);
-    const epochs = new KeyWriteEpochs(4);
-    backend.onKeyWritten = (key) => epochs.written(key, 6);
+    const backend = HeapKeyedStateBackend.restore({ maxParallelism: 128, keyGroupRange: new KeyGroupRange(0, 127) }, [materializeKeyedSnapshot(backendWith(3).snapshot())]);
+    const epochs = new KeyWriteEpochs(backend, 4, 5);
+    epochs.enter(6);
     backend.setCurrentKey('key-1');
     backend.getPartitionedState(new ValueStateDescriptor<number>('sum')).update(100);
     expect(sampleKeyedState(backend, epochs, 10).keys).toEqual([
       { key: 'key-0', value: 0, epoch: 4 },
       { key: 'key-1', value: 100, epoch: 6 },
       { key: 'key-2', value: 2, epoch: 4 },
+    ]);
+  });
+
+  it('counts a clear of one state as a write of the key, and an object handed out to change in place', () => {
+    const backend = new HeapKeyedStateBackend({ maxParallelism: 128, keyGroupRange: new KeyGroupRange(0, 127) });
+    const count = backend.getPartitionedState(new ValueStateDescriptor<number>('count'));
+    const seen = backend.getPartitionedState(new ListStateDescriptor<string>('seen'));
+    const epochs = new KeyWriteEpochs(backend, 0, 1);
+    backend.setCurrentKey('a');
+    count.update(1);
+    seen.add('x');
+    backend.setCurrentKey('b');
+    count.update(1);
+    seen.add('y');
+    epochs.enter(2);
+    backend.setCurrentKey('a');
+    count.clear();
+    epochs.enter(3);
+    backend.setCurrentKey('b');
+    seen.add('z');
+    expect(sampleKeyedState(backend, epochs, 10).keys.map(({ key, epoch }) => [key, epoch])).toEqual([
+      ['a', 2],
+      ['b', 3],
     ]);
   });
 
@@ -45,7 +70,7 @@ describe('sampleKeyedState', () => {
     seen.addAll(Array.from({ length: 100 }, (_, i) => `record-${i}`));
     backend.setCurrentKey('b');
     count.update(2);
-    const sample = sampleKeyedState(backend, new KeyWriteEpochs(0), 10);
+    const sample = sampleKeyedState(backend, new KeyWriteEpochs(backend, 0, 0), 10);
     expect(sample.totalKeys).toBe(2);
     expect(sample.keys[1]).toEqual({ key: 'b', value: { count: 2 }, epoch: 0 });
     expect(sample.keys[0]!.value).toHaveLength(SAMPLE_VALUE_CHARS);

@@ -209,14 +209,14 @@ export class Task {
   private trackKeyWrites(): void {
     const backend = this.#backends.find((backends) => backends.keyed !== null)?.keyed ?? null;
     if (!backend) return;
-    const epochs = new KeyWriteEpochs(this.descriptor.restore?.checkpointId ?? 0);
-    backend.onKeyWritten = (key) => epochs.written(key, this.#epoch);
+    const epochs = new KeyWriteEpochs(backend, this.descriptor.restore?.checkpointId ?? 0, this.#epoch);
     this.#sampledKeyed = { backend, epochs };
   }
 
   /** The task passed checkpoint `checkpointId`'s barrier: what it writes from now on belongs to the next epoch. */
   private passedBarrier(checkpointId: CheckpointId): void {
     this.#epoch = Math.max(this.#epoch, checkpointId + 1);
+    this.#sampledKeyed?.epochs.enter(this.#epoch);
   }
 
   private openOperators(): void {
