@@ -73,7 +73,7 @@ describe('keyed state blobs', () => {
     const view = backendWithEveryKind().snapshot();
     const meta = encodeMetaBlob(view);
     const metaSnapshot = decodeKeyedStateBlob(meta);
-    expect(metaSnapshot).toEqual({ ...jsonOf(materializeKeyedSnapshot(view)), keyGroups: [] });
+    expect(metaSnapshot).toEqual({ ...(jsonOf(materializeKeyedSnapshot(view)) as object), keyGroups: [] });
     expect(encodeKeyedSnapshotBlob(metaSnapshot, true)).toEqual(meta);
     for (const keyGroup of view.keyGroups.keys()) {
       const piece = encodeViewKeyGroupPiece(view, keyGroup)!;
@@ -190,7 +190,7 @@ describe('keyed state blobs', () => {
     for (let length = 0; length < full.length; length += 7) refusal(full.subarray(0, length));
     for (let at = 3; at < Math.min(full.length, 400); at++) {
       const flipped = Uint8Array.from(full);
-      flipped[at] ^= 0xff;
+      flipped[at] = flipped[at]! ^ 0xff;
       try {
         decodeKeyedStateBlob(flipped);
       } catch (error) {
