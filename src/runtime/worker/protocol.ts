@@ -66,7 +66,31 @@ export type FromWorker =
   /** The Worker holds its task (storage open, TaskHost started): from now on its heartbeats are checked. */
   | { readonly version: typeof MESSAGE_VERSION; readonly type: 'deployed'; readonly taskId: TaskId }
   | { readonly version: typeof MESSAGE_VERSION; readonly type: 'heartbeat'; readonly taskId: TaskId }
+  /** Where the deployment's time went in the Worker (real clock), sent once its task restored or runs. */
+  | { readonly version: typeof MESSAGE_VERSION; readonly type: 'timings'; readonly taskId: TaskId; readonly timings: WorkerDeployTimings }
   | { readonly version: typeof MESSAGE_VERSION; readonly type: 'fatal'; readonly taskId: TaskId; readonly error: string };
+
+/**
+ * Epoch milliseconds (performance.timeOrigin + now(), comparable across the page and its Workers) of one
+ * deployment's steps in its Worker: for the benchmark's recovery breakdown, never for the engine.
+ */
+export interface WorkerDeployTimings {
+  readonly attempt: number;
+  /** The Worker's time origin: when the browser created its global scope. */
+  readonly workerCreatedAt: number;
+  /** Its module (the engine and storage code) evaluated. */
+  readonly moduleLoadedAt: number;
+  /** The 'deploy' message arrived. */
+  readonly deployReceivedAt: number;
+  /** Checkpoint storage (IndexedDB, or the proxy) open. */
+  readonly storageOpenedAt: number;
+  /** The TaskHost built: Task.start() begins (restore). */
+  readonly taskStartedAt: number;
+  /** The first state blob read asked for, and the last one read (null when the task read none). */
+  readonly firstReadAt: number | null;
+  readonly lastReadAt: number | null;
+  readonly reads: number;
+}
 
 /** Rejects a message of another schema version with a clear error instead of misreading it. */
 export function checkVersion(message: { version?: unknown; type?: unknown }): void {

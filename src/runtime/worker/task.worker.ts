@@ -3,11 +3,16 @@
 import { IndexedDbCheckpointStorage } from '../../storage/indexeddb-checkpoint-storage';
 import type { CheckpointStorage, StorageResult } from '../../engine/ports/checkpoint-storage';
 import { prepareScenarioJob } from '../sim/scenario-job';
-import { checkVersion, MESSAGE_VERSION, type FromWorker, type ToWorker } from './protocol';
+import { checkVersion, MESSAGE_VERSION, type FromWorker, type ToWorker, type WorkerDeployTimings } from './protocol';
 import { ProxyCheckpointStorage } from './proxy-checkpoint-storage';
 import { TaskHost } from './task-host';
 import { IndexedDbKeyGroupStores, workingStateDatabaseName } from '../../storage/indexeddb-key-group-store';
 import type { KeyGroupStores } from '../../engine/ports/key-group-store';
+import type { EngineEvent } from '../../engine/events';
+import { realClock } from './real-clock';
+
+/** When this Worker's module finished evaluating (its deployment timings, WorkerDeployTimings). */
+const moduleLoadedAt = realClock.now();
 
 /** The worker global, typed narrowly (the DOM and webworker libs conflict; TOOLCHAIN.md). */
 const scope = globalThis as unknown as {
@@ -57,9 +62,13 @@ scope.onmessage = (event) => {
 
 async function deploy(message: Extract<ToWorker, { type: 'deploy' }>, ports: readonly MessagePort[]): Promise<void> {
   const { descriptor } = message;
+  const deployReceivedAt = realClock.now();
   try {
     const { jobGraph } = prepareScenarioJob(message.job.scenario);
-    const storage = await openStorage(message.storage);
+    const reads = { first: null as number | null, last: null as number | null, count: 0 };
+    let timings: Omit<WorkerDeployTimings, 'firstReadAt' | 'lastReadAt' | 'reads'> | null = null;
+    const storage = timedReads(await openStorage(message.storage), reads);
+    const storageOpenedAt = realClock.now();
     const peers = new Map(message.peers.map((peer, i) => [peer, ports[i]!]));
     const keyGroupStores = descriptor.stateBackend === 'indexeddb' ? await openKeyGroupStores(message.storage) : null;
     host = new TaskHost({
@@ -69,12 +78,25 @@ async function deploy(message: Extract<ToWorker, { type: 'deploy' }>, ports: rea
       storage,
       ...(keyGroupStores ? { keyGroupStores } : {}),
       eventFlushIntervalMs: message.eventFlushIntervalMs,
-      postEvents: (events) => post({ version: MESSAGE_VERSION, type: 'events', events }),
+      postEvents: (events) => {
+        post({ version: MESSAGE_VERSION, type: 'events', events });
+        if (timings === null || !events.some(restoredOrRunning)) return;
+        post({ version: MESSAGE_VERSION, type: 'timings', taskId: descriptor.taskId, timings: { ...timings, firstReadAt: reads.first, lastReadAt: reads.last, reads: reads.count } });
+        timings = null;
+      },
       postToJobMaster: (jobMasterMessage) => post({ version: MESSAGE_VERSION, type: 'job-master', message: jobMasterMessage }),
       writeExternal: (output, operation, transactionId, records) =>
         post({ version: MESSAGE_VERSION, type: 'external', output, operation, transactionId, records }),
     });
     for (const [receiver, latencyMs] of message.channelDelays ?? []) host.delayChannel(receiver, latencyMs);
+    timings = {
+      attempt: descriptor.attempt,
+      workerCreatedAt: performance.timeOrigin,
+      moduleLoadedAt,
+      deployReceivedAt,
+      storageOpenedAt,
+      taskStartedAt: realClock.now(),
+    };
     host.start();
     if (message.slowdownFactor > 1) host.slowdownFactor = message.slowdownFactor;
     // From here on the main thread checks heartbeats (heartbeat.timeout): a slow start is never taken for a loss.
@@ -84,6 +106,29 @@ async function deploy(message: Extract<ToWorker, { type: 'deploy' }>, ports: rea
   } catch (error) {
     post({ version: MESSAGE_VERSION, type: 'fatal', taskId: descriptor.taskId, error: error instanceof Error ? error.message : String(error) });
   }
+}
+
+function restoredOrRunning(event: EngineEvent): boolean {
+  return event.type === 'task-restored' || (event.type === 'task-state-changed' && event.state === 'RUNNING');
+}
+
+/** The storage, with the times of its state reads noted (the first asked for, the last answered). */
+function timedReads(storage: CheckpointStorage, reads: { first: number | null; last: number | null; count: number }): CheckpointStorage {
+  const readState: CheckpointStorage['readState'] = (storageKey, done) => {
+    reads.first ??= realClock.now();
+    storage.readState(storageKey, (result) => {
+      reads.last = realClock.now();
+      reads.count += 1;
+      done(result);
+    });
+  };
+  return {
+    writeState: (request, done) => storage.writeState(request, done),
+    readState,
+    writeMetadata: (metadata, done) => storage.writeMetadata(metadata, done),
+    listCompleted: (jobId, done) => storage.listCompleted(jobId, done),
+    discard: (jobId, checkpointId, keep, done) => storage.discard(jobId, checkpointId, keep, done),
+  };
 }
 
 async function openStorage(spec: Extract<ToWorker, { type: 'deploy' }>['storage']): Promise<CheckpointStorage> {

@@ -13,7 +13,7 @@ import { channelIdOf, type ChannelId, type TaskId } from '../../engine/ids';
 import type { JobMasterMessage, TaskMessage } from '../../engine/task/messages';
 import type { TaskDeploymentDescriptor } from '../../engine/task/task-deployment';
 import type { TaskDeployer } from '../job-master/task-deployer';
-import { checkVersion, MESSAGE_VERSION, type FromWorker, type JobSpec, type ToWorker } from './protocol';
+import { checkVersion, MESSAGE_VERSION, type FromWorker, type JobSpec, type ToWorker, type WorkerDeployTimings } from './protocol';
 import { serveStorageCall } from './proxy-checkpoint-storage';
 import { realClock } from './real-clock';
 
@@ -45,8 +45,17 @@ export interface WorkerClusterOptions {
   createWorker?: (taskId: TaskId) => Worker;
 }
 
+/** One deployment's timings: its Worker's (WorkerDeployTimings) and when this thread deployed it, all real epoch ms. */
+export interface DeploymentTimings extends WorkerDeployTimings {
+  readonly taskId: TaskId;
+  /** deploy() was called on this thread for it. */
+  readonly deployedAt: number;
+}
+
 interface DeployedWorker {
   readonly worker: Worker;
+  /** When deploy() was called for it (real time, for DeploymentTimings). */
+  readonly deployedAt: number;
   /** When the Worker was last heard from; null until it reported 'deployed' (its heartbeat is not checked yet). */
   lastHeardMs: number | null;
 }
@@ -57,6 +66,8 @@ export class WorkerCluster implements TaskDeployer {
   readonly #slowdowns = new Map<TaskId, number>();
   /** Latency added to channels from outside, by `from->to`: it outlives a restart, as a slow link would. */
   readonly #channelDelays = new Map<ChannelId, number>();
+  /** The latest deployment's timings of each subtask, once its Worker sent them. */
+  readonly #timings = new Map<TaskId, DeploymentTimings>();
   readonly #clock: Clock;
   readonly #checkEveryMs: number;
   #monitor: TimerHandle | null = null;
@@ -71,7 +82,13 @@ export class WorkerCluster implements TaskDeployer {
     return [...this.#workers.keys()];
   }
 
+  /** Where the latest deployment of `taskId` spent its time (for the benchmark), once its task restored or runs. */
+  deploymentTimings(taskId: TaskId): DeploymentTimings | undefined {
+    return this.#timings.get(taskId);
+  }
+
   deploy(descriptors: readonly TaskDeploymentDescriptor[]): void {
+    const deployedAt = realClock.now();
     const ports = new Map<TaskId, Map<TaskId, MessagePort>>(descriptors.map((d) => [d.taskId, new Map()]));
     for (const consumer of descriptors) {
       for (const channel of consumer.inputChannels) {
@@ -84,7 +101,7 @@ export class WorkerCluster implements TaskDeployer {
     }
     for (const descriptor of descriptors) {
       const worker = this.options.createWorker?.(descriptor.taskId) ?? new Worker(new URL('./task.worker.ts', import.meta.url), { type: 'module', name: descriptor.taskId });
-      const deployed: DeployedWorker = { worker, lastHeardMs: null };
+      const deployed: DeployedWorker = { worker, deployedAt, lastHeardMs: null };
       this.#workers.set(descriptor.taskId, deployed);
       worker.onmessage = (event: MessageEvent<FromWorker>) => this.onWorkerMessage(descriptor.taskId, deployed, event.data);
       worker.onerror = (event) => {
@@ -233,6 +250,9 @@ export class WorkerCluster implements TaskDeployer {
         serveStorageCall(this.options.storage, message.method, message.args, (result) =>
           deployed.worker.postMessage({ version: MESSAGE_VERSION, type: 'storage-result', requestId: message.requestId, result } satisfies ToWorker),
         );
+        return;
+      case 'timings':
+        this.#timings.set(taskId, { ...message.timings, taskId, deployedAt: deployed.deployedAt });
         return;
       case 'deployed':
       case 'heartbeat':
