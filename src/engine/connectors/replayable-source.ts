@@ -93,23 +93,48 @@ export class ReplayableSourceReader extends AbstractStreamOperator implements So
     const now = this.context.clock.now();
     const due = Math.floor(((now - this.#startTime) * this.options.recordsPerSecond) / 1000) - this.#emitted;
     // Read first, then say what was read (one source-read per partition), then emit: cause before effect.
+    // A topic's partition lengths do not change while it is read, so they are looked up once per call; the
+    // partitions read are reported in the order first read, which is round-robin order from the first one.
+    const offsets = this.#offsets;
+    const count = offsets.length;
+    const { topic } = this.options;
+    const lengths: number[] = [];
+    const fromOffsets: number[] = [];
+    for (const position of offsets) {
+      lengths.push(topic.partitionLength(position.partition));
+      fromOffsets.push(position.offset);
+    }
+    const firstIndex = this.#nextPartition;
+    const limit = Math.min(budget, due);
     const records: unknown[] = [];
-    const ranges = new Map<number, { fromOffset: number; toOffset: number }>();
     let exhausted = false;
-    while (records.length < Math.min(budget, due)) {
-      const position = this.nextReadablePartition();
-      if (!position) {
+    let next = this.#nextPartition;
+    while (records.length < limit) {
+      // nextReadablePartition, with the lengths read above.
+      let index = -1;
+      for (let i = 0; i < count; i++) {
+        const candidate = (next + i) % count;
+        if (offsets[candidate]!.offset < lengths[candidate]!) {
+          index = candidate;
+          break;
+        }
+      }
+      if (index === -1) {
         exhausted = true;
         break;
       }
-      records.push(this.options.topic.read(position.partition, position.offset));
-      const range = ranges.get(position.partition);
-      if (range) range.toOffset = position.offset + 1;
-      else ranges.set(position.partition, { fromOffset: position.offset, toOffset: position.offset + 1 });
+      next = (index + 1) % count;
+      const position = offsets[index]!;
+      records.push(topic.read(position.partition, position.offset));
       position.offset += 1;
     }
+    this.#nextPartition = next;
     const { taskInfo } = this.context;
-    for (const [partition, { fromOffset, toOffset }] of ranges) {
+    for (let i = 0; i < count; i++) {
+      const index = (firstIndex + i) % count;
+      const { partition, offset: toOffset } = offsets[index]!;
+      const fromOffset = fromOffsets[index]!;
+      if (toOffset === fromOffset) continue;
       this.context.emit({
         type: 'source-read',
         time: now,

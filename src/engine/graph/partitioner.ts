@@ -1,6 +1,6 @@
 // Stream partitioners: which output channel (subpartition) a record goes to. Names as Flink's:
 // forward (1:1, same parallelism), rebalance (round robin), and the key-group hash partitioner of keyBy.
-import { assignKeyToParallelOperator } from '../state';
+import { assignKeyToParallelOperator, assignKeyToParallelOperatorPrechecked } from '../state/key-groups';
 import type { KeySelector } from './functions';
 
 export type PartitionerSpec =
@@ -31,8 +31,17 @@ export function createChannelSelector(spec: PartitionerSpec, numberOfChannels: n
     }
     case 'hash': {
       const keySelector = spec.keySelector as KeySelector<unknown>;
+      const { maxParallelism } = spec;
+      // assignKeyToParallelOperator with all its checks for the first record (where they would throw), then
+      // without the checks of its unchanging parallelism arguments: the same channel, bit for bit.
+      let checked = false;
       return {
-        selectChannel: (record) => assignKeyToParallelOperator(keySelector(record), spec.maxParallelism, numberOfChannels),
+        selectChannel: (record) => {
+          if (checked) return assignKeyToParallelOperatorPrechecked(keySelector(record), maxParallelism, numberOfChannels);
+          const channel = assignKeyToParallelOperator(keySelector(record), maxParallelism, numberOfChannels);
+          checked = true;
+          return channel;
+        },
       };
     }
   }

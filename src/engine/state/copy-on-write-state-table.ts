@@ -34,15 +34,25 @@ const RESTORED_EPOCH = -1;
 export class CopyOnWriteStateTable {
   /** Incremented by every snapshot; containers and cells of an older epoch are shared, hence frozen. */
   private epoch = 0;
-  private readonly keyGroups = new Map<number, KeyGroupTable>();
+  /** Indexed by key group (a holey array: an index lookup costs less than a Map's on every access). */
+  private readonly keyGroups: Array<KeyGroupTable | undefined> = [];
+  /**
+   * The cell the last get or ownedValue found, so the put that follows (a value read, then updated: the common
+   * case) finds it without looking it up again. Valid while `lastCell` is of this epoch (then it is the live
+   * table's own) and nothing removed, evicted or restored a cell since (those forget it).
+   */
+  private lastKeyGroup = -1;
+  private lastStateName = '';
+  private lastKey: Key | undefined = undefined;
+  private lastCell: Cell | undefined = undefined;
 
   /** The stored value, possibly shared with a snapshot: the caller must not change it. */
   get(keyGroup: number, stateName: string, key: Key): unknown {
-    return this.keyGroups.get(keyGroup)?.map.get(stateName)?.map.get(key)?.value;
+    return this.find(keyGroup, stateName, key)?.value;
   }
 
   has(keyGroup: number, stateName: string, key: Key): boolean {
-    return this.keyGroups.get(keyGroup)?.map.get(stateName)?.map.has(key) ?? false;
+    return this.keyGroups[keyGroup]?.map.get(stateName)?.map.has(key) ?? false;
   }
 
   /**
@@ -51,7 +61,7 @@ export class CopyOnWriteStateTable {
    * entries older than the latest snapshot.
    */
   ownedValue(keyGroup: number, stateName: string, key: Key, copy: (value: unknown) => unknown, written: number): unknown {
-    const cell = this.keyGroups.get(keyGroup)?.map.get(stateName)?.map.get(key);
+    const cell = this.find(keyGroup, stateName, key);
     if (cell === undefined) return undefined;
     if (cell.value === null || typeof cell.value !== 'object') return cell.value;
     // An object handed out may be changed in place: that counts as a write.
@@ -66,19 +76,31 @@ export class CopyOnWriteStateTable {
 
   /** Stores `value`, which from now on belongs to the live table; `written` is the write's epoch (see Cell). */
   put(keyGroup: number, stateName: string, key: Key, value: unknown, written: number): void {
+    const last = this.lastCell;
+    // The cell just read, of this epoch: shared with no snapshot, so updated in place (hot path, no lookup).
+    if (last !== undefined && last.epoch === this.epoch && key === this.lastKey && keyGroup === this.lastKeyGroup && stateName === this.lastStateName) {
+      last.value = value;
+      last.written = written;
+      return;
+    }
     const table = this.ownKeyTable(keyGroup, stateName);
     const cell = table.map.get(key);
-    // A cell of this epoch is shared with no snapshot: update it in place (hot path, no allocation).
+    // A cell of this epoch is shared with no snapshot: update it in place (no allocation).
     if (cell !== undefined && cell.epoch === this.epoch) {
       cell.value = value;
       cell.written = written;
-    } else table.map.set(key, { value, epoch: this.epoch, written });
+      this.remember(keyGroup, stateName, key, cell);
+    } else {
+      const created: Cell = { value, epoch: this.epoch, written };
+      table.map.set(key, created);
+      this.remember(keyGroup, stateName, key, created);
+    }
   }
 
   /** The latest `written` of `key` over the states of its key group, NOT_WRITTEN if none was written (or it holds none). */
   lastWritten(keyGroup: number, key: Key): number {
     let last = NOT_WRITTEN;
-    const keyGroupTable = this.keyGroups.get(keyGroup);
+    const keyGroupTable = this.keyGroups[keyGroup];
     if (keyGroupTable === undefined) return last;
     for (const keyTable of keyGroupTable.map.values()) {
       const cell = keyTable.map.get(key);
@@ -89,16 +111,18 @@ export class CopyOnWriteStateTable {
 
   remove(keyGroup: number, stateName: string, key: Key): void {
     if (!this.has(keyGroup, stateName, key)) return;
+    this.forget();
     const keyGroupTable = this.ownKeyGroupTable(keyGroup);
     const keyTable = this.ownKeyTable(keyGroup, stateName);
     keyTable.map.delete(key);
     if (keyTable.map.size > 0) return;
     keyGroupTable.map.delete(stateName);
-    if (keyGroupTable.map.size === 0) this.keyGroups.delete(keyGroup);
+    if (keyGroupTable.map.size === 0) this.keyGroups[keyGroup] = undefined;
   }
 
   /** Adds a value read from a snapshot without copying it: it stays shared until first changed. */
   restore(keyGroup: number, stateName: string, key: Key, value: unknown): void {
+    this.forget();
     this.ownKeyTable(keyGroup, stateName).map.set(key, { value, epoch: RESTORED_EPOCH, written: NOT_WRITTEN });
   }
 
@@ -108,10 +132,9 @@ export class CopyOnWriteStateTable {
    */
   snapshot(): ReadonlyMap<number, FrozenKeyGroup> {
     const frozen = new Map<number, FrozenKeyGroup>();
-    const sorted = Array.from(this.keyGroups).sort(([a], [b]) => a - b);
-    for (const [keyGroup, keyGroupTable] of sorted) {
+    for (const keyGroup of this.keyGroupsInUse()) {
       const byName = new Map<string, ReadonlyMap<Key, { readonly value: unknown }>>();
-      for (const [stateName, keyTable] of keyGroupTable.map) byName.set(stateName, keyTable.map);
+      for (const [stateName, keyTable] of this.keyGroups[keyGroup]!.map) byName.set(stateName, keyTable.map);
       frozen.set(keyGroup, byName);
     }
     this.epoch++;
@@ -120,35 +143,57 @@ export class CopyOnWriteStateTable {
 
   /** The live states of one key group (state name → key → cell), or undefined when it holds none. Read-only. */
   keyGroupStates(keyGroup: number): ReadonlyMap<string, ReadonlyMap<Key, { readonly value: unknown }>> | undefined {
-    const table = this.keyGroups.get(keyGroup);
+    const table = this.keyGroups[keyGroup];
     if (table === undefined) return undefined;
     return new Map(Array.from(table.map, ([stateName, keyTable]) => [stateName, keyTable.map]));
   }
 
   /** Forgets a key group (evicted to the working store); snapshots taken before keep their frozen maps. */
   evict(keyGroup: number): void {
-    this.keyGroups.delete(keyGroup);
+    this.forget();
+    this.keyGroups[keyGroup] = undefined;
   }
 
   /** The key groups that hold any state, ascending. */
   keyGroupsInUse(): number[] {
-    return Array.from(this.keyGroups.keys()).sort((a, b) => a - b);
+    const inUse: number[] = [];
+    const keyGroups = this.keyGroups;
+    for (let keyGroup = 0; keyGroup < keyGroups.length; keyGroup++) if (keyGroups[keyGroup] !== undefined) inUse.push(keyGroup);
+    return inUse;
   }
 
   /** Every [keyGroup, key, value] of one state, by ascending key group; values must not be changed. */
   *entries(stateName: string): Generator<[number, Key, unknown]> {
     for (const keyGroup of this.keyGroupsInUse()) {
-      const keyTable = this.keyGroups.get(keyGroup)?.map.get(stateName);
+      const keyTable = this.keyGroups[keyGroup]?.map.get(stateName);
       if (keyTable === undefined) continue;
       for (const [key, cell] of keyTable.map) yield [keyGroup, key, cell.value];
     }
   }
 
+  private find(keyGroup: number, stateName: string, key: Key): Cell | undefined {
+    const cell = this.keyGroups[keyGroup]?.map.get(stateName)?.map.get(key);
+    if (cell !== undefined) this.remember(keyGroup, stateName, key, cell);
+    return cell;
+  }
+
+  private remember(keyGroup: number, stateName: string, key: Key, cell: Cell): void {
+    this.lastKeyGroup = keyGroup;
+    this.lastStateName = stateName;
+    this.lastKey = key;
+    this.lastCell = cell;
+  }
+
+  private forget(): void {
+    this.lastCell = undefined;
+    this.lastKey = undefined;
+  }
+
   private ownKeyGroupTable(keyGroup: number): KeyGroupTable {
-    const table = this.keyGroups.get(keyGroup);
+    const table = this.keyGroups[keyGroup];
     if (table !== undefined && table.epoch === this.epoch) return table;
     const owned: KeyGroupTable = { map: new Map(table?.map), epoch: this.epoch };
-    this.keyGroups.set(keyGroup, owned);
+    this.keyGroups[keyGroup] = owned;
     return owned;
   }
 

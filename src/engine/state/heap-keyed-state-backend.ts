@@ -19,7 +19,7 @@ import { HeapValueState } from './heap-value-state';
 import { checkKey, type Key } from './java-hash-code';
 import { copyJson, type Json } from './json';
 import { KeyGroupRange } from './key-group-range';
-import { assignToKeyGroup, checkParallelismPreconditions } from './key-groups';
+import { assignToKeyGroup, assignToKeyGroupPrechecked, checkParallelismPreconditions } from './key-groups';
 import type { KeyedStateAccess } from './keyed-state-access';
 import { toSnapshotValue, type KeyedStateBackendName, type KeyedStateSnapshot, type KeyedStateSnapshotView } from './keyed-state-snapshot';
 import type { AggregatingState, ListState, MapState, ReducingState, State, ValueState } from './state-interfaces';
@@ -47,6 +47,9 @@ export class HeapKeyedStateBackend {
   /** Keys whose state was cleared, with the epoch of their last clear (a cleared value leaves no cell behind). */
   readonly #clearedAt = new Map<Key, number>();
   private currentKeyGroup = -1;
+  /** keyGroupRange's bounds, read on every setCurrentKey. */
+  readonly #startKeyGroup: number;
+  readonly #endKeyGroup: number;
 
   constructor(options: HeapKeyedStateBackendOptions) {
     checkParallelismPreconditions(options.maxParallelism);
@@ -56,6 +59,8 @@ export class HeapKeyedStateBackend {
       throw new RangeError(`${this.keyGroupRange} exceeds the maximum parallelism ${options.maxParallelism}`);
     }
     this.maxParallelism = options.maxParallelism;
+    this.#startKeyGroup = this.keyGroupRange.startKeyGroup;
+    this.#endKeyGroup = this.keyGroupRange.endKeyGroup;
   }
 
   /** A backend for `options`, holding every key group of its range found in `snapshots`. */
@@ -97,8 +102,9 @@ export class HeapKeyedStateBackend {
   /** Scopes every state to `key`; throws when its key group is not this backend's. */
   setCurrentKey(key: Key): void {
     checkKey(key);
-    const keyGroup = assignToKeyGroup(key, this.maxParallelism);
-    if (!this.keyGroupRange.contains(keyGroup)) {
+    // maxParallelism was checked by the constructor.
+    const keyGroup = assignToKeyGroupPrechecked(key, this.maxParallelism);
+    if (keyGroup < this.#startKeyGroup || keyGroup > this.#endKeyGroup) {
       throw new RangeError(
         `Key group ${keyGroup} is not in ${this.keyGroupRange}. Unless you're directly using low level state ` +
           `access APIs, this is most likely caused by non-deterministic shuffle key (hashCode and equals implementation).`,
@@ -184,19 +190,20 @@ export class HeapKeyedStateBackend {
 
   private accessFor(stateName: string): KeyedStateAccess {
     const table = this.table;
-    const scope = (): [number, Key] => {
-      if (this.currentKey === null) {
-        throw new Error('No key set. This method should not be called outside of a keyed context.');
-      }
-      return [this.currentKeyGroup, this.currentKey];
+    // No tuple per access: this runs for every state read and write.
+    const keyOrThrow = (): Key => {
+      const key = this.currentKey;
+      if (key === null) throw new Error('No key set. This method should not be called outside of a keyed context.');
+      return key;
     };
     return {
       get: () => {
-        const [keyGroup, key] = scope();
-        return table.get(keyGroup, stateName, key);
+        const key = keyOrThrow();
+        return table.get(this.currentKeyGroup, stateName, key);
       },
       getOwned: () => {
-        const [keyGroup, key] = scope();
+        const key = keyOrThrow();
+        const keyGroup = this.currentKeyGroup;
         const value = table.ownedValue(keyGroup, stateName, key, copyJson, this.writeEpoch);
         // Only an object can be changed in place by whoever holds it; a primitive read changes nothing.
         if (value !== null && typeof value === 'object') {
@@ -206,13 +213,15 @@ export class HeapKeyedStateBackend {
         return value;
       },
       put: (value) => {
-        const [keyGroup, key] = scope();
+        const key = keyOrThrow();
+        const keyGroup = this.currentKeyGroup;
         this.keyGroupChanging(keyGroup);
         this.onKeyWritten?.(key);
         table.put(keyGroup, stateName, key, value, this.writeEpoch);
       },
       clear: () => {
-        const [keyGroup, key] = scope();
+        const key = keyOrThrow();
+        const keyGroup = this.currentKeyGroup;
         this.keyGroupChanging(keyGroup);
         this.onKeyWritten?.(key);
         this.#clearedAt.set(key, this.writeEpoch);

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   assignKeyToParallelOperator,
+  assignKeyToParallelOperatorPrechecked,
   assignToKeyGroup,
+  assignToKeyGroupPrechecked,
   computeDefaultMaxParallelism,
   computeKeyGroupForKeyHash,
   computeKeyGroupRangeForOperatorIndex,
@@ -163,6 +165,23 @@ describe('key group ranges', () => {
         expect(computeKeyGroupRangeForOperatorIndex(128, 5, subtask).contains(keyGroup)).toBe(true);
       }),
     );
+  });
+
+  it('gives the same key group and subtask without the per-call argument checks (the hot path), long keys included', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string(), fc.string({ minLength: 33, maxLength: 80 }), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })),
+        fc.integer({ min: 1, max: 32768 }),
+        fc.integer({ min: 1, max: 32768 }),
+        (key, a, b) => {
+          const [parallelism, maxParallelism] = a <= b ? [a, b] : [b, a];
+          expect(assignToKeyGroupPrechecked(key, maxParallelism)).toBe(assignToKeyGroup(key, maxParallelism));
+          expect(assignKeyToParallelOperatorPrechecked(key, maxParallelism, parallelism)).toBe(assignKeyToParallelOperator(key, maxParallelism, parallelism));
+        },
+      ),
+      { seed: 11, numRuns: 2000 },
+    );
+    expect(() => assignToKeyGroupPrechecked(Number.NaN, 128)).toThrow(/A key must be a string or a finite number/);
   });
 
   it('refuses a parallelism above the maximum parallelism and out-of-bounds arguments', () => {

@@ -1,6 +1,6 @@
 // Key groups: which key group a key belongs to and which subtask owns a key group, bit for bit as
 // Flink's KeyGroupRangeAssignment.java (flink-runtime/.../state/), including its argument checks.
-import { checkKey, keyHashCode, type Key } from './java-hash-code';
+import { checkKey, javaStringHashCode, keyHashCode, type Key } from './java-hash-code';
 import { KeyGroupRange } from './key-group-range';
 import { murmurHash, roundUpToPowerOfTwo } from './math-utils';
 import { mixedStringHash } from './key-hash-cache';
@@ -44,6 +44,27 @@ export function assignToKeyGroup(key: Key, maxParallelism: number): number {
   if (typeof key !== 'string' || key.length <= MAX_UNCACHED_KEY_LENGTH) return computeKeyGroupForKeyHash(keyHashCode(key), maxParallelism);
   checkParallelismPreconditions(maxParallelism);
   return mixedStringHash(key) % maxParallelism;
+}
+
+/**
+ * assignToKeyGroup for a `maxParallelism` the caller has already checked (checkParallelismPreconditions):
+ * the same key group bit for bit, without checking the argument again for every record (the hot path of
+ * keyBy's partitioner and of the keyed backend's setCurrentKey). Still rejects keys that are not keys.
+ */
+export function assignToKeyGroupPrechecked(key: Key, maxParallelism: number): number {
+  if (typeof key === 'string') {
+    return (key.length <= MAX_UNCACHED_KEY_LENGTH ? murmurHash(javaStringHashCode(key)) : mixedStringHash(key)) % maxParallelism;
+  }
+  checkKey(key);
+  return murmurHash(keyHashCode(key)) % maxParallelism;
+}
+
+/**
+ * The subtask `key` is routed to, for `maxParallelism` and `parallelism` the caller has checked (e.g. by one
+ * call of assignKeyToParallelOperator): its result, bit for bit, without its per-call checks.
+ */
+export function assignKeyToParallelOperatorPrechecked(key: Key, maxParallelism: number, parallelism: number): number {
+  return Math.floor((assignToKeyGroupPrechecked(key, maxParallelism) * parallelism) / maxParallelism);
 }
 
 export function computeKeyGroupForKeyHash(keyHash: number, maxParallelism: number): number {

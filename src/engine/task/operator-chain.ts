@@ -24,12 +24,18 @@ export class OperatorChain {
     const selectors: ChannelSelector[] = vertex.outputs.map((edge, i) =>
       createChannelSelector(edge.partitioner, partitions[i]!.numberOfSubpartitions, subtaskIndex),
     );
+    // Called for every record: a plain loop, no closure per record; one output (the common case) without a loop.
+    const only = partitions.length === 1 ? { partition: partitions[0]!, selector: selectors[0]! } : null;
     const networkOutput: Output = {
       collect: (record) => {
         const size = sizeOf(record);
         this.recordsOut += 1;
         this.bytesOut += size;
-        partitions.forEach((partition, i) => partition.emitRecord(selectors[i]!.selectChannel(record), record, size));
+        if (only !== null) {
+          only.partition.emitRecord(only.selector.selectChannel(record), record, size);
+          return;
+        }
+        for (let i = 0; i < partitions.length; i++) partitions[i]!.emitRecord(selectors[i]!.selectChannel(record), record, size);
       },
     };
     const outputs: Output[] = [];
