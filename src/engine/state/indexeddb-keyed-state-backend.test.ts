@@ -10,6 +10,7 @@ import { materializeKeyedSnapshot, type KeyGroupSnapshot, type KeyedStateSnapsho
 import { BLOCKS_PER_KEY_GROUP, decodeBlock, splitChunk } from './indexeddb-block-chunk';
 import { KeyGroupPrefetcher } from '../task/key-group-prefetcher';
 import fc from 'fast-check';
+import { decodeKeyGroupPiece } from '../format/keyed-state-blob';
 
 const MAX_PARALLELISM = 8;
 
@@ -87,7 +88,7 @@ function viewContents(view: KeyedStateSnapshotView, flush: () => void): Map<stri
   view.stored?.read(view.stored.keyGroups, (result) => (stored = result.ok ? result.value : null));
   flush();
   for (const chunk of (stored ?? new Map<number, Uint8Array>()).values()) {
-    const snapshot = JSON.parse(new TextDecoder().decode(chunk)) as KeyGroupSnapshot;
+    const snapshot = decodeKeyGroupPiece(chunk);
     for (const [key, value] of snapshot.states['sum'] ?? []) {
       expect(contents.has(String(key))).toBe(false);
       contents.set(String(key), value);
@@ -104,7 +105,7 @@ describe('IndexedDbKeyedStateBackend', () => {
 
   it('splits a key group into blocks by a stable hash of the key, and loads only the blocks asked for', () => {
     const { store, backend } = setup(1);
-    const keys = Array.from({ length: 400 }, (_, i) => `k${i}`).filter((key) => assignToKeyGroup(key, MAX_PARALLELISM) === 0);
+    const keys = Array.from({ length: 4000 }, (_, i) => `k${i}`).filter((key) => assignToKeyGroup(key, MAX_PARALLELISM) === 0);
     const blocks = new Set(keys.map((key) => backend.blockOf(key, 0)));
     expect(blocks.size).toBeGreaterThan(BLOCKS_PER_KEY_GROUP / 2);
     backend.ensureResident([0], () => undefined);
@@ -175,7 +176,7 @@ describe('IndexedDbKeyedStateBackend', () => {
     put(4, 14); // evicts 0 again: its chunk is rewritten
     store.flush();
     expect(materializeKeyedSnapshot(view).keyGroups).toEqual([{ keyGroup: 2, states: { sum: [[keyOf.get(2)!, 12]] } }]);
-    expect(JSON.parse(new TextDecoder().decode(stored!.get(0)))).toEqual({ keyGroup: 0, states: { sum: [[keyOf.get(0)!, 10]] } });
+    expect(decodeKeyGroupPiece(stored!.get(0)!)).toEqual({ keyGroup: 0, states: { sum: [[keyOf.get(0)!, 10]] } });
   });
 
   it('gives a key group a new version only when it changed since the last snapshot', () => {

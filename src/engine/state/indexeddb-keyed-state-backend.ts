@@ -20,7 +20,7 @@ import { HeapKeyedStateBackend, type HeapKeyedStateBackendOptions } from './heap
 import {
   BLOCKS_PER_KEY_GROUP,
   blockInKeyGroup,
-  decodeBlock,
+  decodeBlocks,
   encodeBlock,
   joinChunk,
   splitChunk,
@@ -31,11 +31,11 @@ import type { Json } from './json';
 import {
   fromSnapshotValue,
   toSnapshotValue,
-  type KeyGroupSnapshot,
   type KeyedStateBackendName,
   type KeyedStateSnapshotView,
 } from './keyed-state-snapshot';
 import type { KeyedStateSnapshot } from './keyed-state-snapshot';
+import { encodeKeyGroupPiece } from '../format/keyed-state-blob';
 
 export interface IndexedDbKeyedStateBackendOptions extends HeapKeyedStateBackendOptions {
   readonly store: KeyGroupStore;
@@ -60,7 +60,6 @@ export interface IndexedDbMemoryUsage {
   readonly peakLoadBytes: number;
 }
 
-const encoder = new TextEncoder();
 
 export class IndexedDbKeyedStateBackend extends HeapKeyedStateBackend {
   override readonly backend: KeyedStateBackendName = 'indexeddb';
@@ -73,6 +72,9 @@ export class IndexedDbKeyedStateBackend extends HeapKeyedStateBackend {
   readonly #dirty = new Set<number>();
   /** Blocks with state in the working store's chunk of their key group. */
   readonly #stored = new Set<number>();
+  /** Per resident block, the keys it holds (or held: a cleared key stays until eviction), so eviction costs O(its keys). */
+  readonly #blockKeys = new Map<number, Set<Key>>();
+  #currentBlockKeys: Set<Key> | null = null;
   /** Blocks that hold state (stored, or written since loaded): what the memory bound is a share of. */
   readonly #nonEmpty = new Set<number>();
   /** Per non-empty key group, a version bumped at the first snapshot after it changed. */
@@ -126,6 +128,11 @@ export class IndexedDbKeyedStateBackend extends HeapKeyedStateBackend {
       backend.#versions.set(keyGroup, backend.#nextVersion++);
     }
     const keep = backend.blockLimit();
+    for (const keyGroup of backend.table.keyGroupsInUse()) {
+      for (const keys of backend.table.keyGroupStates(keyGroup)?.values() ?? []) {
+        for (const key of keys.keys()) backend.keysOf(backend.blockOf(key, keyGroup)).add(key);
+      }
+    }
     const evicted: number[] = [];
     for (const id of backend.#nonEmpty) {
       if (backend.#resident.size < keep) backend.#resident.set(id, true);
@@ -203,6 +210,7 @@ export class IndexedDbKeyedStateBackend extends HeapKeyedStateBackend {
       this.#resident.delete(block);
       this.#resident.set(block, true);
       this.#currentBlock = block;
+      this.#currentBlockKeys = null;
     }
   }
 
@@ -240,8 +248,8 @@ export class IndexedDbKeyedStateBackend extends HeapKeyedStateBackend {
 
   /**
    * The synchronous part of a snapshot: key groups wholly in memory as copy-on-write views; any key group with a
-   * block only in the working store as `stored`, read now and assembled (frozen blocks + stored ones) as one
-   * KeyGroupSnapshot JSON chunk per key group.
+   * block only in the working store as `stored`, read now and assembled (frozen blocks + stored ones) into one
+   * key-group piece per key group (keyed-state-blob.ts's binary piece, which every snapshot decoder reads).
    */
   override snapshot(): KeyedStateSnapshotView {
     for (const keyGroup of this.#changedSinceSnapshot) this.#versions.set(keyGroup, this.#nextVersion++);
@@ -295,6 +303,7 @@ export class IndexedDbKeyedStateBackend extends HeapKeyedStateBackend {
   }
 
   protected override keyGroupChanging(keyGroup: number): void {
+    (this.#currentBlockKeys ??= this.keysOf(this.#currentBlock)).add(this.getCurrentKey()!);
     this.#dirty.add(this.#currentBlock);
     this.#nonEmpty.add(this.#currentBlock);
     this.#changedSinceSnapshot.add(keyGroup);
@@ -385,13 +394,12 @@ export class IndexedDbKeyedStateBackend extends HeapKeyedStateBackend {
       blocks.add(id % BLOCKS_PER_KEY_GROUP);
     }
     const writes = new Map<number, Uint8Array | null>();
+    const stateNames = this.getRegisteredStateNames();
     for (const [keyGroup, dirtyBlocks] of dirtyByKeyGroup) {
-      const entries = this.blockEntries(keyGroup, dirtyBlocks);
-      const original = blocksOf(keyGroup);
-      const blocks = original.slice();
+      const blocks = blocksOf(keyGroup).slice();
       for (const block of dirtyBlocks) {
         const id = keyGroup * BLOCKS_PER_KEY_GROUP + block;
-        blocks[block] = encodeBlock(entries[block]!);
+        blocks[block] = encodeBlock(this.liveEntries(keyGroup, id, stateNames));
         if (blocks[block]!.length > 0) this.#stored.add(id);
         else {
           this.#stored.delete(id);
@@ -404,16 +412,33 @@ export class IndexedDbKeyedStateBackend extends HeapKeyedStateBackend {
     this.removeFromTable(victims);
     for (const id of victims) this.#resident.delete(id);
     this.metrics.evictions += victims.length;
+    const readByKeyGroup = new Map<number, number[]>();
     for (const id of toRead) {
       const keyGroup = Math.floor(id / BLOCKS_PER_KEY_GROUP);
-      const entries = decodeBlock(blocksOf(keyGroup)[id % BLOCKS_PER_KEY_GROUP]!);
+      let ids = readByKeyGroup.get(keyGroup);
+      if (ids === undefined) readByKeyGroup.set(keyGroup, (ids = []));
+      ids.push(id);
+    }
+    for (const [keyGroup, ids] of readByKeyGroup) {
+      const blocks = blocksOf(keyGroup);
+      const decoded = decodeBlocks(ids.map((id) => blocks[id % BLOCKS_PER_KEY_GROUP]!));
+      ids.forEach((id, i) => this.restoreBlock(keyGroup, id, decoded[i]!));
+    }
+    return writes;
+  }
+
+  private restoreBlock(keyGroup: number, id: number, entries: BlockEntries): void {
+    {
       for (const [stateName, pairs] of entries) {
         const kind: StateKind | undefined = this.getStateKind(stateName);
         if (kind === undefined) throw new Error(`The chunk of key group ${keyGroup} holds unregistered state "${stateName}"`);
-        for (const [key, value] of pairs) this.table.restore(keyGroup, stateName, key, fromSnapshotValue(kind, value));
+        const keys = this.keysOf(id);
+        for (const [key, value] of pairs) {
+          this.table.restore(keyGroup, stateName, key, fromSnapshotValue(kind, value));
+          keys.add(key);
+        }
       }
     }
-    return writes;
   }
 
   /** A key group's live entries, by block; only `blocks` of them when given (others left empty). */
@@ -434,28 +459,39 @@ export class IndexedDbKeyedStateBackend extends HeapKeyedStateBackend {
     return byBlock;
   }
 
-  /** Drops the keys of `blocks` from the live table (a key group left with no resident block at once). */
-  private removeFromTable(blocks: readonly number[]): void {
-    const byKeyGroup = new Map<number, Set<number>>();
-    for (const id of blocks) {
-      const keyGroup = Math.floor(id / BLOCKS_PER_KEY_GROUP);
-      let set = byKeyGroup.get(keyGroup);
-      if (set === undefined) byKeyGroup.set(keyGroup, (set = new Set()));
-      set.add(id % BLOCKS_PER_KEY_GROUP);
-    }
-    for (const [keyGroup, set] of byKeyGroup) {
-      const states = this.table.keyGroupStates(keyGroup);
-      if (states === undefined) continue;
-      const removals: Array<[string, Key]> = [];
-      let kept = 0;
-      for (const [stateName, keys] of states) {
-        for (const key of keys.keys()) {
-          if (set.has(blockInKeyGroup(key, this.maxParallelism))) removals.push([stateName, key]);
-          else kept += 1;
-        }
+  /** The keys of block `id` (created empty when it has none yet). */
+  private keysOf(id: number): Set<Key> {
+    let keys = this.#blockKeys.get(id);
+    if (keys === undefined) this.#blockKeys.set(id, (keys = new Set()));
+    return keys;
+  }
+
+  /** Block `id`'s live entries, by state. O(its keys × states). */
+  private liveEntries(keyGroup: number, id: number, stateNames: readonly string[]): BlockEntries {
+    const entries: BlockEntries = [];
+    const keys = this.#blockKeys.get(id);
+    if (keys === undefined) return entries;
+    for (const stateName of stateNames) {
+      const kind = this.getStateKind(stateName)!;
+      const pairs: Array<[Key, Json]> = [];
+      for (const key of keys) {
+        if (this.table.has(keyGroup, stateName, key)) pairs.push([key, toSnapshotValue(kind, this.table.get(keyGroup, stateName, key))]);
       }
-      if (kept === 0) this.table.evict(keyGroup);
-      else for (const [stateName, key] of removals) this.table.remove(keyGroup, stateName, key);
+      if (pairs.length > 0) entries.push([stateName, pairs]);
+    }
+    return entries;
+  }
+
+  /** Drops the keys of `blocks` from the live table. O(their keys × states). */
+  private removeFromTable(blocks: readonly number[]): void {
+    const stateNames = this.getRegisteredStateNames();
+    for (const id of blocks) {
+      const keys = this.#blockKeys.get(id);
+      if (keys === undefined) continue;
+      const keyGroup = Math.floor(id / BLOCKS_PER_KEY_GROUP);
+      for (const stateName of stateNames) for (const key of keys) this.table.remove(keyGroup, stateName, key);
+      this.#blockKeys.delete(id);
+      if (this.#currentBlock === id) this.#currentBlockKeys = null;
     }
   }
 
@@ -472,7 +508,10 @@ export class IndexedDbKeyedStateBackend extends HeapKeyedStateBackend {
   }
 }
 
-/** One key group as KeyGroupSnapshot JSON: its frozen blocks in memory plus `storedBlocks` of its chunk. */
+/**
+ * One key group as a key-group piece (src/engine/format/keyed-state-blob.ts, the bytes a hashmap backend's piece
+ * has for the same state): its frozen blocks in memory plus `storedBlocks` of its chunk.
+ */
 function assembleKeyGroup(
   keyGroup: number,
   frozen: FrozenKeyGroup | undefined,
@@ -480,22 +519,18 @@ function assembleKeyGroup(
   storedBlocks: readonly number[],
   stateKinds: ReadonlyMap<string, StateKind>,
 ): Uint8Array {
-  const states = new Map<string, Array<[Key, Json]>>();
-  const pairsOf = (stateName: string) => {
-    let pairs = states.get(stateName);
-    if (pairs === undefined) states.set(stateName, (pairs = []));
-    return pairs;
-  };
-  for (const [stateName, keys] of frozen ?? []) {
-    const kind = stateKinds.get(stateName);
-    if (kind === undefined) throw new Error(`State "${stateName}" has no registered kind`);
-    const pairs = pairsOf(stateName);
-    for (const [key, cell] of keys) pairs.push([key, toSnapshotValue(kind, cell.value)]);
-  }
+  const states = new Map<string, Map<Key, { readonly value: unknown }>>();
+  const kindOf = (stateName: string) => stateKinds.get(stateName);
+  for (const [stateName, keys] of frozen ?? []) states.set(stateName, new Map(keys));
   const blocks = splitChunk(chunk, keyGroup);
-  for (const block of storedBlocks) {
-    for (const [stateName, pairs] of decodeBlock(blocks[block]!)) pairsOf(stateName).push(...pairs);
+  for (const entries of decodeBlocks(storedBlocks.map((block) => blocks[block]!))) {
+    for (const [stateName, pairs] of entries) {
+      const kind = kindOf(stateName);
+      if (kind === undefined) throw new Error(`State "${stateName}" has no registered kind`);
+      let cells = states.get(stateName);
+      if (cells === undefined) states.set(stateName, (cells = new Map()));
+      for (const [key, value] of pairs) cells.set(key, { value: fromSnapshotValue(kind, value) });
+    }
   }
-  const snapshot: KeyGroupSnapshot = { keyGroup, states: Object.fromEntries(states) };
-  return encoder.encode(JSON.stringify(snapshot));
+  return encodeKeyGroupPiece(keyGroup, states, kindOf);
 }
