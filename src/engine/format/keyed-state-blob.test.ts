@@ -110,6 +110,8 @@ describe('keyed state blobs', () => {
       Number.POSITIVE_INFINITY,
       [undefined, () => 1, Number.NEGATIVE_INFINITY],
       { a: undefined, b: 1, toString: 'x' },
+      // 129 members of which 2 are skipped: the member count shrinks to one byte.
+      Object.fromEntries(Array.from({ length: 129 }, (_, index) => [`m${index}`, index < 2 ? undefined : index])),
       { __proto__: 'own', constructor: 1 },
       JSON.parse('{"__proto__": {"polluted": true}}'),
       new Date(0),

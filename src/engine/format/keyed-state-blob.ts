@@ -98,6 +98,18 @@ class BlobWriter {
     buffer[this.length++] = rest;
   }
 
+  /** Overwrites bytes from `at` with a varuint no longer than what is there (no growing); returns where it ends. */
+  varuintAt(at: number, value: number): number {
+    let rest = value;
+    let end = at;
+    while (rest >= 0x80) {
+      this.buffer[end++] = (rest % 0x80) | 0x80;
+      rest = Math.floor(rest / 0x80);
+    }
+    this.buffer[end++] = rest;
+    return end;
+  }
+
   float64(value: number): void {
     this.reserve(8);
     this.view.setFloat64(this.length, value, true);
@@ -251,25 +263,34 @@ function isPlainObject(value: object): boolean {
 function writeObject(writer: BlobWriter, object: Record<string, unknown>, depth: number): boolean {
   const start = writer.length;
   const names = Object.keys(object);
-  let count = 0;
-  for (const name of names) if (isJsonMember(object[name])) count++;
   writer.u8(VALUE_TAG_OBJECT);
-  writer.varuint(count);
-  for (const name of names) {
+  // One pass: the member count is written for all names and patched when JSON skips some (fewer never
+  // needs more varuint bytes; the rare shrink of its length moves the members down).
+  const countAt = writer.length;
+  writer.varuint(names.length);
+  const countBytes = writer.length - countAt;
+  let count = 0;
+  for (let index = 0; index < names.length; index++) {
+    const name = names[index]!;
     const member = object[name];
-    if (!isJsonMember(member)) continue;
+    const type = typeof member;
+    if (type === 'undefined' || type === 'function' || type === 'symbol') continue;
     if (!writer.string(name)) {
       writer.length = start;
       return false;
     }
     writeValue(writer, member, depth);
+    count++;
+  }
+  if (count !== names.length) {
+    const membersAt = countAt + countBytes;
+    const membersEnd = writer.length;
+    const countEnd = writer.varuintAt(countAt, count);
+    const shift = membersAt - countEnd;
+    if (shift > 0) writer.buffer.copyWithin(countEnd, membersAt, membersEnd);
+    writer.length = membersEnd - shift;
   }
   return true;
-}
-
-function isJsonMember(value: unknown): boolean {
-  const type = typeof value;
-  return type !== 'undefined' && type !== 'function' && type !== 'symbol';
 }
 
 /** A MAP state's value: its Map as [userKey, value] pairs (what toSnapshotValue gives), or whatever else it is. */
@@ -595,8 +616,11 @@ class BlobReader {
 
   string(what: string): string {
     const at = this.offset;
-    const length = this.count(`the length of ${what}`);
+    // The message only on failure: strings are most of what a blob reads.
     const bytes = this.bytes;
+    const first = bytes[at];
+    const length = first !== undefined && first < 0x80 ? ((this.offset = at + 1), first) : this.varuint(`the length of ${what}`);
+    if (length > this.remaining) this.fail(`the length of ${what} is ${length}, more than the ${this.remaining} bytes left can hold`, at);
     const start = this.offset;
     const end = start + length;
     if (length <= 32) {
