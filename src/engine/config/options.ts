@@ -95,9 +95,10 @@ export const JOB_OPTIONS = {
     ['state.backend'],
   ),
   /**
-   * Not a Flink option: how many key groups the indexeddb backend keeps in memory per subtask (its bounded
-   * write-back cache; RocksDB's analogue is state.backend.rocksdb.block.cache-size). A buffer whose records
-   * span more key groups than this thrashes, so keep it at or above a subtask's share of key groups.
+   * Not a Flink option: the indexeddb backend's bounded write-back cache per subtask, in key groups' worth of
+   * state (RocksDB's analogue is state.backend.rocksdb.block.cache-size). The cache holds 1/256 blocks of key
+   * groups, LRU: at most this share of the subtask's key groups' blocks (e.g. 16 of 64 → a quarter of the state),
+   * or the blocks of the buffer being processed if more. At or above the subtask's key groups nothing is evicted.
    */
   indexedDbCacheKeyGroups: option('state.backend.indexeddb.cache.key-groups', 128, integerOption(1, UPPER_BOUND_MAX_PARALLELISM)),
 
