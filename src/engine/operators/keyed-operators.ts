@@ -34,9 +34,14 @@ export class KeyedProcessOperator extends KeyedOperator {
     this.userFunction.open();
   }
 
+  /** The key of the element being processed. */
+  #currentKey: Key = 0;
+  /** One context for every element, as Flink's KeyedProcessOperator keeps one ContextImpl: no allocation per record. */
+  readonly #context = { getCurrentKey: (): Key => this.#currentKey };
+
   processElement(value: unknown, out: Output): void {
-    const key = this.setKeyFor(value);
-    this.userFunction.processElement(value, { getCurrentKey: () => key }, out);
+    this.#currentKey = this.setKeyFor(value);
+    this.userFunction.processElement(value, this.#context, out);
   }
 }
 
