@@ -194,7 +194,7 @@ async function main() {
   const baselineRecordsPerS = baselines.get(keyCounts[0]!)!;
   LONG_RUN_SECONDS = Number(params.get('seconds') ?? LONG_RUN_SECONDS);
   const raw = figures.has('raw') ? await rawPutMbPerS() : null;
-  if (raw) log(`IndexedDB raw put: ${raw.mbPerS.toFixed(0)} MB/s (${raw.chunksPerTransaction} × ${raw.chunkBytes} bytes per transaction)`);
+  if (raw) log(`IndexedDB raw put: ${raw.mbPerS.toFixed(0)} MB/s (${raw.chunksPerTransaction} × ${raw.chunkBytes} bytes per transaction); one ${raw.chunkBytes}-byte put per transaction: ${raw.singlePutMsP50.toFixed(1)} ms p50`);
   log(`baseline: ${[...baselines].map(([keys, rate]) => `${Math.round(rate)} records/s at ${keys} keys`).join(', ')}; state.backend.type=${backends.join(', ')}; figures: ${[...figures].join(', ')}`);
   await throughput(parallelisms[0] ?? 1, Math.min(keyCounts[0]!, 20_000), 0); // warm-up: JIT, worker module cache
   const measure = async <T extends { recordsPerS: number }>(figure: Figure, what: string, run: () => Promise<T>): Promise<T | null> => {
@@ -255,7 +255,7 @@ async function main() {
       engine_vs_baseline: ratio(engine?.recordsPerS),
     });
   }
-  return { date: new Date().toISOString(), user_agent: navigator.userAgent, method: `best of ${repeats} runs per figure after a warm-up run; baseline best of 5`, baseline_records_per_s: Math.round(baselineRecordsPerS), indexeddb_raw_put_mb_per_s: raw ? Math.round(raw.mbPerS) : null, runs };
+  return { date: new Date().toISOString(), user_agent: navigator.userAgent, method: `best of ${repeats} runs per figure after a warm-up run; baseline best of 5`, baseline_records_per_s: Math.round(baselineRecordsPerS), indexeddb_raw_put_mb_per_s: raw ? Math.round(raw.mbPerS) : null, indexeddb_single_put_ms_p50: raw ? Number(raw.singlePutMsP50.toFixed(1)) : null, runs };
 }
 
 declare global {
