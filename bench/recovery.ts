@@ -20,8 +20,14 @@ export interface RecoveryBreakdown {
   readonly workers: number;
   /** Part of `workers`: deploy() → the Worker's module evaluated (spawn and module load; 0 if it was up before). */
   readonly workers_module: number;
-  /** Part of `workers`: the 'deploy' message in the Worker → its checkpoint storage open (IndexedDB). */
+  /** Part of `workers`: deploy() on the page → the 'deploy' message taken up in the Worker (after module load, if any). */
+  readonly workers_message: number;
+  /** Part of `workers`: the 'deploy' message in the Worker → the job graph rebuilt from the scenario. */
+  readonly workers_job_graph: number;
+  /** Part of `workers`: the job graph built → its checkpoint storage open (IndexedDB). */
   readonly workers_storage: number;
+  /** Part of `workers`: storage open → the TaskHost built, Task.start() begins. */
+  readonly workers_host: number;
   readonly read: number;
   readonly decode: number;
   readonly first_record: number;
@@ -65,6 +71,9 @@ export async function recoveryFigures(settings: BenchSettings, parallelism: numb
   for (let i = 0; i < kills; i++) {
     const completed = run.job.jobMaster.stats.statistics().counts.completed;
     await until(() => run.job.jobMaster.stats.statistics().counts.completed > completed && run.job.jobMaster.status === 'RUNNING', 60_000, 'a checkpoint');
+    // Steady state: the standby Workers the restart will deploy into (if any were started) are ready, not still starting.
+    const standbys = run.job.cluster.standbyCount();
+    if (standbys > 0) await until(() => run.job.cluster.preparedStandbyCount() >= standbys, 60_000, 'the standby Workers ready');
     const killedAt = now();
     run.job.kill(`count#${i % parallelism}`);
     await until(() => recoveredAfter(moves, run, killedAt) !== undefined, 60_000, 'records into a restored keyed task');
@@ -115,7 +124,10 @@ function breakdownOf(run: JobRun, killedAt: number, move: Move): RecoveryBreakdo
     cancel: deployed - restarting,
     workers: t.taskStartedAt - deployed,
     workers_module: Math.max(0, t.moduleLoadedAt - t.deployedAt),
-    workers_storage: t.storageOpenedAt - t.deployReceivedAt,
+    workers_message: t.deployReceivedAt - Math.max(t.deployedAt, t.moduleLoadedAt),
+    workers_job_graph: t.jobGraphBuiltAt - t.deployReceivedAt,
+    workers_storage: t.storageOpenedAt - t.jobGraphBuiltAt,
+    workers_host: t.taskStartedAt - t.storageOpenedAt,
     read: lastRead - t.taskStartedAt,
     decode: restored - lastRead,
     first_record: move.time - restored,
@@ -130,7 +142,10 @@ function medians(breakdowns: readonly RecoveryBreakdown[]): RecoveryBreakdown {
     cancel: p50('cancel'),
     workers: p50('workers'),
     workers_module: p50('workers_module'),
+    workers_message: p50('workers_message'),
+    workers_job_graph: p50('workers_job_graph'),
     workers_storage: p50('workers_storage'),
+    workers_host: p50('workers_host'),
     read: p50('read'),
     decode: p50('decode'),
     first_record: p50('first_record'),

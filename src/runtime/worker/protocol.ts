@@ -20,6 +20,9 @@ export interface PeerPorts {
   readonly peers: readonly TaskId[];
 }
 
+/** 'indexeddb': open the database named; 'proxy': storage calls go through the main thread. */
+export type StorageSpec = { readonly kind: 'indexeddb'; readonly databaseName: string } | { readonly kind: 'proxy' };
+
 export type ToWorker =
   | {
       readonly version: typeof MESSAGE_VERSION;
@@ -27,8 +30,7 @@ export type ToWorker =
       readonly descriptor: TaskDeploymentDescriptor;
       readonly job: JobSpec;
       readonly peers: readonly TaskId[];
-      /** 'indexeddb': open the database named; 'proxy': storage calls go through the main thread. */
-      readonly storage: { readonly kind: 'indexeddb'; readonly databaseName: string } | { readonly kind: 'proxy' };
+      readonly storage: StorageSpec;
       readonly eventFlushIntervalMs: number;
       /** heartbeat.interval: how often the Worker reports it is alive, from its 'deployed' message on. */
       readonly heartbeatIntervalMs: number;
@@ -37,6 +39,11 @@ export type ToWorker =
       /** Latency added to this subtask's output channels before (they outlive restarts), by receiver; absent: none. */
       readonly channelDelays?: ReadonlyArray<readonly [TaskId, number]>;
     }
+  /**
+   * To a standby Worker, before it has a task: rebuild the job graph and open checkpoint storage now, so a
+   * later 'deploy' of the same job and storage (the cluster sends both) finds them ready.
+   */
+  | { readonly version: typeof MESSAGE_VERSION; readonly type: 'prepare'; readonly job: JobSpec; readonly storage: StorageSpec }
   | { readonly version: typeof MESSAGE_VERSION; readonly type: 'task-message'; readonly message: TaskMessage }
   | { readonly version: typeof MESSAGE_VERSION; readonly type: 'storage-result'; readonly requestId: number; readonly result: unknown }
   /** Fault injection: throw inside the operator chain on the next step (a crash in user code). */
@@ -66,6 +73,8 @@ export type FromWorker =
   /** The Worker holds its task (storage open, TaskHost started): from now on its heartbeats are checked. */
   | { readonly version: typeof MESSAGE_VERSION; readonly type: 'deployed'; readonly taskId: TaskId }
   | { readonly version: typeof MESSAGE_VERSION; readonly type: 'heartbeat'; readonly taskId: TaskId }
+  /** A standby Worker's answer to 'prepare': job graph built, storage open (or failed to open: the deploy reports it). */
+  | { readonly version: typeof MESSAGE_VERSION; readonly type: 'prepared' }
   /** Where the deployment's time went in the Worker (real clock), sent once its task restored or runs. */
   | { readonly version: typeof MESSAGE_VERSION; readonly type: 'timings'; readonly taskId: TaskId; readonly timings: WorkerDeployTimings }
   | { readonly version: typeof MESSAGE_VERSION; readonly type: 'fatal'; readonly taskId: TaskId; readonly error: string };
@@ -82,6 +91,8 @@ export interface WorkerDeployTimings {
   readonly moduleLoadedAt: number;
   /** The 'deploy' message arrived. */
   readonly deployReceivedAt: number;
+  /** The job graph rebuilt from the scenario (or, in a standby Worker, taken as rebuilt before). */
+  readonly jobGraphBuiltAt: number;
   /** Checkpoint storage (IndexedDB, or the proxy) open. */
   readonly storageOpenedAt: number;
   /** The TaskHost built: Task.start() begins (restore). */

@@ -1,14 +1,17 @@
 // Web Worker entry: one per parallel subtask. Receives its deployment (descriptor, job spec, ports to
-// peer tasks), rebuilds the job graph from the scenario, opens storage, and hosts the Task.
+// peer tasks), rebuilds the job graph from the scenario, opens storage, and hosts the Task. A standby
+// Worker (WorkerClusterOptions.standbyWorkers) rebuilds the job graph and opens storage on 'prepare',
+// before it is given a task.
 import { IndexedDbCheckpointStorage } from '../../storage/indexeddb-checkpoint-storage';
 import type { CheckpointStorage, StorageResult } from '../../engine/ports/checkpoint-storage';
 import { prepareScenarioJob } from '../sim/scenario-job';
-import { checkVersion, MESSAGE_VERSION, type FromWorker, type ToWorker, type WorkerDeployTimings } from './protocol';
+import { checkVersion, MESSAGE_VERSION, type FromWorker, type StorageSpec, type ToWorker, type WorkerDeployTimings } from './protocol';
 import { ProxyCheckpointStorage } from './proxy-checkpoint-storage';
 import { TaskHost } from './task-host';
 import { IndexedDbKeyGroupStores, workingStateDatabaseName } from '../../storage/indexeddb-key-group-store';
 import type { KeyGroupStores } from '../../engine/ports/key-group-store';
 import type { EngineEvent } from '../../engine/events';
+import type { JobGraph } from '../../engine/graph/job-graph';
 import { realClock } from './real-clock';
 
 /** When this Worker's module finished evaluating (its deployment timings, WorkerDeployTimings). */
@@ -22,6 +25,8 @@ const scope = globalThis as unknown as {
 
 let host: TaskHost | null = null;
 let proxyStorage: ProxyCheckpointStorage | null = null;
+/** A standby Worker's job graph and storage, made ready on 'prepare' before it got its task. */
+let prepared: { readonly job: string; readonly jobGraph: JobGraph; readonly storage: string; readonly opened: Promise<CheckpointStorage> } | null = null;
 const post = (message: FromWorker) => scope.postMessage(message);
 
 scope.onmessage = (event) => {
@@ -29,6 +34,16 @@ scope.onmessage = (event) => {
   try {
     checkVersion(message);
     switch (message.type) {
+      case 'prepare': {
+        const opened = openStorage(message.storage);
+        prepared = { job: JSON.stringify(message.job), jobGraph: prepareScenarioJob(message.job.scenario).jobGraph, storage: JSON.stringify(message.storage), opened };
+        // A failure is the deploy's to report, as if it had opened storage itself.
+        void opened.then(
+          () => post({ version: MESSAGE_VERSION, type: 'prepared' }),
+          () => post({ version: MESSAGE_VERSION, type: 'prepared' }),
+        );
+        return;
+      }
       case 'deploy':
         void deploy(message, event.ports);
         return;
@@ -64,10 +79,14 @@ async function deploy(message: Extract<ToWorker, { type: 'deploy' }>, ports: rea
   const { descriptor } = message;
   const deployReceivedAt = realClock.now();
   try {
-    const { jobGraph } = prepareScenarioJob(message.job.scenario);
+    // What a standby Worker prepared is used only for the job and storage it was prepared for.
+    const ready = prepared;
+    prepared = null;
+    const jobGraph = ready?.job === JSON.stringify(message.job) ? ready.jobGraph : prepareScenarioJob(message.job.scenario).jobGraph;
+    const jobGraphBuiltAt = realClock.now();
     const reads = { first: null as number | null, last: null as number | null, count: 0 };
     let timings: Omit<WorkerDeployTimings, 'firstReadAt' | 'lastReadAt' | 'reads'> | null = null;
-    const storage = timedReads(await openStorage(message.storage), reads);
+    const storage = timedReads(await (ready?.storage === JSON.stringify(message.storage) ? ready.opened : openStorage(message.storage)), reads);
     const storageOpenedAt = realClock.now();
     const peers = new Map(message.peers.map((peer, i) => [peer, ports[i]!]));
     const keyGroupStores = descriptor.stateBackend === 'indexeddb' ? await openKeyGroupStores(message.storage) : null;
@@ -94,6 +113,7 @@ async function deploy(message: Extract<ToWorker, { type: 'deploy' }>, ports: rea
       workerCreatedAt: performance.timeOrigin,
       moduleLoadedAt,
       deployReceivedAt,
+      jobGraphBuiltAt,
       storageOpenedAt,
       taskStartedAt: realClock.now(),
     };
@@ -131,7 +151,7 @@ function timedReads(storage: CheckpointStorage, reads: { first: number | null; l
   };
 }
 
-async function openStorage(spec: Extract<ToWorker, { type: 'deploy' }>['storage']): Promise<CheckpointStorage> {
+async function openStorage(spec: StorageSpec): Promise<CheckpointStorage> {
   if (spec.kind === 'indexeddb') return IndexedDbCheckpointStorage.open(spec.databaseName);
   proxyStorage = new ProxyCheckpointStorage((requestId, method, args) =>
     post({ version: MESSAGE_VERSION, type: 'storage-call', requestId, method, args }),
@@ -143,7 +163,7 @@ async function openStorage(spec: Extract<ToWorker, { type: 'deploy' }>['storage'
  * The indexeddb backend's working state is local to the Worker, as RocksDB's is to the TaskManager, so it
  * is opened here even when checkpoint storage is proxied; without IndexedDB the deployment fails clearly.
  */
-async function openKeyGroupStores(spec: Extract<ToWorker, { type: 'deploy' }>['storage']): Promise<KeyGroupStores> {
+async function openKeyGroupStores(spec: StorageSpec): Promise<KeyGroupStores> {
   const name = workingStateDatabaseName(spec.kind === 'indexeddb' ? spec.databaseName : null);
   try {
     return await IndexedDbKeyGroupStores.open(name);

@@ -31,6 +31,18 @@ class StandInWorker {
     this.onmessage?.({ data: { version: MESSAGE_VERSION, type, taskId: this.taskId } });
   }
 
+  /** A standby's answer to 'prepare'. */
+  prepared(): void {
+    this.onmessage?.({ data: { version: MESSAGE_VERSION, type: 'prepared' } });
+  }
+
+  /** Its task restored or runs: the deployment timings a real Worker then sends. */
+  restored(attempt = 0): void {
+    const t = 1;
+    const timings = { attempt, workerCreatedAt: t, moduleLoadedAt: t, deployReceivedAt: t, jobGraphBuiltAt: t, storageOpenedAt: t, taskStartedAt: t, firstReadAt: null, lastReadAt: null, reads: 0 };
+    this.onmessage?.({ data: { version: MESSAGE_VERSION, type: 'timings', taskId: this.taskId, timings } });
+  }
+
   throwUncaught(message: string): void {
     this.onerror?.({ message, preventDefault: () => {} });
   }
@@ -38,7 +50,7 @@ class StandInWorker {
 
 const HEARTBEAT = { intervalMs: 10_000, timeoutMs: 50_000 };
 
-function cluster() {
+function cluster(options: { standbyWorkers?: boolean } = {}) {
   const scheduler = new Scheduler();
   const clock = new SimulatedClock(scheduler);
   const workers: StandInWorker[] = [];
@@ -53,6 +65,7 @@ function cluster() {
     onEvents: () => {},
     onExternalWrite: () => {},
     onTaskLost: (taskId, cause) => lost.push({ taskId, cause, atMs: scheduler.now }),
+    ...options,
     createWorker: (taskId) => {
       const worker = new StandInWorker(taskId);
       workers.push(worker);
@@ -132,5 +145,76 @@ describe('WorkerCluster failure detection', () => {
     expect(workers[1]!.received[0]).toMatchObject({ type: 'deploy', slowdownFactor: 10, heartbeatIntervalMs: 10_000 });
     subject.slow('sum#1', 1);
     expect(subject.slowdownOf('sum#1')).toBe(1);
+  });
+});
+
+describe('WorkerCluster standby Workers', () => {
+  const deployedTaskOf = (worker: StandInWorker) => {
+    const deploy = worker.received.find((message) => message.type === 'deploy');
+    return deploy?.type === 'deploy' ? deploy.descriptor.taskId : null;
+  };
+  /** The first deployment and a restart of it, every task restored: from then on standbys are kept. */
+  const restarted = (options: { standbyWorkers?: boolean }, ...taskIds: TaskId[]) => {
+    const setup = cluster(options);
+    setup.deploy(...taskIds);
+    for (const worker of setup.workers) worker.restored();
+    expect(setup.workers).toHaveLength(taskIds.length); // none for a job that never failed over
+    setup.subject.cancelAll(() => {});
+    setup.deploy(...taskIds);
+    for (const worker of setup.workers.slice(taskIds.length)) worker.restored(1);
+    return setup;
+  };
+
+  it('after a restart, starts as many standbys as the deployment has tasks, one at a time, and deploys the next attempt into them', () => {
+    const { subject, workers, deploy } = restarted({ standbyWorkers: true }, 'numbers#0', 'sum#0');
+    // One at a time: the next standby starts once the last one is ready.
+    expect(workers.map((worker) => worker.taskId)).toEqual(['numbers#0', 'sum#0', 'numbers#0', 'sum#0', 'standby-0']);
+    expect(subject.preparedStandbyCount()).toBe(0);
+    workers[4]!.prepared();
+    expect(workers.map((worker) => worker.taskId).slice(4)).toEqual(['standby-0', 'standby-1']);
+    workers[5]!.prepared();
+    expect(workers).toHaveLength(6);
+    expect(subject.standbyCount()).toBe(2);
+    expect(subject.preparedStandbyCount()).toBe(2);
+    for (const standby of workers.slice(4)) {
+      expect(standby.received).toEqual([{ version: MESSAGE_VERSION, type: 'prepare', job: expect.objectContaining({ scenario: expect.objectContaining({ scenario: 'running-sum' }) }), storage: { kind: 'proxy' } }]);
+    }
+
+    expect(subject.kill('sum#0')).toBe(true);
+    subject.cancelAll(() => {});
+    expect(workers.slice(2, 4).every((worker) => worker.terminated)).toBe(true);
+    deploy('numbers#0', 'sum#0');
+    // No Worker started for the restart: the standbys took its tasks, in order, and are deployed-to like any Worker.
+    expect(workers).toHaveLength(6);
+    expect(workers.slice(4).map(deployedTaskOf)).toEqual(['numbers#0', 'sum#0']);
+    expect(subject.standbyCount()).toBe(0);
+    subject.sendToTask('sum#0', { type: 'notify-checkpoint-complete', attempt: 2, checkpointId: 1 });
+    expect(workers[5]!.received.at(-1)).toMatchObject({ type: 'task-message' });
+    workers[4]!.restored(2);
+    workers[5]!.restored(2);
+    expect(workers.slice(6).map((worker) => worker.taskId)).toEqual(['standby-2']);
+  });
+
+  it('starts new Workers for what the standbys do not cover, and none without standbyWorkers', () => {
+    const { workers, deploy } = restarted({ standbyWorkers: true }, 'sum#0');
+    workers[2]!.prepared();
+    deploy('numbers#0', 'sum#0');
+    expect(workers.map((worker) => worker.taskId)).toEqual(['sum#0', 'sum#0', 'standby-0', 'sum#0']);
+    expect(deployedTaskOf(workers[2]!)).toBe('numbers#0');
+
+    const off = restarted({}, 'sum#0');
+    expect(off.workers).toHaveLength(2);
+  });
+
+  it('replaces a standby that fails before it has a task, without losing a task; shutdown terminates the standbys', () => {
+    const { subject, workers, lost } = restarted({ standbyWorkers: true }, 'numbers#0', 'sum#0');
+    workers[4]!.throwUncaught('out of memory');
+    expect(workers[4]!.terminated).toBe(true);
+    expect(lost).toEqual([]);
+    expect(workers.map((worker) => worker.taskId).slice(4)).toEqual(['standby-0', 'standby-1']);
+    expect(subject.standbyCount()).toBe(1);
+    subject.shutdown();
+    expect(workers[5]!.terminated).toBe(true);
+    expect(subject.standbyCount()).toBe(0);
   });
 });

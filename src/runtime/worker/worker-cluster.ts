@@ -3,6 +3,10 @@
 // (terminate), injects faults, and detects lost tasks: at once from a Worker's error event or a kill it
 // made itself (a dropped connection), and by heartbeat.timeout for a Worker that went silent — checked
 // only once the Worker reported it is deployed, so a slow start on a busy machine is never taken for a loss.
+// Cancelling a deployment terminates its Workers (a task dies with its thread); with standby Workers on, once a
+// job failed over, its next redeployment goes into Workers started earlier, idle, with storage open — Flink's TaskManagers that outlive
+// a restart, or its redundant TaskManagers (slotmanager.redundant-taskmanager-num) — instead of paying for new
+// Workers' start-up and module load on the recovery's critical path.
 import type { HeartbeatConfiguration } from '../../engine/config';
 import { formatDuration } from '../../engine/config/duration';
 import type { CheckpointStorage } from '../../engine/ports/checkpoint-storage';
@@ -13,7 +17,7 @@ import { channelIdOf, type ChannelId, type TaskId } from '../../engine/ids';
 import type { JobMasterMessage, TaskMessage } from '../../engine/task/messages';
 import type { TaskDeploymentDescriptor } from '../../engine/task/task-deployment';
 import type { TaskDeployer } from '../job-master/task-deployer';
-import { checkVersion, MESSAGE_VERSION, type FromWorker, type JobSpec, type ToWorker, type WorkerDeployTimings } from './protocol';
+import { checkVersion, MESSAGE_VERSION, type FromWorker, type JobSpec, type StorageSpec, type ToWorker, type WorkerDeployTimings } from './protocol';
 import { serveStorageCall } from './proxy-checkpoint-storage';
 import { realClock } from './real-clock';
 
@@ -42,7 +46,14 @@ export interface WorkerClusterOptions {
   onSample?(sample: TaskSample): void;
   onExternalWrite(output: string, operation: 'commit' | 'append', transactionId: string | null, records: readonly unknown[]): void;
   onTaskLost(taskId: TaskId, cause: string): void;
+  /** A new Worker, named by its subtask (or `standby-<n>` for a standby Worker, which gets its subtask later). */
   createWorker?: (taskId: TaskId) => Worker;
+  /**
+   * From the first restart on, keep as many standby Workers as the latest deployment has tasks, started (job
+   * graph built, storage open) once that deployment's tasks all restored or run, so that the next restart
+   * deploys into them. Off (false) by default.
+   */
+  readonly standbyWorkers?: boolean;
 }
 
 /** One deployment's timings: its Worker's (WorkerDeployTimings) and when this thread deployed it, all real epoch ms. */
@@ -66,6 +77,16 @@ export class WorkerCluster implements TaskDeployer {
   readonly #slowdowns = new Map<TaskId, number>();
   /** Latency added to channels from outside, by `from->to`: it outlives a restart, as a slow link would. */
   readonly #channelDelays = new Map<ChannelId, number>();
+  /** Started, idle Workers with storage open (standbyWorkers), oldest first: the next deployment's. */
+  readonly #standbys: Worker[] = [];
+  /** Those of them that answered 'prepared'. */
+  readonly #preparedStandbys = new WeakSet<Worker>();
+  #standbysStarted = 0;
+  /** Tasks of the latest deployment not yet restored or running; standbys are topped up once none is left. */
+  readonly #starting = new Set<TaskId>();
+  #standbysWanted = 0;
+  #deployments = 0;
+  #shutDown = false;
   /** The latest deployment's timings of each subtask, once its Worker sent them. */
   readonly #timings = new Map<TaskId, DeploymentTimings>();
   readonly #clock: Clock;
@@ -99,8 +120,12 @@ export class WorkerCluster implements TaskDeployer {
         ports.get(consumer.taskId)!.set(channel.producerTaskId, pair.port2);
       }
     }
+    this.#starting.clear();
+    for (const descriptor of descriptors) this.#starting.add(descriptor.taskId);
+    this.#standbysWanted = descriptors.length;
+    this.#deployments += 1;
     for (const descriptor of descriptors) {
-      const worker = this.options.createWorker?.(descriptor.taskId) ?? new Worker(new URL('./task.worker.ts', import.meta.url), { type: 'module', name: descriptor.taskId });
+      const worker = this.#standbys.shift() ?? this.createWorker(descriptor.taskId);
       const deployed: DeployedWorker = { worker, deployedAt, lastHeardMs: null };
       this.#workers.set(descriptor.taskId, deployed);
       worker.onmessage = (event: MessageEvent<FromWorker>) => this.onWorkerMessage(descriptor.taskId, deployed, event.data);
@@ -116,7 +141,7 @@ export class WorkerCluster implements TaskDeployer {
         descriptor,
         job: this.options.job,
         peers: [...peers.keys()],
-        storage: this.options.databaseName ? { kind: 'indexeddb', databaseName: this.options.databaseName } : { kind: 'proxy' },
+        storage: this.storageSpec(),
         eventFlushIntervalMs: this.options.eventFlushIntervalMs ?? 50,
         heartbeatIntervalMs: this.options.heartbeat.intervalMs,
         slowdownFactor: this.slowdownOf(descriptor.taskId),
@@ -124,6 +149,51 @@ export class WorkerCluster implements TaskDeployer {
       };
       worker.postMessage(message, [...peers.values()]);
     }
+  }
+
+  /** Standby Workers started and idle now (standbyWorkers). */
+  standbyCount(): number {
+    return this.#standbys.length;
+  }
+
+  /** Standby Workers idle with job graph and storage ready (they answered 'prepare'). */
+  preparedStandbyCount(): number {
+    return this.#standbys.filter((worker) => this.#preparedStandbys.has(worker)).length;
+  }
+
+  private createWorker(name: TaskId): Worker {
+    return this.options.createWorker?.(name) ?? new Worker(new URL('./task.worker.ts', import.meta.url), { type: 'module', name });
+  }
+
+  private storageSpec(): StorageSpec {
+    return this.options.databaseName ? { kind: 'indexeddb', databaseName: this.options.databaseName } : { kind: 'proxy' };
+  }
+
+  /**
+   * Up to as many standby Workers as the latest deployment has tasks, each told to build the job graph and open
+   * storage now. One at a time (the next once the last answered 'prepared'), so their start-up is spread out
+   * rather than one burst competing with the tasks that just started.
+   */
+  private topUpStandbys(): void {
+    // Only a job that already failed over keeps standbys: one that never restarts never pays for idle Workers.
+    if (!this.options.standbyWorkers || this.#shutDown || this.#deployments < 2) return;
+    if (this.#standbys.length >= this.#standbysWanted || this.#standbys.some((worker) => !this.#preparedStandbys.has(worker))) return;
+    const worker = this.createWorker(`standby-${this.#standbysStarted++}`);
+    // A standby that fails before it has a task is dropped: no task was lost.
+    worker.onerror = (event) => {
+      event.preventDefault();
+      const index = this.#standbys.indexOf(worker);
+      if (index >= 0) this.#standbys.splice(index, 1);
+      worker.terminate();
+      this.topUpStandbys();
+    };
+    worker.onmessage = (event: MessageEvent<FromWorker>) => {
+      if (event.data.type !== 'prepared' || !this.#standbys.includes(worker)) return;
+      this.#preparedStandbys.add(worker);
+      this.topUpStandbys();
+    };
+    worker.postMessage({ version: MESSAGE_VERSION, type: 'prepare', job: this.options.job, storage: this.storageSpec() } satisfies ToWorker);
+    this.#standbys.push(worker);
   }
 
   cancelAll(done: () => void): void {
@@ -199,8 +269,10 @@ export class WorkerCluster implements TaskDeployer {
   }
 
   shutdown(): void {
+    this.#shutDown = true;
     if (this.#monitor !== null) this.#clock.clearTimeout(this.#monitor);
     this.#monitor = null;
+    for (const worker of this.#standbys.splice(0)) worker.terminate();
     for (const { worker } of this.#workers.values()) worker.terminate();
     this.#workers.clear();
   }
@@ -253,9 +325,12 @@ export class WorkerCluster implements TaskDeployer {
         return;
       case 'timings':
         this.#timings.set(taskId, { ...message.timings, taskId, deployedAt: deployed.deployedAt });
+        // Once every task of the deployment restored or runs, the standbys for the next one start (off its critical path).
+        if (this.#starting.delete(taskId) && this.#starting.size === 0) this.topUpStandbys();
         return;
       case 'deployed':
       case 'heartbeat':
+      case 'prepared':
         return;
       case 'fatal':
         this.lose(taskId, message.error);

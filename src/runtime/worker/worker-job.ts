@@ -38,6 +38,8 @@ export interface WorkerJobOptions {
   readonly onSample?: (sample: TaskSample) => void;
   /** Collect `records-moved` events and the rest; off for benchmarks. */
   readonly events?: boolean;
+  /** After its first restart, restarts deploy into standby Workers started beforehand (WorkerClusterOptions.standbyWorkers); default true. */
+  readonly standbyWorkers?: boolean;
 }
 
 export class WorkerJob {
@@ -62,6 +64,7 @@ export class WorkerJob {
       databaseName: options.databaseName,
       storage: options.storage,
       heartbeat: this.job.configuration.heartbeat,
+      standbyWorkers: options.standbyWorkers ?? true,
       onJobMasterMessage: (message) => this.jobMaster.receive(message),
       onEvents: (events, taskId) => {
         if (options.events !== false) this.events.push(this.withoutRefusedCommits(events), taskId);
