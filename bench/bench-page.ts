@@ -9,7 +9,7 @@ import { prepareScenarioJob } from '../src/runtime/sim/scenario-job';
 import { keyedSumTopic } from '../src/scenarios/keyed-sum';
 import type { ConfigurationMap } from '../src/engine/graph/stream-execution-environment';
 import { log, percentile, sleep, startJob, until, type BenchSettings, type JobRun } from './job-run';
-import { recovery } from './recovery';
+import { recoveryFigures } from './recovery';
 import { rawPutMbPerS } from './indexeddb-raw';
 import { workersMemoryBytes } from './memory';
 
@@ -215,7 +215,8 @@ async function main() {
     const memory = figures.has('memory') ? await memoryPerKey(parallelism, keys) : null;
     if (memory) log(`${row} memory: ${(memory.workersBytes / 1e6).toFixed(1)} MB in the Workers, ${memory.bytesPerKey.toFixed(0)} bytes per key`);
     const long = figures.has('long') ? await longRuns(parallelism, keys, LONG_RUN_SECONDS) : null;
-    const recoveries = figures.has('recovery') ? await recovery(SETTINGS, parallelism, keys, kills) : [];
+    const recovered = figures.has('recovery') ? await recoveryFigures(SETTINGS, parallelism, keys, kills) : null;
+    const recoveries = recovered?.durations ?? [];
     if (recoveries.length > 0) log(`${row} recovery: ${recoveries.map((ms) => ms.toFixed(0)).join(', ')} ms`);
     const e2e = withCheckpoints?.statistics.summary.end_to_end_duration;
     const ratio = (recordsPerS: number | undefined) => (recordsPerS === undefined ? null : Number((recordsPerS / baselineRecordsPerS).toFixed(3)));
@@ -243,6 +244,7 @@ async function main() {
       checkpoint_e2e_ms_p99: e2e ? Number(e2e.p99.toFixed(1)) : null,
       recovery_ms_p50: recoveries.length > 0 ? Math.round(percentile(recoveries, 0.5)) : null,
       recovery_ms_all: recoveries.map(Math.round),
+      recovery_breakdown_ms: recovered?.recovery_breakdown_ms ?? null,
       snapshot_write_mb_per_s: {
         full: withCheckpoints ? Number(withCheckpoints.rate.mbPerS.toFixed(1)) : null,
         incremental: incremental ? Number(incremental.rate.mbPerS.toFixed(1)) : null,

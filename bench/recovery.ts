@@ -34,7 +34,7 @@ export interface RecoveryBreakdown {
 }
 
 export interface RecoveryFigures {
-  /** kill → first records moved from the restored checkpoint, one per kill (what `recovery()` returns). */
+  /** kill → first records moved from the restored checkpoint, one per kill . */
   readonly durations: number[];
   /** The same kills, split into phases. */
   readonly breakdowns: RecoveryBreakdown[];
@@ -48,12 +48,7 @@ interface Move {
   readonly attempt: number;
 }
 
-/** Kill a worker after a checkpoint; time until records flow again from the restored checkpoint. */
-export async function recovery(settings: BenchSettings, parallelism: number, keys: number, kills: number): Promise<number[]> {
-  return (await recoveryFigures(settings, parallelism, keys, kills)).durations;
-}
-
-/** recovery() with where the time went: per kill and each phase's p50 (logged too). */
+/** Kill a worker after a checkpoint; time until records flow again from the restored checkpoint, and where the time went: per kill and each phase's p50 (logged too). */
 export async function recoveryFigures(settings: BenchSettings, parallelism: number, keys: number, kills: number): Promise<RecoveryFigures> {
   const run = await startJob(settings, parallelism, keys, 1000, 150_000, {
     'restart-strategy.type': 'fixed-delay',
